@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { EngramError } from '../errors';
+
+const toggle = (description: string) =>
+  z.object({ enabled: z.boolean().describe(description) }).strict();
+
+/** Edition settings: limits and switches that plugins read. Which plugins run is decided by the app. */
+export const configSchema = z
+  .object({
+    /** Informational label; behaviour comes from the composed plugins, never from this value. */
+    edition: z.enum(['opensource', 'cloud']),
+    rate_limiting: toggle('Apply the RateLimiter port to every /v1 request'),
+    subscription_enforcement: toggle('Check the Entitlements port before writes'),
+    query_logging: z
+      .object({
+        enabled: z.boolean().describe('Write a QueryLog for every search'),
+        store_retrieval_logs: z.boolean().describe('Write one MemoryRetrievalLog per returned memory'),
+      })
+      .strict(),
+    advanced_analytics: toggle('Serve the analytics dashboard (ee)'),
+    model_training: toggle('Train rerankers on retrieval logs (ee)'),
+    batch_processing: z
+      .object({
+        max_batch_size: z.number().int().min(1).max(100_000).describe('Most items one batch may carry'),
+        max_batch_bytes: z.number().int().min(1024).describe('Largest batch request body, in bytes'),
+        temporal_threshold: z.number().int().min(1).describe('Batches larger than this go to Temporal when ee is composed'),
+      })
+      .strict(),
+    memory: z
+      .object({ max_content_bytes: z.number().int().min(1).describe('Largest memory content, UTF-8 bytes') })
+      .strict(),
+    search: z
+      .object({
+        default_top_k: z.number().int().min(1).describe('Results returned when top_k is not given'),
+        max_top_k: z.number().int().min(1).describe('Largest top_k a caller may ask for'),
+      })
+      .strict(),
+    webhooks: z
+      .object({
+        max_attempts: z.number().int().min(1).max(30).describe('Delivery attempts before a delivery is marked failed'),
+        timeout_ms: z.number().int().min(100).describe('Per-attempt HTTP timeout'),
+      })
+      .strict(),
+    telemetry: toggle('Send anonymous usage telemetry (also off with ENGRAM_TELEMETRY=off or DO_NOT_TRACK=1)'),
+  })
+  .strict();
+
+export type EngramConfig = z.infer<typeof configSchema>;
+
+type Tree = { [key: string]: unknown };
+
+/** Coerces an environment string to the type the yaml default had. */
+function coerce(raw: string, current: unknown): unknown {
+  if (typeof current === 'number') return raw.trim() === '' ? Number.NaN : Number(raw);
+  if (typeof current === 'boolean') {
+    if (/^(1|true|on|yes)$/i.test(raw)) return true;
+    if (/^(0|false|off|no)$/i.test(raw)) return false;
+    return raw;
+  }
+  return raw;
+}
+
+/** Applies ENGRAM_A__B=value overrides to keys that exist in the tree; unknown keys are an error. */
+function applyEnv(tree: Tree, env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('ENGRAM_') || !name.includes('__') || value === undefined) continue;
+    const path = name.slice('ENGRAM_'.length).toLowerCase().split('__');
+    let node: Tree = tree;
+    for (const [i, key] of path.entries()) {
+      if (!(key in node)) {
+        throw new EngramError('config_invalid', `Unknown configuration key from ${name}: ${path.slice(0, i + 1).join('.')}`);
+      }
+      if (i === path.length - 1) node[key] = coerce(value, node[key]);
+      else node = node[key] as Tree;
+    }
+  }
+}
+
+export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = {}, source = 'config'): EngramConfig {
+  const tree = structuredClone(input) as Tree;
+  applyEnv(tree, env);
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new EngramError('config_invalid', `Invalid configuration in ${source}:\n${lines.join('\n')}`, {
+      errors: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+    });
+  }
+  return result.data;
+}
+
+/** Reads a yaml edition file, applies environment overrides and validates. Throws on any bad key. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): EngramConfig {
+  return parseConfig(parse(readFileSync(file, 'utf8')), env, file);
+}

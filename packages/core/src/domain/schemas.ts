@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { WEBHOOK_EVENTS } from './types';
+
+/**
+ * Request schemas: the single definition used to validate input (HTTP and programmatic)
+ * and to generate /openapi.json.
+ */
+
+const scopeId = (what: string) =>
+  z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters').describe(what);
+
+export const metadataSchema = z
+  .record(z.string().min(1).max(128), z.json())
+  .refine((m) => Object.keys(m).length <= 64, 'at most 64 keys')
+  .describe('Free-form JSON metadata; filterable by key');
+
+export const relationInputSchema = z
+  .object({
+    to: z.string().min(1).describe('Id of a memory or entity in the same tenant'),
+    type: z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only').describe('Relation type, e.g. FOLLOWS'),
+  })
+  .strict();
+
+export const memoryInputSchema = z
+  .object({
+    content: z.string().trim().min(1, 'must not be empty').describe('What to remember'),
+    user_id: scopeId('The end user this memory belongs to').optional(),
+    namespace: scopeId('Grouping within the tenant').optional(),
+    agent_id: scopeId('Agent that wrote it').optional(),
+    session_id: scopeId('Conversation or session').optional(),
+    type: z.string().min(1).max(64).optional().describe('Kind of memory, default `text`'),
+    metadata: metadataSchema.optional(),
+    tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+    relations: z.array(relationInputSchema).max(32).optional(),
+  })
+  .strict();
+export type MemoryInput = z.infer<typeof memoryInputSchema>;
+
+export const memoryUpdateSchema = z
+  .object({
+    content: z.string().trim().min(1, 'must not be empty').optional(),
+    type: z.string().min(1).max(64).optional(),
+    metadata: metadataSchema.optional(),
+    tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+    expected_version: z.number().int().min(1).optional().describe('Refuse with 409 unless this is the current version'),
+  })
+  .strict()
+  .refine((u) => u.content !== undefined || u.metadata !== undefined || u.tags !== undefined || u.type !== undefined, {
+    message: 'give at least one of content, metadata, tags, type',
+  });
+export type MemoryUpdate = z.infer<typeof memoryUpdateSchema>;
+
+const metadataCondition = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.object({ in: z.array(z.json()).min(1) }).strict(),
+  z
+    .object({
+      gt: z.union([z.number(), z.string()]).optional(),
+      gte: z.union([z.number(), z.string()]).optional(),
+      lt: z.union([z.number(), z.string()]).optional(),
+      lte: z.union([z.number(), z.string()]).optional(),
+    })
+    .strict(),
+]);
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const filterSchema = z
+  .object({
+    user_id: scopeId('Only this user').optional(),
+    namespace: scopeId('Only this namespace').optional(),
+    agent_id: scopeId('Only this agent').optional(),
+    session_id: scopeId('Only this session').optional(),
+    type: z.string().optional(),
+    tags: z.array(z.string()).max(32).optional(),
+    metadata: z.record(z.string(), metadataCondition).optional(),
+    created_after: isoDate.optional(),
+    created_before: isoDate.optional(),
+  })
+  .strict();
+
+export const searchRequestSchema = z
+  .object({
+    query: z.string().trim().min(1, 'must not be empty').max(4000),
+    user_id: scopeId('Only this user').optional(),
+    namespace: scopeId('Only this namespace').optional(),
+    filters: filterSchema.optional(),
+    top_k: z.number().int().min(1).optional(),
+    include_graph: z.boolean().optional(),
+  })
+  .strict();
+export type SearchRequest = z.infer<typeof searchRequestSchema>;
+
+export const batchRequestSchema = z
+  .object({
+    memories: z.array(z.unknown()).min(1, 'must hold at least one memory'),
+    webhook_url: z.url({ protocol: /^https?$/ }).optional(),
+    webhook_secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ secret').optional(),
+  })
+  .strict();
+
+export const relationRequestSchema = z
+  .object({
+    source_id: z.string().min(1),
+    target_id: z.string().min(1),
+    type: relationInputSchema.shape.type,
+    metadata: metadataSchema.optional(),
+  })
+  .strict();
+
+export const feedbackSchema = z
+  .object({
+    search_id: z.string().min(1),
+    memory_id: z.string().min(1).optional(),
+    signal: z.enum(['positive', 'negative']),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const webhookCreateSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }).describe('Where deliveries are POSTed'),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).describe('Events to receive'),
+    description: z.string().max(500).optional(),
+  })
+  .strict();

@@ -1,0 +1,174 @@
+/**
+ * Engram's domain records. Field names are snake_case because they are the wire format
+ * (clients of Papr's and mem0's APIs use the same spelling).
+ */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Metadata = Record<string, Json>;
+
+/** Every record belongs to one tenant; the OSS edition has a single default tenant. */
+export const DEFAULT_TENANT = 'default';
+
+export interface Memory {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  namespace: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  content: string;
+  type: string;
+  metadata: Metadata;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export type MemoryChange = 'created' | 'updated';
+
+/** One entry of a memory's history: the memory as it was after that version was written. */
+export interface MemoryVersion {
+  memory_id: string;
+  tenant_id: string;
+  version: number;
+  change: MemoryChange;
+  content: string;
+  type: string;
+  metadata: Metadata;
+  tags: string[];
+  created_at: string;
+}
+
+export type EntityKind = 'person' | 'place' | 'organization' | 'topic';
+
+export interface Entity {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  name: string;
+  kind: EntityKind;
+  created_at: string;
+}
+
+/** An edge of the graph. Memories and entities are both nodes; ids tell them apart by prefix. */
+export interface Relation {
+  id: string;
+  tenant_id: string;
+  source_id: string;
+  target_id: string;
+  type: string;
+  metadata: Metadata;
+  created_at: string;
+}
+
+export interface SignalScores {
+  vector: number | null;
+  text: number | null;
+  graph: number | null;
+}
+
+export interface QueryLog {
+  id: string; // the search_id
+  tenant_id: string;
+  user_id: string | null;
+  query: string;
+  filters: Json;
+  top_k: number;
+  result_count: number;
+  latency_ms: number;
+  created_at: string;
+}
+
+export interface MemoryRetrievalLog {
+  id: string;
+  search_id: string;
+  tenant_id: string;
+  memory_id: string;
+  rank: number;
+  score: number;
+  signals: SignalScores;
+  created_at: string;
+}
+
+export interface Feedback {
+  id: string;
+  tenant_id: string;
+  search_id: string;
+  memory_id: string | null;
+  signal: 'positive' | 'negative';
+  comment: string | null;
+  created_at: string;
+}
+
+export type BatchStatus = 'queued' | 'running' | 'completed' | 'partial' | 'failed';
+
+export interface BatchItemError {
+  index: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export interface BatchJob {
+  id: string;
+  tenant_id: string;
+  status: BatchStatus;
+  total: number;
+  succeeded: number;
+  failed: number;
+  errors: BatchItemError[];
+  /** Pre-assigned per item at submission (null for an invalid item), so a retried item is never added twice. */
+  memory_ids: (string | null)[];
+  /** The index of the next item to process; items before it are done. */
+  cursor: number;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export const WEBHOOK_EVENTS = [
+  'memory.created',
+  'memory.updated',
+  'memory.deleted',
+  'memory.forgotten',
+  'batch.completed',
+  'webhook.test',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookSubscription {
+  id: string;
+  tenant_id: string;
+  url: string;
+  events: WebhookEvent[];
+  /** Standard Webhooks signing secret (`whsec_…`); returned to the client only when created. */
+  secret: string;
+  description: string | null;
+  active: boolean;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  id: string;
+  tenant_id: string;
+  subscription_id: string | null;
+  url: string;
+  event: string;
+  payload: Json;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}

@@ -1,0 +1,162 @@
+import pino, { type Logger } from 'pino';
+import type { EngramConfig } from './config/config';
+import type { Memory } from './domain/types';
+import { EngramError } from './errors';
+import { HookBus } from './hooks';
+import { DurableJobQueue } from './jobs/durable-job-queue';
+import type { EngramPlugin, HttpExtensions, PluginContext } from './plugin';
+import {
+  NoopRateLimiter,
+  NoopTelemetry,
+  NoopUsageMeter,
+  OpenEntitlements,
+  type Ports,
+  ScopeAuthorizer,
+} from './ports';
+import type { Services } from './services';
+import { BATCH_PROCESS_JOB, BatchService, QueueBatchProcessor } from './services/batch.service';
+import { GraphService } from './services/graph.service';
+import { INDEX_SYNC_JOB, Indexer } from './services/indexer';
+import { LogService } from './services/log.service';
+import { MemoryService } from './services/memory.service';
+import { SearchService } from './services/search.service';
+import { WebhookService } from './webhooks/webhook.service';
+
+export interface EngramOptions {
+  config: EngramConfig;
+  plugins: EngramPlugin[];
+  logger?: Logger;
+  /** Allow webhook targets on private and loopback addresses (never link-local or metadata). */
+  allowPrivateWebhooks?: boolean;
+}
+
+export interface Engram {
+  readonly config: EngramConfig;
+  readonly ports: Ports;
+  readonly services: Services;
+  readonly hooks: HookBus;
+  readonly http: HttpExtensions;
+  readonly logger: Logger;
+  /** Starts background work (job queue). */
+  start(): Promise<void>;
+  /** Stops taking work, finishes running jobs, flushes logs, then shuts plugins down in reverse. */
+  shutdown(): Promise<void>;
+}
+
+/** Ports that must come from a plugin: there is no sensible default for storage or models. */
+const REQUIRED: (keyof Ports)[] = [
+  'memoryStore',
+  'vectorIndex',
+  'textIndex',
+  'graphStore',
+  'logStore',
+  'batchStore',
+  'webhookStore',
+  'embedder',
+  'entityExtractor',
+];
+
+/** Wires Engram from plugins. This is the only place where parts are connected. */
+export async function createEngram(options: EngramOptions): Promise<Engram> {
+  const { config, plugins } = options;
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const hooks = new HookBus();
+  const http: HttpExtensions = { middleware: [], routers: [] };
+  const provided: Partial<Ports> = {};
+  const ready: ((services: Services, ports: Ports) => Promise<void> | void)[] = [];
+
+  for (const plugin of plugins) {
+    const ctx: PluginContext = {
+      config,
+      logger: logger.child({ plugin: plugin.name }),
+      provide: (port, impl) => {
+        provided[port] = impl;
+      },
+      get: (port) => provided[port],
+      hooks,
+      http,
+      onReady: (fn) => ready.push(fn),
+    };
+    await plugin.setup(ctx);
+  }
+
+  const missing = REQUIRED.filter((port) => !provided[port]);
+  if (missing.length) {
+    throw new EngramError('config_invalid', `No plugin provides: ${missing.join(', ')}. Compose a store plugin and an embedder.`);
+  }
+  if (!provided.jobQueue) {
+    if (!provided.jobStore) throw new EngramError('config_invalid', 'No plugin provides jobQueue or jobStore.');
+    provided.jobQueue = new DurableJobQueue(provided.jobStore, logger.child({ component: 'jobs' }));
+  }
+  const ports = {
+    reranker: null,
+    authorizer: new ScopeAuthorizer(),
+    rateLimiter: new NoopRateLimiter(),
+    usageMeter: new NoopUsageMeter(),
+    entitlements: new OpenEntitlements(),
+    telemetry: new NoopTelemetry(),
+    batchProcessor: new QueueBatchProcessor(provided.jobQueue, config.batch_processing.max_batch_size),
+    ...provided,
+  } as Ports;
+  if (!ports.authenticator) throw new EngramError('config_invalid', 'No plugin provides an authenticator.');
+
+  await ports.vectorIndex.init({ id: ports.embedder.modelId, dimension: ports.embedder.dimension });
+
+  const indexer = new Indexer(ports, logger.child({ component: 'indexer' }));
+  const memories = new MemoryService(ports, indexer, hooks, config, logger.child({ component: 'memories' }));
+  const logs = new LogService(ports.logStore, config, logger.child({ component: 'logs' }));
+  const webhooks = new WebhookService(
+    ports.webhookStore,
+    ports.jobQueue,
+    config,
+    { allowPrivate: options.allowPrivateWebhooks ?? false },
+    logger.child({ component: 'webhooks' }),
+  );
+  const services: Services = {
+    memories,
+    search: new SearchService(ports, logs, hooks, config),
+    graph: new GraphService(ports.graphStore, ports.memoryStore),
+    logs,
+    batches: new BatchService(ports, memories, webhooks, hooks, config, logger.child({ component: 'batches' })),
+    webhooks,
+    indexer,
+  };
+
+  ports.jobQueue.register(BATCH_PROCESS_JOB, async (payload, job) => {
+    await services.batches.process(job.tenantId, (payload as { batch_id: string }).batch_id);
+  });
+  ports.jobQueue.register(INDEX_SYNC_JOB, (payload, job) => indexer.sync(job.tenantId, (payload as { id: string }).id), {
+    maxAttempts: 20,
+  });
+
+  // Webhook events follow the memory lifecycle through the same hooks plugins use.
+  const view = (m: Memory) => ({ id: m.id, user_id: m.user_id, namespace: m.namespace, version: m.version });
+  hooks.on('afterAdd', (m) => webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }));
+  hooks.on('afterUpdate', (m) => webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }));
+  hooks.on('afterDelete', (m) => webhooks.emit(m.tenant_id, 'memory.deleted', view(m)));
+  hooks.on('afterForget', (e) => webhooks.emit(e.tenantId, 'memory.forgotten', { user_id: e.userId, deleted: e.deleted }));
+
+  for (const fn of ready) await fn(services, ports);
+
+  let stopped = false;
+  return {
+    config,
+    ports,
+    services,
+    hooks,
+    http,
+    logger,
+    start: () => ports.jobQueue.start(),
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      await ports.jobQueue.stop();
+      await logs.flush();
+      await ports.telemetry.shutdown().catch(() => undefined);
+      await ports.embedder.close?.();
+      for (const plugin of [...plugins].reverse()) {
+        await plugin.shutdown?.().catch((err: unknown) => logger.error({ err, plugin: plugin.name }, 'plugin shutdown failed'));
+      }
+    },
+  };
+}

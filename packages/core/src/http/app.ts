@@ -1,0 +1,128 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { DEFAULT_TENANT } from '../domain/types';
+import type { Engram } from '../engram';
+import { EngramError } from '../errors';
+import type { Action, Principal } from '../ports/edition';
+import { createMetrics } from './metrics';
+import { buildOpenApi, docsPage } from './openapi';
+import { problemHandler, sendProblem } from './problem';
+import { RouteTable } from './route';
+import { batchRoutes } from './routes/batch.routes';
+import { graphRoutes } from './routes/graph.routes';
+import { logRoutes } from './routes/logs.routes';
+import { memoryRoutes } from './routes/memory.routes';
+import { searchRoutes } from './routes/search.routes';
+import { webhookRoutes } from './routes/webhook.routes';
+
+export interface HttpOptions {
+  version: string;
+  /** Largest JSON body outside batches. */
+  maxBodyBytes?: number;
+}
+
+/** The v1 HTTP API, shared unchanged by the OSS and cloud servers; editions differ only by plugins. */
+export function createHttpApp(engram: Engram, options: HttpOptions): express.Express {
+  const { ports, config } = engram;
+  const logger = engram.logger.child({ component: 'http' });
+  const metrics = createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const end = metrics.duration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      metrics.requests.inc({ method: req.method, route, status: res.statusCode });
+      end({ method: req.method, route });
+    });
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: options.version });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await ports.memoryStore.count(DEFAULT_TENANT);
+      res.json({ status: 'ready' });
+    } catch (err) {
+      logger.warn({ err }, 'readiness check failed');
+      sendProblem(res, new EngramError('dependency_unavailable', 'the memory store is not reachable'));
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const table = new RouteTable();
+  memoryRoutes(table, engram, (n) => {
+    metrics.memoriesAdded.inc(n);
+    ports.telemetry.capture('memory_added', { count: n });
+  });
+  searchRoutes(table, engram, (latencyMs, results) => {
+    metrics.searches.inc();
+    ports.telemetry.capture('search_performed', { latency_ms: Math.round(latencyMs), results });
+  });
+  batchRoutes(table, engram);
+  graphRoutes(table, engram);
+  logRoutes(table, engram);
+  webhookRoutes(table, engram);
+  const openapi = buildOpenApi(table.routes, options.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  for (const { path, router, public: isPublic } of engram.http.routers) if (isPublic) app.use(path, router);
+
+  const v1 = express.Router();
+  v1.use(requireJson);
+  v1.use('/memory/batch', express.json({ limit: config.batch_processing.max_batch_bytes }));
+  v1.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));
+  v1.use(async (req: Request, res: Response, next: NextFunction) => {
+    const principal = await ports.authenticator.authenticate({ headers: req.headers });
+    if (!principal) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new EngramError('unauthorized', 'missing or invalid API key: send Authorization: Bearer <key> or X-API-Key');
+    }
+    res.locals.principal = principal;
+    next();
+  });
+  v1.use(async (_req: Request, res: Response, next: NextFunction) => {
+    const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
+    if (decision.limit !== undefined) res.set('RateLimit-Limit', String(decision.limit));
+    if (decision.remaining !== undefined) res.set('RateLimit-Remaining', String(decision.remaining));
+    if (!decision.allowed) {
+      res.set('Retry-After', String(decision.retryAfterSeconds ?? 1));
+      throw new EngramError('rate_limited', 'too many requests; retry after the Retry-After interval');
+    }
+    next();
+  });
+  for (const mw of engram.http.middleware) v1.use(mw);
+  table.mount(v1, (principal: Principal, action: Action) => {
+    if (!ports.authorizer.can(principal, action)) {
+      throw new EngramError('forbidden', `this key may not perform ${action}`, { action });
+    }
+  });
+  for (const { path, router, public: isPublic } of engram.http.routers) if (!isPublic) v1.use(path, router);
+  v1.use((req) => {
+    throw new EngramError('not_found', `no route ${req.method} /v1${req.path}`);
+  });
+  app.use('/v1', v1);
+  app.use((req: Request) => {
+    throw new EngramError('not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(problemHandler(logger));
+  return app;
+}
+
+/** Bodies must be JSON: anything else is refused with 415 before it is parsed. */
+function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    throw new EngramError('unsupported_media_type', `send the body as application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
+  }
+  next();
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { RouteSpec } from './route';
+
+const toSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+
+const problem = {
+  description: 'An RFC 9457 problem with a stable `code`',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+/** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
+export function buildOpenApi(routes: RouteSpec[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = `/v1${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParams = route.query
+      ? Object.entries((toSchema(route.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: ((toSchema(route.query!).required ?? []) as string[]).includes(name),
+          schema,
+        }))
+      : [];
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method}_${route.path.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
+      parameters: [...pathParams, ...queryParams],
+      ...(route.body && {
+        requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } },
+      }),
+      responses: {
+        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
+        '400': problem,
+        '401': problem,
+        '403': problem,
+        ...(route.path.includes(':') && { '404': problem }),
+        '429': problem,
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Engram API', version, description: 'Memory for AI applications: store, search, relate and learn from retrieval.' },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code', 'detail'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            code: { type: 'string' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** A self-contained reference page (no CDN: self-hosted servers are often offline). */
+export const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Engram API reference</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
+h2{border-bottom:1px solid #ddd;margin-top:2rem}.op{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #4a7}
+.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:12px}
+code{background:#f2f2f2;padding:0 .25rem}</style></head>
+<body><h1>Engram API reference</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.
+Authenticate with <code>Authorization: Bearer &lt;key&gt;</code> or <code>X-API-Key</code>.</p><div id="ops">Loading…</div>
+<script>
+fetch('/openapi.json').then(r=>r.json()).then(doc=>{
+  const byTag={};
+  for(const [path,ops] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ops))(byTag[op.tags[0]]??=[]).push({path,m,op});
+  const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
+  document.getElementById('ops').innerHTML=Object.entries(byTag).map(([tag,ops])=>'<h2>'+esc(tag)+'</h2>'+ops.map(({path,m,op})=>
+    '<div class="op"><span class="m">'+m+'</span><code>'+esc(path)+'</code><p>'+esc(op.summary)+'</p>'+
+    (op.parameters.length?'<p>Parameters: '+op.parameters.map(p=>'<code>'+esc(p.name)+'</code> ('+p.in+')').join(', ')+'</p>':'')+
+    (op.requestBody?'<details><summary>Body schema</summary><pre>'+esc(JSON.stringify(op.requestBody.content['application/json'].schema,null,2))+'</pre></details>':'')+
+    '</div>').join('')).join('');
+});
+</script></body></html>`;

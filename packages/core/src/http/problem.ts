@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { EngramError } from '../errors';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Writes an RFC 9457 problem+json body with Engram's stable `code`. */
+export function sendProblem(res: Response, error: EngramError, instance?: string): void {
+  const { errors, ...extra } = error.details;
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://engram.dev/problems/${error.code}`,
+      title: TITLES[error.status] ?? 'Error',
+      status: error.status,
+      code: error.code,
+      detail: error.message,
+      ...(instance && { instance }),
+      ...(errors && { errors }),
+      ...extra,
+    });
+}
+
+/** Maps body-parser failures to the taxonomy; anything unknown is an internal error, logged, not leaked. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let error: EngramError;
+    if (err instanceof EngramError) error = err;
+    else if (err?.type === 'entity.parse.failed') error = new EngramError('invalid_json', `the request body is not valid JSON: ${err.message}`);
+    else if (err?.type === 'entity.too.large') {
+      error = new EngramError('payload_too_large', `the request body is larger than ${err.limit} bytes`, { limit: err.limit });
+    } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+      error = new EngramError('unsupported_media_type', err.message);
+    } else {
+      logger.error({ err, path: req.path }, 'unhandled error');
+      error = new EngramError('internal_error', 'an unexpected error occurred');
+    }
+    if (res.headersSent) return res.end();
+    sendProblem(res, error, req.originalUrl);
+  };
+}

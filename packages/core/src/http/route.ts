@@ -1,0 +1,54 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { validate } from '../domain/validate';
+import { EngramError } from '../errors';
+import type { Action, Principal } from '../ports/edition';
+
+export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express-style path below /v1, e.g. `/memory/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  action: Action;
+  /** Request body schema, for the OpenAPI document (services validate the body themselves). */
+  body?: z.ZodType;
+  query?: Q;
+  status?: number;
+  /** Returns the JSON body, or undefined when it wrote the response itself (streams). */
+  handler: (ctx: { req: Request; res: Response; principal: Principal; query: z.infer<Q> }) => Promise<unknown>;
+}
+
+/** Collected route specs: mounted on the router and described in /openapi.json from one definition. */
+export class RouteTable {
+  readonly routes: RouteSpec[] = [];
+
+  add<Q extends z.ZodType>(spec: RouteSpec<Q>): void {
+    this.routes.push(spec as unknown as RouteSpec);
+  }
+
+  mount(router: Router, authorize: (principal: Principal, action: Action) => void): void {
+    for (const spec of this.routes) {
+      router[spec.method](spec.path, async (req, res) => {
+        const principal = res.locals.principal as Principal;
+        authorize(principal, spec.action);
+        const query = spec.query ? validate(spec.query, req.query, 'query') : {};
+        const body = await spec.handler({ req, res, principal, query });
+        if (body === undefined) return;
+        res.status(spec.status ?? 200).json(body);
+      });
+    }
+  }
+}
+
+/** Common query fields. `limit` arrives as a string and is coerced. */
+export const pageQuery = z.object({
+  cursor: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export function requireParam(req: Request, name: string): string {
+  const value = req.params[name];
+  if (typeof value !== 'string' || !value) throw new EngramError('validation_failed', `${name} is required`);
+  return value;
+}

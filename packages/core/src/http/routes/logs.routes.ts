@@ -1,0 +1,61 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Engram } from '../../engram';
+import type { Page } from '../../domain/types';
+import { pageQuery, type RouteTable } from '../route';
+
+const logQuery = pageQuery.extend({
+  user_id: z.string().optional(),
+  search_id: z.string().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
+
+const wantsNdjson = (req: Request) => /application\/x-ndjson/.test(req.get('accept') ?? '');
+
+/**
+ * With `Accept: application/x-ndjson` the whole filtered log streams out, one JSON object a
+ * line, page after page: the raw data users train their own rankers on.
+ */
+async function respond<T>(req: Request, res: Response, fetch: (cursor: string | null) => Promise<Page<T>>): Promise<unknown> {
+  if (!wantsNdjson(req)) return fetch((req.query.cursor as string) ?? null);
+  res.status(200).type('application/x-ndjson');
+  let cursor: string | null = (req.query.cursor as string) ?? null;
+  do {
+    const page = await fetch(cursor);
+    for (const row of page.data) res.write(`${JSON.stringify(row)}\n`);
+    cursor = page.next_cursor;
+  } while (cursor);
+  res.end();
+  return undefined;
+}
+
+export function logRoutes(table: RouteTable, engram: Engram): void {
+  const store = engram.ports.logStore;
+  table.add({
+    method: 'get',
+    path: '/logs/queries',
+    summary: 'Query logs (JSON pages, or NDJSON export with Accept: application/x-ndjson)',
+    tag: 'logs',
+    action: 'logs:read',
+    query: logQuery,
+    handler: async ({ req, res, principal, query }) => {
+      await engram.services.logs.flush();
+      const { cursor: _c, limit, ...filter } = query;
+      return respond(req, res, (cursor) => store.listQueries(principal.tenant_id, filter, { cursor, limit }));
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/logs/retrievals',
+    summary: 'Memory retrieval logs: one row per returned memory with rank, score and signals',
+    tag: 'logs',
+    action: 'logs:read',
+    query: logQuery.extend({ memory_id: z.string().optional() }),
+    handler: async ({ req, res, principal, query }) => {
+      await engram.services.logs.flush();
+      const { cursor: _c, limit, ...filter } = query;
+      return respond(req, res, (cursor) => store.listRetrievals(principal.tenant_id, filter, { cursor, limit }));
+    },
+  });
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { memoryInputSchema, memoryUpdateSchema } from '../../domain/schemas';
+import type { Engram } from '../../engram';
+import { invalid } from '../../errors';
+import { pageQuery, requireParam, type RouteTable } from '../route';
+
+const listQuery = pageQuery.extend({
+  user_id: z.string().optional(),
+  namespace: z.string().optional(),
+  agent_id: z.string().optional(),
+  session_id: z.string().optional(),
+});
+
+export function memoryRoutes(table: RouteTable, engram: Engram, onAdd: (count: number) => void): void {
+  const { memories } = engram.services;
+  table.add({
+    method: 'post',
+    path: '/memory',
+    summary: 'Add a memory',
+    tag: 'memory',
+    action: 'memory:write',
+    body: memoryInputSchema,
+    status: 201,
+    handler: async ({ req, principal }) => {
+      const memory = await memories.add(principal.tenant_id, req.body);
+      onAdd(1);
+      return memory;
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/memory',
+    summary: 'List memories, newest first, in cursor pages',
+    tag: 'memory',
+    action: 'memory:read',
+    query: listQuery,
+    handler: async ({ principal, query }) => {
+      const { cursor, limit, ...filter } = query;
+      return memories.list(principal.tenant_id, filter, { cursor, limit });
+    },
+  });
+  table.add({
+    method: 'delete',
+    path: '/memory',
+    summary: 'Forget every memory of one user',
+    tag: 'memory',
+    action: 'memory:delete',
+    query: z.object({ user_id: z.string().min(1).optional() }),
+    handler: async ({ principal, query }) => {
+      // Refuse rather than guess: deleting without a user would erase the whole tenant.
+      if (!query.user_id) throw invalid('user_id', 'required: the user whose memories to forget');
+      return memories.forgetUser(principal.tenant_id, query.user_id);
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/memory/:id',
+    summary: 'Get a memory',
+    tag: 'memory',
+    action: 'memory:read',
+    handler: ({ req, principal }) => memories.get(principal.tenant_id, requireParam(req, 'id')),
+  });
+  table.add({
+    method: 'put',
+    path: '/memory/:id',
+    summary: 'Update a memory (the previous version is kept in its history)',
+    tag: 'memory',
+    action: 'memory:write',
+    body: memoryUpdateSchema,
+    handler: ({ req, principal }) => memories.update(principal.tenant_id, requireParam(req, 'id'), req.body),
+  });
+  table.add({
+    method: 'delete',
+    path: '/memory/:id',
+    summary: 'Delete a memory and its history',
+    tag: 'memory',
+    action: 'memory:delete',
+    handler: async ({ req, principal }) => {
+      const memory = await memories.delete(principal.tenant_id, requireParam(req, 'id'));
+      return { id: memory.id, deleted: true };
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/memory/:id/history',
+    summary: "A memory's versions, oldest first",
+    tag: 'memory',
+    action: 'memory:read',
+    handler: async ({ req, principal }) => ({ data: await memories.history(principal.tenant_id, requireParam(req, 'id')) }),
+  });
+}

@@ -1,0 +1,30 @@
+import { feedbackSchema, searchRequestSchema } from '../../domain/schemas';
+import type { Engram } from '../../engram';
+import type { RouteTable } from '../route';
+
+export function searchRoutes(table: RouteTable, engram: Engram, onSearch: (latencyMs: number, results: number) => void): void {
+  table.add({
+    method: 'post',
+    path: '/memory/search',
+    summary: 'Hybrid search: vector + BM25 + graph, fused; returns a search_id for feedback',
+    tag: 'search',
+    action: 'search',
+    body: searchRequestSchema,
+    handler: async ({ req, principal }) => {
+      const started = performance.now();
+      const response = await engram.services.search.search(principal, req.body);
+      onSearch(performance.now() - started, response.results.length);
+      return response;
+    },
+  });
+  table.add({
+    method: 'post',
+    path: '/feedback',
+    summary: 'Rate a search or one of its results',
+    tag: 'search',
+    action: 'feedback:write',
+    body: feedbackSchema,
+    status: 201,
+    handler: ({ req, principal }) => engram.services.logs.feedback(principal.tenant_id, req.body),
+  });
+}

@@ -1,0 +1,39 @@
+/** Background work: batches, webhook deliveries, index repair. */
+export interface JobContext {
+  id: string;
+  attempt: number;
+  tenantId: string;
+}
+
+export type JobHandler = (payload: unknown, job: JobContext) => Promise<void>;
+
+export interface JobOptions {
+  /** Idempotency key: enqueuing an id that exists is a no-op. */
+  id?: string;
+  tenantId: string;
+  delayMs?: number;
+}
+
+export interface HandlerOptions {
+  /** Attempts before the job is dead (kept, visible, never silently dropped). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt, with full jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface JobQueue {
+  register(kind: string, handler: JobHandler, options?: HandlerOptions): void;
+  enqueue(kind: string, payload: unknown, options: JobOptions): Promise<string>;
+  start(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+  /** Resolves when no job is due or running (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+/** Exponential backoff with full jitter: spreads retries of many failing jobs over time. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,31 @@
+import type { RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+import type { EngramConfig } from './config/config';
+import type { HookBus } from './hooks';
+import type { Ports } from './ports';
+import type { Services } from './services';
+
+export interface HttpExtensions {
+  /** Middleware run on every /v1 request after authentication (rate limits, metering…). */
+  middleware: RequestHandler[];
+  /** Extra routes mounted beside /v1 (admin APIs, dashboards…). */
+  routers: { path: string; router: Router; public?: boolean }[];
+}
+
+export interface PluginContext {
+  readonly config: EngramConfig;
+  readonly logger: Logger;
+  provide<K extends keyof Ports>(port: K, implementation: Ports[K]): void;
+  /** A port provided by an earlier plugin (e.g. ee wrapping core's authenticator). */
+  get<K extends keyof Ports>(port: K): Ports[K] | undefined;
+  readonly hooks: HookBus;
+  readonly http: HttpExtensions;
+  /** Called once every port is filled and services exist, before the server listens. */
+  onReady(fn: (services: Services, ports: Ports) => Promise<void> | void): void;
+}
+
+export interface EngramPlugin {
+  name: string;
+  setup(ctx: PluginContext): Promise<void> | void;
+  shutdown?(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import type { EntityKind, Memory } from '../domain/types';
+
+export interface Embedder {
+  /** Stable model id recorded with the vector index, e.g. `use-lite-512` or `openai:text-embedding-3-small`. */
+  readonly modelId: string;
+  readonly dimension: number;
+  /** One vector per text, in order, each L2-normalised. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  close?(): Promise<void>;
+}
+
+export interface ExtractedEntity {
+  name: string;
+  kind: EntityKind;
+}
+
+export interface EntityExtractor {
+  extract(text: string): Promise<ExtractedEntity[]>;
+}
+
+export interface RerankCandidate {
+  memory: Memory;
+  score: number;
+}
+
+/** Optional second stage over the fused list; returns a new score per candidate, same order. */
+export interface Reranker {
+  readonly name: string;
+  rerank(query: string, candidates: RerankCandidate[]): Promise<number[]>;
+}

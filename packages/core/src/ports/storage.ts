@@ -1,0 +1,198 @@
+import type { MemoryFilter } from '../domain/filter';
+import type {
+  BatchJob,
+  Entity,
+  EntityKind,
+  Feedback,
+  Memory,
+  MemoryRetrievalLog,
+  MemoryVersion,
+  Page,
+  QueryLog,
+  Relation,
+  WebhookDelivery,
+  WebhookSubscription,
+} from '../domain/types';
+
+/**
+ * Storage ports. Every method takes the tenant explicitly and must never read or change
+ * another tenant's records. The contract suite in `@engram/core/testing` checks each rule
+ * stated here against a real implementation.
+ */
+
+export interface PageRequest {
+  /** Opaque cursor returned as `next_cursor` by the previous page. */
+  cursor?: string | null;
+  limit: number;
+}
+
+/** The source of truth for memories and their history. */
+export interface MemoryStore {
+  /** Inserts a memory and its version-1 history entry. Throws `conflict` if the id exists. */
+  insert(memory: Memory): Promise<void>;
+  get(tenantId: string, id: string): Promise<Memory | null>;
+  /** Returns the memories that exist among `ids`, in any order. */
+  getMany(tenantId: string, ids: string[]): Promise<Memory[]>;
+  /**
+   * Replaces a memory with `memory` (whose `version` is the previous one + 1) and appends a
+   * history entry, only if the stored version is still `memory.version - 1`; otherwise throws
+   * `version_conflict` and changes nothing.
+   */
+  update(memory: Memory): Promise<void>;
+  /** Deletes a memory and its history. Returns false when it did not exist. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Newest first, by id. */
+  list(tenantId: string, filter: MemoryFilter, page: PageRequest): Promise<Page<Memory>>;
+  /** Oldest first. */
+  history(tenantId: string, id: string): Promise<MemoryVersion[]>;
+  /** Ids of every memory matching the filter (used to forget a user and to reconcile indexes). */
+  listIds(tenantId: string, filter: MemoryFilter): Promise<string[]>;
+  count(tenantId: string): Promise<number>;
+}
+
+/** What an index needs about a memory to apply filters without asking the MemoryStore. */
+export type IndexedMemory = Pick<
+  Memory,
+  'id' | 'tenant_id' | 'user_id' | 'namespace' | 'agent_id' | 'session_id' | 'type' | 'metadata' | 'tags' | 'created_at' | 'content'
+>;
+
+export interface ScoredId {
+  id: string;
+  score: number;
+}
+
+export interface EmbeddingModelInfo {
+  id: string;
+  dimension: number;
+}
+
+export interface VectorIndex {
+  /**
+   * Opens the index for one embedding model. An index built with another model or dimension
+   * must refuse with `model_mismatch`, never mix vectors from two models.
+   */
+  init(model: EmbeddingModelInfo): Promise<void>;
+  /** Inserts or replaces. */
+  upsert(items: { memory: IndexedMemory; vector: Float32Array }[]): Promise<void>;
+  delete(tenantId: string, ids: string[]): Promise<void>;
+  /** Nearest first; `score` is cosine similarity (higher is closer). Only ids matching the filter. */
+  search(tenantId: string, vector: Float32Array, k: number, filter: MemoryFilter): Promise<ScoredId[]>;
+  /** Whether the memory has a vector (used by reconcile). */
+  has(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface TextIndex {
+  upsert(items: IndexedMemory[]): Promise<void>;
+  delete(tenantId: string, ids: string[]): Promise<void>;
+  /** Best first; `score` is a relevance score where higher is better (BM25 or equivalent). */
+  search(tenantId: string, query: string, k: number, filter: MemoryFilter): Promise<ScoredId[]>;
+}
+
+export interface NewRelation {
+  source_id: string;
+  target_id: string;
+  type: string;
+  metadata?: Relation['metadata'];
+}
+
+export interface GraphNeighborhood {
+  nodes: string[];
+  relations: Relation[];
+}
+
+export interface GraphStore {
+  /** Finds or creates entities by (user, kind, case-insensitive name). */
+  upsertEntities(tenantId: string, userId: string | null, entities: { name: string; kind: EntityKind }[]): Promise<Entity[]>;
+  /** Entities of this user (null: any user) whose name matches one of `names`, case-insensitively. */
+  findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]>;
+  /** Replaces the MENTIONS edges of a memory with edges to `entityIds`. */
+  setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void>;
+  addRelation(tenantId: string, relation: NewRelation): Promise<Relation>;
+  /** Deletes a user's entities and their edges (right to be forgotten: names are personal data). */
+  forgetUser(tenantId: string, userId: string): Promise<void>;
+  /** Removes a node's edges (both directions); entities left with no mentions stay. */
+  removeNode(tenantId: string, nodeId: string): Promise<void>;
+  entitiesOf(tenantId: string, memoryIds: string[]): Promise<Map<string, Entity[]>>;
+  /** Memories mentioning any of the entities, with how many of them each mentions. */
+  memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]>;
+  /** Nodes within `depth` hops of `nodeId` (either direction) and the edges between them. */
+  neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood>;
+  /** The shortest path from one node to another as a list of relations, or null. */
+  path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null>;
+  listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest): Promise<Page<Entity & { mentions: number }>>;
+  getEntity(tenantId: string, id: string): Promise<Entity | null>;
+}
+
+export interface QueryLogFilter {
+  user_id?: string;
+  since?: string;
+  until?: string;
+  search_id?: string;
+}
+
+export interface LogStore {
+  /** Appends query logs and their retrieval logs; ids are unique, a repeated id is ignored. */
+  append(queries: QueryLog[], retrievals: MemoryRetrievalLog[]): Promise<void>;
+  getQuery(tenantId: string, searchId: string): Promise<QueryLog | null>;
+  /** Newest first. */
+  listQueries(tenantId: string, filter: QueryLogFilter, page: PageRequest): Promise<Page<QueryLog>>;
+  /** Newest first. */
+  listRetrievals(
+    tenantId: string,
+    filter: QueryLogFilter & { memory_id?: string },
+    page: PageRequest,
+  ): Promise<Page<MemoryRetrievalLog>>;
+  addFeedback(feedback: Feedback): Promise<void>;
+  listFeedback(tenantId: string, searchId: string): Promise<Feedback[]>;
+}
+
+export interface BatchStore {
+  create(batch: BatchJob, items: unknown[]): Promise<void>;
+  get(tenantId: string, id: string): Promise<BatchJob | null>;
+  items(tenantId: string, id: string): Promise<unknown[]>;
+  save(batch: BatchJob): Promise<void>;
+}
+
+export interface WebhookStore {
+  createSubscription(sub: WebhookSubscription): Promise<void>;
+  getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | null>;
+  listSubscriptions(tenantId: string): Promise<WebhookSubscription[]>;
+  deleteSubscription(tenantId: string, id: string): Promise<boolean>;
+  /** Adds a delivery; an existing id is left as it is (queuing the same event twice is a no-op). */
+  createDelivery(delivery: WebhookDelivery): Promise<void>;
+  getDelivery(tenantId: string, id: string): Promise<WebhookDelivery | null>;
+  updateDelivery(delivery: WebhookDelivery): Promise<void>;
+  listDeliveries(tenantId: string, subscriptionId: string, page: PageRequest): Promise<Page<WebhookDelivery>>;
+}
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  tenant_id: string;
+  payload: unknown;
+  status: JobStatus;
+  attempts: number;
+  run_at: number; // epoch ms
+  last_error: string | null;
+  created_at: string;
+}
+
+/** Durable storage behind the in-process job queue (the outbox). */
+export interface JobStore {
+  /** Adds a job; returns false and changes nothing if a job with this id exists. */
+  put(job: JobRecord): Promise<boolean>;
+  /**
+   * Atomically marks up to `limit` due jobs of these kinds as running with a lease until
+   * `now + leaseMs`, adds one to their `attempts`, and returns them. Running jobs whose lease ran out are due again
+   * (their process died), so a job runs at least once.
+   */
+  claim(kinds: string[], now: number, leaseMs: number, limit: number): Promise<JobRecord[]>;
+  complete(id: string): Promise<void>;
+  /** Records a failed attempt's error: pending again at `retryAt`, or `dead` when retryAt is null. */
+  fail(id: string, error: string, retryAt: number | null): Promise<void>;
+  get(id: string): Promise<JobRecord | null>;
+  /** `due`: pending and runnable at `now`; `scheduled`: pending for later (retries). */
+  counts(now: number): Promise<{ due: number; scheduled: number; running: number; done: number; dead: number }>;
+}

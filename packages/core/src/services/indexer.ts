@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import type { Memory } from '../domain/types';
+import type { JobQueue } from '../jobs/job-queue';
+import type { Embedder, EntityExtractor } from '../ports/ai';
+import type { GraphStore, MemoryStore, TextIndex, VectorIndex } from '../ports/storage';
+
+export const INDEX_SYNC_JOB = 'index.sync';
+
+interface IndexerPorts {
+  memoryStore: MemoryStore;
+  vectorIndex: VectorIndex;
+  textIndex: TextIndex;
+  graphStore: GraphStore;
+  embedder: Embedder;
+  entityExtractor: EntityExtractor;
+  jobQueue: JobQueue;
+}
+
+/**
+ * Keeps the derived indexes (vector, text, graph mentions) in step with the MemoryStore,
+ * which is the source of truth. Search always re-reads memories from the store, so an index
+ * that lags can cost recall for a moment but can never show deleted or stale content.
+ * A failed index write is handed to the durable `index.sync` job, which retries until the
+ * indexes match the store again.
+ */
+export class Indexer {
+  constructor(
+    private readonly ports: IndexerPorts,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Embeds texts, in order. Done before anything is written so a failure writes nothing. */
+  embed(texts: string[]): Promise<Float32Array[]> {
+    return this.ports.embedder.embed(texts);
+  }
+
+  async index(memory: Memory, vector: Float32Array): Promise<void> {
+    try {
+      await this.write(memory, vector);
+    } catch (err) {
+      this.logger.warn({ err, memory: memory.id }, 'index write failed; queued for repair');
+      await this.queueSync(memory.tenant_id, memory.id);
+    }
+  }
+
+  async remove(tenantId: string, ids: string[]): Promise<void> {
+    try {
+      await Promise.all([this.ports.vectorIndex.delete(tenantId, ids), this.ports.textIndex.delete(tenantId, ids)]);
+      for (const id of ids) await this.ports.graphStore.removeNode(tenantId, id);
+    } catch (err) {
+      this.logger.warn({ err, count: ids.length }, 'index delete failed; queued for repair');
+      for (const id of ids) await this.queueSync(tenantId, id);
+    }
+  }
+
+  /** Brings one memory's index entries in line with the store: rewrite them, or remove them. */
+  async sync(tenantId: string, id: string): Promise<void> {
+    const memory = await this.ports.memoryStore.get(tenantId, id);
+    if (!memory) {
+      await Promise.all([this.ports.vectorIndex.delete(tenantId, [id]), this.ports.textIndex.delete(tenantId, [id])]);
+      await this.ports.graphStore.removeNode(tenantId, id);
+      return;
+    }
+    const [vector] = await this.embed([memory.content]);
+    await this.write(memory, vector!);
+  }
+
+  /** Repairs drift for a whole tenant: every memory without a vector is re-indexed. */
+  async reconcile(tenantId: string): Promise<{ checked: number; repaired: number }> {
+    const ids = await this.ports.memoryStore.listIds(tenantId, {});
+    let repaired = 0;
+    for (const id of ids) {
+      if (!(await this.ports.vectorIndex.has(tenantId, id))) {
+        await this.sync(tenantId, id);
+        repaired++;
+      }
+    }
+    return { checked: ids.length, repaired };
+  }
+
+  private async write(memory: Memory, vector: Float32Array): Promise<void> {
+    const entities = await this.ports.entityExtractor.extract(memory.content);
+    await this.ports.vectorIndex.upsert([{ memory, vector }]);
+    await this.ports.textIndex.upsert([memory]);
+    const stored = await this.ports.graphStore.upsertEntities(memory.tenant_id, memory.user_id, entities);
+    await this.ports.graphStore.setMentions(
+      memory.tenant_id,
+      memory.id,
+      stored.map((e) => e.id),
+    );
+  }
+
+  private queueSync(tenantId: string, id: string): Promise<string> {
+    // One pending repair per memory is enough: the job reads the latest state when it runs.
+    return this.ports.jobQueue.enqueue(INDEX_SYNC_JOB, { id }, { tenantId, id: `sync_${tenantId}_${id}_${Date.now()}` });
+  }
+}

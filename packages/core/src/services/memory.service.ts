@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EngramConfig } from '../config/config';
+import type { MemoryFilter } from '../domain/filter';
+import { newId, nowIso } from '../domain/ids';
+import { memoryInputSchema, memoryUpdateSchema, type MemoryInput, type MemoryUpdate } from '../domain/schemas';
+import type { Memory, MemoryVersion, Page } from '../domain/types';
+import { validate } from '../domain/validate';
+import { EngramError, notFound } from '../errors';
+import type { HookBus } from '../hooks';
+import type { Entitlements, UsageMeter } from '../ports/edition';
+import type { GraphStore, MemoryStore } from '../ports/storage';
+import type { Indexer } from './indexer';
+
+export const MEMORY_ID_PREFIX = 'mem';
+
+interface MemoryServicePorts {
+  memoryStore: MemoryStore;
+  graphStore: GraphStore;
+  usageMeter: UsageMeter;
+  entitlements: Entitlements;
+}
+
+export interface AddOptions {
+  /** Pre-assigned id (batches): adding it again returns the stored memory instead of a copy. */
+  id?: string;
+}
+
+export type AddOutcome = { ok: true; memory: Memory } | { ok: false; error: EngramError };
+
+export class MemoryService {
+  constructor(
+    private readonly ports: MemoryServicePorts,
+    private readonly indexer: Indexer,
+    private readonly hooks: HookBus,
+    private readonly config: EngramConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  async add(tenantId: string, input: unknown, options: AddOptions = {}): Promise<Memory> {
+    const [outcome] = await this.addMany(tenantId, [{ input, id: options.id }]);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.memory;
+  }
+
+  /**
+   * Adds several memories with one embedding call. Each item succeeds or fails on its own:
+   * a bad item is reported and the others are kept.
+   */
+  async addMany(tenantId: string, items: { input: unknown; id?: string }[]): Promise<AddOutcome[]> {
+    const outcomes: (AddOutcome | { ok: 'pending'; input: MemoryInput; id?: string })[] = [];
+    for (const item of items) {
+      try {
+        const input = await this.checkNew(tenantId, item.input);
+        const existing = item.id ? await this.ports.memoryStore.get(tenantId, item.id) : null;
+        outcomes.push(existing ? { ok: true, memory: existing } : { ok: 'pending', input, id: item.id });
+      } catch (error) {
+        outcomes.push({ ok: false, error: asEngramError(error) });
+      }
+    }
+    const pending = outcomes.flatMap((o, i) => (o.ok === 'pending' ? [{ ...o, index: i }] : []));
+    if (pending.length === 0) return outcomes as AddOutcome[];
+    const quota = await this.ports.entitlements.check(tenantId, 'memories', pending.length);
+    if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'memory quota exceeded');
+    const vectors = await this.indexer.embed(pending.map((p) => p.input.content));
+    for (const [n, p] of pending.entries()) {
+      try {
+        outcomes[p.index] = { ok: true, memory: await this.store(tenantId, p.input, vectors[n]!, p.id) };
+      } catch (error) {
+        outcomes[p.index] = { ok: false, error: asEngramError(error) };
+      }
+    }
+    const added = outcomes.filter((o) => o.ok === true).length;
+    if (added) await this.ports.usageMeter.record(tenantId, 'memories_added', added);
+    return outcomes as AddOutcome[];
+  }
+
+  async get(tenantId: string, id: string): Promise<Memory> {
+    const memory = await this.ports.memoryStore.get(tenantId, id);
+    if (!memory) throw notFound('memory', id);
+    return memory;
+  }
+
+  async update(tenantId: string, id: string, patch: unknown): Promise<Memory> {
+    const update: MemoryUpdate = validate(memoryUpdateSchema, patch);
+    const previous = await this.get(tenantId, id);
+    if (update.expected_version !== undefined && update.expected_version !== previous.version) {
+      throw new EngramError('version_conflict', `memory ${id} is at version ${previous.version}, not ${update.expected_version}`, {
+        current_version: previous.version,
+      });
+    }
+    if (update.content !== undefined) this.checkSize(update.content, 'content');
+    const next: Memory = {
+      ...previous,
+      content: update.content ?? previous.content,
+      type: update.type ?? previous.type,
+      metadata: update.metadata ?? previous.metadata,
+      tags: update.tags ?? previous.tags,
+      version: previous.version + 1,
+      updated_at: nowIso(),
+    };
+    const [vector] = await this.indexer.embed([next.content]);
+    await this.ports.memoryStore.update(next);
+    await this.indexer.index(next, vector!);
+    await this.hooks.run('afterUpdate', next, previous);
+    return next;
+  }
+
+  async delete(tenantId: string, id: string): Promise<Memory> {
+    const memory = await this.get(tenantId, id);
+    // Store first: from this moment search cannot return it, even before the indexes catch up.
+    if (!(await this.ports.memoryStore.delete(tenantId, id))) throw notFound('memory', id);
+    await this.indexer.remove(tenantId, [id]);
+    await this.hooks.run('afterDelete', memory);
+    return memory;
+  }
+
+  list(tenantId: string, filter: MemoryFilter, page: { cursor?: string | null; limit: number }): Promise<Page<Memory>> {
+    return this.ports.memoryStore.list(tenantId, filter, page);
+  }
+
+  /** Deletes every memory of one end user, with history and index entries (right to be forgotten). */
+  async forgetUser(tenantId: string, userId: string): Promise<{ deleted: number }> {
+    const ids = await this.ports.memoryStore.listIds(tenantId, { user_id: userId });
+    for (const id of ids) await this.ports.memoryStore.delete(tenantId, id);
+    await this.indexer.remove(tenantId, ids);
+    await this.ports.graphStore.forgetUser(tenantId, userId);
+    await this.hooks.run('afterForget', { tenantId, userId, deleted: ids.length });
+    return { deleted: ids.length };
+  }
+
+  async history(tenantId: string, id: string): Promise<MemoryVersion[]> {
+    const versions = await this.ports.memoryStore.history(tenantId, id);
+    if (versions.length === 0) throw notFound('memory', id);
+    return versions;
+  }
+
+  private async checkNew(tenantId: string, raw: unknown): Promise<MemoryInput> {
+    const input = validate(memoryInputSchema, raw);
+    this.checkSize(input.content, 'content');
+    for (const [i, rel] of (input.relations ?? []).entries()) {
+      const target = rel.to.startsWith('ent_')
+        ? await this.ports.graphStore.getEntity(tenantId, rel.to)
+        : await this.ports.memoryStore.get(tenantId, rel.to);
+      if (!target) {
+        throw new EngramError('validation_failed', `relations.${i}.to: ${rel.to} does not exist`, {
+          errors: [{ field: `relations.${i}.to`, message: `${rel.to} does not exist` }],
+        });
+      }
+    }
+    await this.hooks.run('beforeAdd', { tenantId, content: input.content, metadata: input.metadata ?? {} });
+    return input;
+  }
+
+  private checkSize(content: string, field: string): void {
+    const bytes = Buffer.byteLength(content, 'utf8');
+    const max = this.config.memory.max_content_bytes;
+    if (bytes > max) {
+      throw new EngramError('content_too_large', `${field} is ${bytes} bytes; the limit is ${max}`, {
+        errors: [{ field, message: `at most ${max} UTF-8 bytes` }],
+        limit: max,
+      });
+    }
+  }
+
+  private async store(tenantId: string, input: MemoryInput, vector: Float32Array, id?: string): Promise<Memory> {
+    const now = nowIso();
+    const memory: Memory = {
+      id: id ?? newId(MEMORY_ID_PREFIX),
+      tenant_id: tenantId,
+      user_id: input.user_id ?? null,
+      namespace: input.namespace ?? null,
+      agent_id: input.agent_id ?? null,
+      session_id: input.session_id ?? null,
+      content: input.content,
+      type: input.type ?? 'text',
+      metadata: input.metadata ?? {},
+      tags: input.tags ?? [],
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await this.ports.memoryStore.insert(memory);
+    await this.indexer.index(memory, vector);
+    for (const rel of input.relations ?? []) {
+      await this.ports.graphStore.addRelation(tenantId, { source_id: memory.id, target_id: rel.to, type: rel.type });
+    }
+    await this.hooks.run('afterAdd', memory);
+    this.logger.debug({ memory: memory.id }, 'memory added');
+    return memory;
+  }
+}
+
+export function asEngramError(error: unknown): EngramError {
+  return error instanceof EngramError ? error : new EngramError('internal_error', 'the item could not be stored');
+}
+
+export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,219 @@
+import {
+  type Entity,
+  type EntityKind,
+  type GraphNeighborhood,
+  type GraphStore,
+  type NewRelation,
+  newId,
+  nowIso,
+  type PageRequest,
+  type Relation,
+  type ScoredId,
+} from '@engram/core';
+import type { Db } from './database';
+import { decodeCursor, pageOf } from './sql-helpers';
+
+const MENTIONS = 'MENTIONS';
+
+type EdgeRow = Omit<Relation, 'metadata'> & { metadata: string };
+type EntityRow = Entity & { user_key: string; norm: string };
+
+const toRelation = (r: EdgeRow): Relation => ({ ...r, metadata: JSON.parse(r.metadata) });
+const toEntity = ({ user_key: _u, norm: _n, ...e }: EntityRow): Entity => e;
+const normalize = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+const json = (values: string[]) => JSON.stringify(values);
+
+/** The graph as two tables, entities and edges; traversal by recursive CTE. */
+export class SqliteGraphStore implements GraphStore {
+  constructor(private readonly db: Db) {}
+
+  async upsertEntities(tenantId: string, userId: string | null, entities: { name: string; kind: EntityKind }[]): Promise<Entity[]> {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO entities (id, tenant_id, user_key, user_id, name, norm, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const select = this.db.prepare<[string, string, string], EntityRow>(
+      'SELECT * FROM entities WHERE tenant_id = ? AND user_key = ? AND norm = ?',
+    );
+    return this.db.transaction(() =>
+      entities.map((e) => {
+        const norm = normalize(e.name);
+        insert.run(newId('ent'), tenantId, userId ?? '', userId, e.name.trim(), norm, e.kind, nowIso());
+        return toEntity(select.get(tenantId, userId ?? '', norm)!);
+      }),
+    )();
+  }
+
+  async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
+    if (names.length === 0) return [];
+    const norms = json(names.map(normalize));
+    const rows =
+      userId === null
+        ? this.db
+            .prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE tenant_id = ? AND norm IN (SELECT value FROM json_each(?))')
+            .all(tenantId, norms)
+        : this.db
+            .prepare<[string, string, string], EntityRow>(
+              'SELECT * FROM entities WHERE tenant_id = ? AND user_key = ? AND norm IN (SELECT value FROM json_each(?))',
+            )
+            .all(tenantId, userId, norms);
+    return rows.map(toEntity);
+  }
+
+  async setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, '${MENTIONS}', '{}', ?)`,
+    );
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM edges WHERE tenant_id = ? AND source_id = ? AND type = '${MENTIONS}'`).run(tenantId, memoryId);
+      for (const entityId of new Set(entityIds)) insert.run(newId('rel'), tenantId, memoryId, entityId, nowIso());
+    })();
+  }
+
+  async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {
+    const row: Relation = {
+      id: newId('rel'),
+      tenant_id: tenantId,
+      source_id: relation.source_id,
+      target_id: relation.target_id,
+      type: relation.type,
+      metadata: relation.metadata ?? {},
+      created_at: nowIso(),
+    };
+    this.db
+      .prepare('INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, tenantId, row.source_id, row.target_id, row.type, JSON.stringify(row.metadata), row.created_at);
+    return row;
+  }
+
+  async forgetUser(tenantId: string, userId: string): Promise<void> {
+    this.db.transaction(() => {
+      const ids = this.db
+        .prepare<[string, string], { id: string }>('SELECT id FROM entities WHERE tenant_id = ? AND user_key = ?')
+        .all(tenantId, userId)
+        .map((r) => r.id);
+      for (const id of ids) this.removeEdges(tenantId, id);
+      this.db.prepare('DELETE FROM entities WHERE tenant_id = ? AND user_key = ?').run(tenantId, userId);
+    })();
+  }
+
+  async removeNode(tenantId: string, nodeId: string): Promise<void> {
+    this.removeEdges(tenantId, nodeId);
+  }
+
+  async entitiesOf(tenantId: string, memoryIds: string[]): Promise<Map<string, Entity[]>> {
+    const rows = this.db
+      .prepare<[string, string], EntityRow & { memory_id: string }>(
+        `SELECT e.*, x.source_id AS memory_id FROM edges x JOIN entities e ON e.id = x.target_id
+         WHERE x.tenant_id = ? AND x.type = '${MENTIONS}' AND x.source_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(tenantId, json(memoryIds));
+    const out = new Map<string, Entity[]>();
+    for (const { memory_id, ...e } of rows) {
+      const list = out.get(memory_id) ?? [];
+      list.push(toEntity(e));
+      out.set(memory_id, list);
+    }
+    return out;
+  }
+
+  async memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]> {
+    return this.db
+      .prepare<[string, string, number], { id: string; score: number }>(
+        `SELECT source_id AS id, count(*) AS score FROM edges
+         WHERE tenant_id = ? AND type = '${MENTIONS}' AND target_id IN (SELECT value FROM json_each(?))
+         GROUP BY source_id ORDER BY score DESC, source_id DESC LIMIT ?`,
+      )
+      .all(tenantId, json(entityIds), limit);
+  }
+
+  async neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood> {
+    const nodes = this.db
+      .prepare<[string, string, string, number, number], { node: string }>(
+        `WITH RECURSIVE walk(node, d) AS (
+           SELECT ?, 0
+           UNION
+           SELECT CASE WHEN e.source_id = w.node THEN e.target_id ELSE e.source_id END, w.d + 1
+           FROM walk w JOIN edges e
+             ON e.tenant_id = ? AND (e.source_id = w.node OR e.target_id = w.node)
+           WHERE w.d < ?
+         )
+         SELECT node FROM walk GROUP BY node ORDER BY min(d) LIMIT ?`,
+      )
+      .all(nodeId, tenantId, depth, limit)
+      .map((r) => r.node);
+    const set = json(nodes);
+    const relations = this.db
+      .prepare<[string, string, string], EdgeRow>(
+        `SELECT * FROM edges WHERE tenant_id = ? AND source_id IN (SELECT value FROM json_each(?))
+         AND target_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .all(tenantId, set, set)
+      .map(toRelation);
+    return { nodes, relations };
+  }
+
+  /** Breadth-first search, one query per hop; depth is small (≤ 4). */
+  async path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
+    const via = new Map<string, Relation>([[fromId, null as unknown as Relation]]);
+    let frontier = [fromId];
+    for (let d = 0; d < maxDepth && frontier.length; d++) {
+      const edges = this.db
+        .prepare<[string, string, string], EdgeRow>(
+          `SELECT * FROM edges WHERE tenant_id = ? AND (source_id IN (SELECT value FROM json_each(?)) OR target_id IN (SELECT value FROM json_each(?)))`,
+        )
+        .all(tenantId, json(frontier), json(frontier))
+        .map(toRelation);
+      const next: string[] = [];
+      for (const edge of edges) {
+        for (const [from, to] of [
+          [edge.source_id, edge.target_id],
+          [edge.target_id, edge.source_id],
+        ] as const) {
+          if (!frontier.includes(from) || via.has(to)) continue;
+          via.set(to, edge);
+          next.push(to);
+        }
+      }
+      if (via.has(toId)) {
+        const path: Relation[] = [];
+        for (let node = toId; node !== fromId; ) {
+          const edge = via.get(node)!;
+          path.unshift(edge);
+          node = edge.source_id === node ? edge.target_id : edge.source_id;
+        }
+        return path;
+      }
+      frontier = next;
+    }
+    return null;
+  }
+
+  async listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const clauses = ['e.tenant_id = ?'];
+    const params: (string | number)[] = [tenantId];
+    if (filter.user_id !== undefined) clauses.push('e.user_key = ?') && params.push(filter.user_id);
+    if (filter.kind) clauses.push('e.kind = ?') && params.push(filter.kind);
+    if (after) clauses.push('e.id < ?') && params.push(after);
+    const rows = this.db
+      .prepare<unknown[], EntityRow & { mentions: number }>(
+        `SELECT e.*, (SELECT count(*) FROM edges x WHERE x.tenant_id = e.tenant_id AND x.target_id = e.id AND x.type = '${MENTIONS}') AS mentions
+         FROM entities e WHERE ${clauses.join(' AND ')} ORDER BY e.id DESC LIMIT ?`,
+      )
+      .all(...params, page.limit + 1);
+    return pageOf(
+      rows.map((r) => ({ ...toEntity(r), mentions: r.mentions })),
+      page.limit,
+      (e) => e.id,
+    );
+  }
+
+  async getEntity(tenantId: string, id: string): Promise<Entity | null> {
+    const row = this.db.prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE tenant_id = ? AND id = ?').get(tenantId, id);
+    return row ? toEntity(row) : null;
+  }
+
+  private removeEdges(tenantId: string, nodeId: string): void {
+    this.db.prepare('DELETE FROM edges WHERE tenant_id = ? AND (source_id = ? OR target_id = ?)').run(tenantId, nodeId, nodeId);
+  }
+}

@@ -1,0 +1,128 @@
+import { EngramError, type Memory, type MemoryFilter, type MemoryStore, type MemoryVersion, type PageRequest } from '@engram/core';
+import type { Db } from './database';
+import { decodeCursor, filterSql, pageOf } from './sql-helpers';
+
+interface MemoryRow {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  namespace: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  content: string;
+  type: string;
+  metadata: string;
+  tags: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+const toMemory = (r: MemoryRow): Memory => ({ ...r, metadata: JSON.parse(r.metadata), tags: JSON.parse(r.tags) });
+
+export class SqliteMemoryStore implements MemoryStore {
+  private readonly insertRow;
+  private readonly insertVersion;
+  private readonly getRow;
+
+  constructor(private readonly db: Db) {
+    this.insertRow = db.prepare(
+      `INSERT INTO memories (id, tenant_id, user_id, namespace, agent_id, session_id, content, type, metadata, tags, created_at, updated_at, version)
+       VALUES (@id, @tenant_id, @user_id, @namespace, @agent_id, @session_id, @content, @type, @metadata, @tags, @created_at, @updated_at, @version)`,
+    );
+    this.insertVersion = db.prepare(
+      `INSERT INTO memory_versions (tenant_id, memory_id, version, change, content, type, metadata, tags, created_at)
+       VALUES (@tenant_id, @id, @version, @change, @content, @type, @metadata, @tags, @updated_at)`,
+    );
+    this.getRow = db.prepare<[string, string], MemoryRow>('SELECT * FROM memories WHERE tenant_id = ? AND id = ?');
+  }
+
+  async insert(memory: Memory): Promise<void> {
+    const row = { ...memory, metadata: JSON.stringify(memory.metadata), tags: JSON.stringify(memory.tags) };
+    try {
+      this.db.transaction(() => {
+        this.insertRow.run(row);
+        this.insertVersion.run({ ...row, change: 'created' });
+      })();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new EngramError('conflict', `memory ${memory.id} already exists`);
+      }
+      throw err;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<Memory | null> {
+    const row = this.getRow.get(tenantId, id);
+    return row ? toMemory(row) : null;
+  }
+
+  async getMany(tenantId: string, ids: string[]): Promise<Memory[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare<unknown[], MemoryRow>(
+        `SELECT * FROM memories WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(tenantId, JSON.stringify(ids));
+    return rows.map(toMemory);
+  }
+
+  async update(memory: Memory): Promise<void> {
+    const row = { ...memory, metadata: JSON.stringify(memory.metadata), tags: JSON.stringify(memory.tags) };
+    this.db.transaction(() => {
+      const changed = this.db
+        .prepare(
+          `UPDATE memories SET content = @content, type = @type, metadata = @metadata, tags = @tags,
+             updated_at = @updated_at, version = @version
+           WHERE tenant_id = @tenant_id AND id = @id AND version = @version - 1`,
+        )
+        .run(row).changes;
+      if (changed === 0) {
+        throw new EngramError('version_conflict', `memory ${memory.id} changed since version ${memory.version - 1}`);
+      }
+      this.insertVersion.run({ ...row, change: 'updated' });
+    })();
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const deleted = this.db.prepare('DELETE FROM memories WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes;
+      this.db.prepare('DELETE FROM memory_versions WHERE tenant_id = ? AND memory_id = ?').run(tenantId, id);
+      return deleted > 0;
+    })();
+  }
+
+  async list(tenantId: string, filter: MemoryFilter, page: PageRequest) {
+    const where = filterSql(filter);
+    const after = decodeCursor(page.cursor);
+    const rows = this.db
+      .prepare<unknown[], MemoryRow>(
+        `SELECT * FROM memories m WHERE m.tenant_id = ? AND ${where.sql} ${after ? 'AND m.id < ?' : ''}
+         ORDER BY m.id DESC LIMIT ?`,
+      )
+      .all(tenantId, ...where.params, ...(after ? [after] : []), page.limit + 1);
+    return pageOf(rows.map(toMemory), page.limit, (m) => m.id);
+  }
+
+  async history(tenantId: string, id: string): Promise<MemoryVersion[]> {
+    const rows = this.db
+      .prepare<[string, string], Omit<MemoryVersion, 'metadata' | 'tags'> & { metadata: string; tags: string }>(
+        `SELECT memory_id, tenant_id, version, change, content, type, metadata, tags, created_at
+         FROM memory_versions WHERE tenant_id = ? AND memory_id = ? ORDER BY version`,
+      )
+      .all(tenantId, id);
+    return rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata), tags: JSON.parse(r.tags) }));
+  }
+
+  async listIds(tenantId: string, filter: MemoryFilter): Promise<string[]> {
+    const where = filterSql(filter);
+    return this.db
+      .prepare<unknown[], { id: string }>(`SELECT id FROM memories m WHERE m.tenant_id = ? AND ${where.sql} ORDER BY id`)
+      .all(tenantId, ...where.params)
+      .map((r) => r.id);
+  }
+
+  async count(tenantId: string): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM memories WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Schema versions, applied in order; never edit one that has shipped, add the next.
+ * The vector table is created by SqliteVectorIndex.init, because its dimension comes from
+ * the embedding model.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE memories (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    user_id TEXT, namespace TEXT, agent_id TEXT, session_id TEXT,
+    content TEXT NOT NULL,
+    type TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX memories_by_tenant ON memories (tenant_id, id);
+  CREATE INDEX memories_by_user ON memories (tenant_id, user_id, id);
+
+  CREATE TABLE memory_versions (
+    tenant_id TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    content TEXT NOT NULL,
+    type TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id, version)
+  ) WITHOUT ROWID;
+
+  -- One integer key per indexed memory, shared by the vector and full-text tables,
+  -- which address their rows by integer rowid.
+  CREATE TABLE index_keys (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    UNIQUE (tenant_id, memory_id)
+  );
+  CREATE VIRTUAL TABLE memories_fts USING fts5(content, tokenize = 'porter unicode61 remove_diacritics 2');
+
+  CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    user_key TEXT NOT NULL, -- user_id, or '' for tenant-wide entities: NULLs would defeat UNIQUE
+    user_id TEXT,
+    name TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (tenant_id, user_key, norm)
+  );
+  CREATE INDEX entities_by_tenant ON entities (tenant_id, id);
+
+  CREATE TABLE edges (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX edges_by_source ON edges (tenant_id, source_id, type);
+  CREATE INDEX edges_by_target ON edges (tenant_id, target_id, type);
+
+  CREATE TABLE query_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL,
+    user_id TEXT,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX query_logs_by_tenant ON query_logs (tenant_id, seq);
+  CREATE TABLE retrieval_logs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    search_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    user_id TEXT,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX retrieval_logs_by_tenant ON retrieval_logs (tenant_id, seq);
+  CREATE INDEX retrieval_logs_by_search ON retrieval_logs (tenant_id, search_id);
+  CREATE INDEX retrieval_logs_by_memory ON retrieval_logs (tenant_id, memory_id, seq);
+  CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    search_id TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX feedback_by_search ON feedback (tenant_id, search_id);
+
+  CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    items TEXT NOT NULL
+  );
+
+  CREATE TABLE webhook_subscriptions (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX webhook_subscriptions_by_tenant ON webhook_subscriptions (tenant_id, id);
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    subscription_id TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (tenant_id, subscription_id, id);
+
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    run_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs (status, run_at);
+  `,
+];

@@ -1,0 +1,61 @@
+import type { EngramPlugin } from '@engram/core';
+import { type Db, openDatabase } from './database';
+import { SqliteGraphStore } from './graph-store';
+import { SqliteLogStore } from './log-store';
+import { SqliteMemoryStore } from './memory-store';
+import { SqliteBatchStore, SqliteJobStore, SqliteWebhookStore } from './record-stores';
+import { SqliteTextIndex, SqliteVectorIndex } from './search-indexes';
+
+export interface SqliteStores {
+  db: Db;
+  memoryStore: SqliteMemoryStore;
+  vectorIndex: SqliteVectorIndex;
+  textIndex: SqliteTextIndex;
+  graphStore: SqliteGraphStore;
+  logStore: SqliteLogStore;
+  batchStore: SqliteBatchStore;
+  webhookStore: SqliteWebhookStore;
+  jobStore: SqliteJobStore;
+}
+
+/** Every storage port over one SQLite file. */
+export function openSqliteStores(path: string): SqliteStores {
+  const db = openDatabase(path);
+  return {
+    db,
+    memoryStore: new SqliteMemoryStore(db),
+    vectorIndex: new SqliteVectorIndex(db),
+    textIndex: new SqliteTextIndex(db),
+    graphStore: new SqliteGraphStore(db),
+    logStore: new SqliteLogStore(db),
+    batchStore: new SqliteBatchStore(db),
+    webhookStore: new SqliteWebhookStore(db),
+    jobStore: new SqliteJobStore(db),
+  };
+}
+
+export type SqlitePort = Exclude<keyof SqliteStores, 'db'>;
+
+export interface SqlitePluginOptions {
+  /** Path of the data file, e.g. ./data/engram.db */
+  path: string;
+  /** Only these ports (default: all), to mix with production backends. */
+  ports?: SqlitePort[];
+}
+
+/** The embedded default: provides every storage port from one file, closed on shutdown. */
+export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
+  let stores: SqliteStores | null = null;
+  return {
+    name: 'store-sqlite',
+    setup(ctx) {
+      stores = openSqliteStores(options.path);
+      const all: SqlitePort[] = ['memoryStore', 'vectorIndex', 'textIndex', 'graphStore', 'logStore', 'batchStore', 'webhookStore', 'jobStore'];
+      for (const port of options.ports ?? all) ctx.provide(port, stores[port]);
+    },
+    async shutdown() {
+      stores?.db.close();
+      stores = null;
+    },
+  };
+}

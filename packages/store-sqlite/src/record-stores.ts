@@ -1,0 +1,163 @@
+import type {
+  BatchJob,
+  BatchStore,
+  JobRecord,
+  JobStore,
+  PageRequest,
+  WebhookDelivery,
+  WebhookStore,
+  WebhookSubscription,
+} from '@engram/core';
+import type { Db } from './database';
+import { decodeCursor, pageOf } from './sql-helpers';
+
+type DataRow = { data: string };
+
+export class SqliteBatchStore implements BatchStore {
+  constructor(private readonly db: Db) {}
+
+  async create(batch: BatchJob, items: unknown[]): Promise<void> {
+    this.db
+      .prepare('INSERT INTO batches (id, tenant_id, data, items) VALUES (?, ?, ?, ?)')
+      .run(batch.id, batch.tenant_id, JSON.stringify(batch), JSON.stringify(items));
+  }
+
+  async get(tenantId: string, id: string): Promise<BatchJob | null> {
+    const row = this.db.prepare<[string, string], DataRow>('SELECT data FROM batches WHERE tenant_id = ? AND id = ?').get(tenantId, id);
+    return row ? JSON.parse(row.data) : null;
+  }
+
+  async items(tenantId: string, id: string): Promise<unknown[]> {
+    const row = this.db
+      .prepare<[string, string], { items: string }>('SELECT items FROM batches WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
+    return row ? JSON.parse(row.items) : [];
+  }
+
+  async save(batch: BatchJob): Promise<void> {
+    this.db.prepare('UPDATE batches SET data = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(batch), batch.tenant_id, batch.id);
+  }
+}
+
+export class SqliteWebhookStore implements WebhookStore {
+  constructor(private readonly db: Db) {}
+
+  async createSubscription(sub: WebhookSubscription): Promise<void> {
+    this.db.prepare('INSERT INTO webhook_subscriptions (id, tenant_id, data) VALUES (?, ?, ?)').run(sub.id, sub.tenant_id, JSON.stringify(sub));
+  }
+
+  async getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | null> {
+    const row = this.db
+      .prepare<[string, string], DataRow>('SELECT data FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
+    return row ? JSON.parse(row.data) : null;
+  }
+
+  async listSubscriptions(tenantId: string): Promise<WebhookSubscription[]> {
+    return this.db
+      .prepare<[string], DataRow>('SELECT data FROM webhook_subscriptions WHERE tenant_id = ? ORDER BY id')
+      .all(tenantId)
+      .map((r) => JSON.parse(r.data));
+  }
+
+  async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
+  }
+
+  async createDelivery(d: WebhookDelivery): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO webhook_deliveries (id, tenant_id, subscription_id, data) VALUES (?, ?, ?, ?)')
+      .run(d.id, d.tenant_id, d.subscription_id, JSON.stringify(d));
+  }
+
+  async getDelivery(tenantId: string, id: string): Promise<WebhookDelivery | null> {
+    const row = this.db
+      .prepare<[string, string], DataRow>('SELECT data FROM webhook_deliveries WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
+    return row ? JSON.parse(row.data) : null;
+  }
+
+  async updateDelivery(d: WebhookDelivery): Promise<void> {
+    this.db.prepare('UPDATE webhook_deliveries SET data = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(d), d.tenant_id, d.id);
+  }
+
+  async listDeliveries(tenantId: string, subscriptionId: string, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const rows = this.db
+      .prepare<unknown[], DataRow & { id: string }>(
+        `SELECT id, data FROM webhook_deliveries WHERE tenant_id = ? AND subscription_id = ? ${after ? 'AND id < ?' : ''}
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(tenantId, subscriptionId, ...(after ? [after] : []), page.limit + 1);
+    const paged = pageOf(rows, page.limit, (r) => r.id);
+    return { data: paged.data.map((r) => JSON.parse(r.data) as WebhookDelivery), next_cursor: paged.next_cursor };
+  }
+}
+
+type JobRow = Omit<JobRecord, 'payload'> & { payload: string; lease_until: number | null };
+const toJob = ({ lease_until: _l, ...r }: JobRow): JobRecord => ({ ...r, payload: JSON.parse(r.payload) });
+
+/** The outbox behind core's DurableJobQueue: claims are one transaction, so two pollers never share a job. */
+export class SqliteJobStore implements JobStore {
+  constructor(private readonly db: Db) {}
+
+  async put(job: JobRecord): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO jobs (id, kind, tenant_id, payload, status, attempts, run_at, lease_until, last_error, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+        )
+        .run(job.id, job.kind, job.tenant_id, JSON.stringify(job.payload), job.status, job.attempts, job.run_at, job.last_error, job.created_at)
+        .changes > 0
+    );
+  }
+
+  async claim(kinds: string[], now: number, leaseMs: number, limit: number): Promise<JobRecord[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare<[number, number, string, number], JobRow>(
+          `SELECT * FROM jobs
+           WHERE ((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?))
+             AND kind IN (SELECT value FROM json_each(?))
+           ORDER BY run_at LIMIT ?`,
+        )
+        .all(now, now, JSON.stringify(kinds), limit);
+      const take = this.db.prepare(`UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
+      return rows.map((row) => {
+        take.run(now + leaseMs, row.id);
+        return toJob({ ...row, status: 'running', attempts: row.attempts + 1 });
+      });
+    })();
+  }
+
+  async complete(id: string): Promise<void> {
+    this.db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, last_error = NULL WHERE id = ?`).run(id);
+  }
+
+  async fail(id: string, error: string, retryAt: number | null): Promise<void> {
+    this.db
+      .prepare(`UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), lease_until = NULL, last_error = ? WHERE id = ?`)
+      .run(retryAt === null ? 'dead' : 'pending', retryAt, error.slice(0, 2000), id);
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const row = this.db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
+    return row ? toJob(row) : null;
+  }
+
+  async counts(now: number) {
+    const row = this.db
+      .prepare<[number, number, number, number], { due: number; scheduled: number; running: number; done: number; dead: number }>(
+        `SELECT
+           coalesce(sum((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)), 0) AS due,
+           coalesce(sum(status = 'pending' AND run_at > ?), 0) AS scheduled,
+           coalesce(sum(status = 'running' AND lease_until > ?), 0) AS running,
+           coalesce(sum(status = 'done'), 0) AS done,
+           coalesce(sum(status = 'dead'), 0) AS dead
+         FROM jobs`,
+      )
+      .get(now, now, now, now)!;
+    return row;
+  }
+}

@@ -1,0 +1,185 @@
+import {
+  EngramError,
+  type EmbeddingModelInfo,
+  type IndexedMemory,
+  type MemoryFilter,
+  type ScoredId,
+  type TextIndex,
+  type VectorIndex,
+} from '@engram/core';
+import type { Db } from './database';
+import { filterSql, narrowsBeyondUser } from './sql-helpers';
+
+/** A stable integer key per (tenant, memory), shared by the vector and full-text tables. */
+function keyOf(db: Db, tenantId: string, memoryId: string): number {
+  db.prepare('INSERT OR IGNORE INTO index_keys (tenant_id, memory_id) VALUES (?, ?)').run(tenantId, memoryId);
+  return (db.prepare('SELECT rowid FROM index_keys WHERE tenant_id = ? AND memory_id = ?').get(tenantId, memoryId) as { rowid: number })
+    .rowid;
+}
+
+function existingKeys(db: Db, tenantId: string, ids: string[]): number[] {
+  return db
+    .prepare<[string, string], { rowid: number }>(
+      'SELECT rowid FROM index_keys WHERE tenant_id = ? AND memory_id IN (SELECT value FROM json_each(?))',
+    )
+    .all(tenantId, JSON.stringify(ids))
+    .map((r) => r.rowid);
+}
+
+/** Partition value: kNN inside one user's memories reads only that user's vectors. */
+const userKey = (tenantId: string, userId: string | null) => `${tenantId}\u001f${userId ?? ''}`;
+
+/**
+ * sqlite-vec `vec0` with the (tenant, user) pair as partition key, so per-user search, the
+ * common case for memory, is an exact kNN over that user's vectors only. A filter that says
+ * more than the user (namespace, metadata, time…) is applied in SQL first and the remaining
+ * rows are scanned exactly, so a filter never silently loses matches.
+ */
+export class SqliteVectorIndex implements VectorIndex {
+  private dimension = 0;
+
+  constructor(private readonly db: Db) {}
+
+  async init(model: EmbeddingModelInfo): Promise<void> {
+    const get = (key: string) => (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    const storedModel = get('vector.model');
+    const storedDim = get('vector.dimension');
+    if (storedModel && (storedModel !== model.id || Number(storedDim) !== model.dimension)) {
+      throw new EngramError(
+        'model_mismatch',
+        `this data file was indexed with embedding model ${storedModel} (${storedDim} dimensions), not ${model.id} ` +
+          `(${model.dimension}); configure the original model, or re-index into a new data directory`,
+        { stored_model: storedModel, stored_dimension: Number(storedDim), model: model.id, dimension: model.dimension },
+      );
+    }
+    this.db.transaction(() => {
+      this.db.exec(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vectors USING vec0(
+           user_key TEXT PARTITION KEY, tenant_id TEXT, embedding FLOAT[${model.dimension}] distance_metric=cosine)`,
+      );
+      const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      put.run('vector.model', model.id);
+      put.run('vector.dimension', String(model.dimension));
+    })();
+    this.dimension = model.dimension;
+  }
+
+  async upsert(items: { memory: IndexedMemory; vector: Float32Array }[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM memory_vectors WHERE rowid = ?');
+    const ins = this.db.prepare('INSERT INTO memory_vectors (rowid, user_key, tenant_id, embedding) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const { memory, vector } of items) {
+        if (vector.length !== this.dimension) {
+          throw new EngramError('model_mismatch', `vector has ${vector.length} dimensions; the index has ${this.dimension}`);
+        }
+        const key = BigInt(keyOf(this.db, memory.tenant_id, memory.id));
+        del.run(key);
+        ins.run(key, userKey(memory.tenant_id, memory.user_id), memory.tenant_id, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      }
+    })();
+  }
+
+  async delete(tenantId: string, ids: string[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM memory_vectors WHERE rowid = ?');
+    this.db.transaction(() => {
+      for (const key of existingKeys(this.db, tenantId, ids)) del.run(BigInt(key));
+    })();
+  }
+
+  async has(tenantId: string, id: string): Promise<boolean> {
+    return !!this.db
+      .prepare(
+        `SELECT 1 FROM index_keys k JOIN memory_vectors v ON v.rowid = k.rowid WHERE k.tenant_id = ? AND k.memory_id = ?`,
+      )
+      .get(tenantId, id);
+  }
+
+  async search(tenantId: string, vector: Float32Array, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
+    const query = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    type Row = { id: string; distance: number };
+    let rows: Row[];
+    if (narrowsBeyondUser(filter)) {
+      const where = filterSql(filter);
+      rows = this.db
+        .prepare<unknown[], Row>(
+          `SELECT m.id AS id, vec_distance_cosine(v.embedding, ?) AS distance
+           FROM memories m
+           JOIN index_keys k ON k.tenant_id = m.tenant_id AND k.memory_id = m.id
+           JOIN memory_vectors v ON v.rowid = k.rowid
+           WHERE m.tenant_id = ? AND ${where.sql}
+           ORDER BY distance LIMIT ?`,
+        )
+        .all(query, tenantId, ...where.params, k);
+    } else {
+      const partition = filter.user_id !== undefined ? 'user_key = ?' : 'tenant_id = ?';
+      const value = filter.user_id !== undefined ? userKey(tenantId, filter.user_id) : tenantId;
+      rows = this.db
+        .prepare<unknown[], Row>(
+          `SELECT k.memory_id AS id, v.distance AS distance
+           FROM (SELECT rowid, distance FROM memory_vectors WHERE embedding MATCH ? AND k = ? AND ${partition}) v
+           JOIN index_keys k ON k.rowid = v.rowid
+           ORDER BY v.distance`,
+        )
+        .all(query, k, value);
+    }
+    return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
+  }
+}
+
+const STOPWORDS = new Set(
+  'a an and are as at be but by did do does for from had has have he her his how i in is it its me my of on or our she so that the their them they this to was we were what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** Turns free text into an FTS5 query: each remaining word quoted (no operator injection), OR-ed. */
+export function ftsQuery(text: string): string | null {
+  const words = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0 && !STOPWORDS.has(w));
+  const unique = [...new Set(words)];
+  return unique.length ? unique.map((w) => `"${w}"`).join(' OR ') : null;
+}
+
+/** FTS5 with the Porter stemmer; BM25 ranking, negated so higher is better. */
+export class SqliteTextIndex implements TextIndex {
+  constructor(private readonly db: Db) {}
+
+  async upsert(items: IndexedMemory[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
+    const ins = this.db.prepare('INSERT INTO memories_fts (rowid, content) VALUES (?, ?)');
+    this.db.transaction(() => {
+      for (const memory of items) {
+        const key = keyOf(this.db, memory.tenant_id, memory.id);
+        del.run(key);
+        ins.run(key, memory.content);
+      }
+    })();
+  }
+
+  async delete(tenantId: string, ids: string[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
+    this.db.transaction(() => {
+      for (const key of existingKeys(this.db, tenantId, ids)) del.run(key);
+    })();
+  }
+
+  async search(tenantId: string, text: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
+    const match = ftsQuery(text);
+    if (!match) return [];
+    const where = filterSql(filter);
+    return this.db
+      .prepare<unknown[], { id: string; rank: number }>(
+        `SELECT m.id AS id, bm25(memories_fts) AS rank
+         FROM memories_fts f
+         JOIN index_keys k ON k.rowid = f.rowid
+         JOIN memories m ON m.tenant_id = k.tenant_id AND m.id = k.memory_id
+         WHERE memories_fts MATCH ? AND k.tenant_id = ? AND ${where.sql}
+         ORDER BY rank LIMIT ?`,
+      )
+      .all(match, tenantId, ...where.params, k)
+      .map((r) => ({ id: r.id, score: -r.rank }));
+  }
+}
