@@ -29,3 +29,4 @@ export * from './telemetry/posthog-telemetry';
 export * from './webhooks/deliver';
 export * from './webhooks/ssrf';
 export * from './webhooks/webhook.service';
+export * from './defaults-plugin';
