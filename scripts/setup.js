@@ -9,7 +9,12 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const prefix = path.resolve(process.execPath, '..', '..');
 const env = { ...process.env };
-if (!env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node.h'))) env.npm_config_nodedir = prefix;
+if (!env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node.h')))
+  env.npm_config_nodedir = prefix;
 const pnpm = 'npx --yes pnpm@12.4.2';
 const frozen = existsSync(path.join(root, 'pnpm-lock.yaml')) ? ' --frozen-lockfile' : '';
-execSync(`${pnpm} install${frozen} --reporter=append-only`, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+execSync(`${pnpm} install${frozen} --reporter=append-only`, {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});

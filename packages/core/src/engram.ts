@@ -58,6 +58,17 @@ const REQUIRED: (keyof Ports)[] = [
 
 /** Wires Engram from plugins. This is the only place where parts are connected. */
 export async function createEngram(options: EngramOptions): Promise<Engram> {
+  const started: EngramPlugin[] = [];
+  try {
+    return await compose(options, started);
+  } catch (err) {
+    // Release what the plugins set up so far (open files, workers) before reporting the failure.
+    for (const plugin of started.reverse()) await plugin.shutdown?.().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function compose(options: EngramOptions, started: EngramPlugin[]): Promise<Engram> {
   const { config, plugins } = options;
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const hooks = new HookBus();
@@ -77,15 +88,20 @@ export async function createEngram(options: EngramOptions): Promise<Engram> {
       http,
       onReady: (fn) => ready.push(fn),
     };
+    started.push(plugin);
     await plugin.setup(ctx);
   }
 
   const missing = REQUIRED.filter((port) => !provided[port]);
   if (missing.length) {
-    throw new EngramError('config_invalid', `No plugin provides: ${missing.join(', ')}. Compose a store plugin and an embedder.`);
+    throw new EngramError(
+      'config_invalid',
+      `No plugin provides: ${missing.join(', ')}. Compose a store plugin and an embedder.`,
+    );
   }
   if (!provided.jobQueue) {
-    if (!provided.jobStore) throw new EngramError('config_invalid', 'No plugin provides jobQueue or jobStore.');
+    if (!provided.jobStore)
+      throw new EngramError('config_invalid', 'No plugin provides jobQueue or jobStore.');
     provided.jobQueue = new DurableJobQueue(provided.jobStore, logger.child({ component: 'jobs' }));
   }
   const ports = {
@@ -117,7 +133,14 @@ export async function createEngram(options: EngramOptions): Promise<Engram> {
     search: new SearchService(ports, logs, hooks, config),
     graph: new GraphService(ports.graphStore, ports.memoryStore),
     logs,
-    batches: new BatchService(ports, memories, webhooks, hooks, config, logger.child({ component: 'batches' })),
+    batches: new BatchService(
+      ports,
+      memories,
+      webhooks,
+      hooks,
+      config,
+      logger.child({ component: 'batches' }),
+    ),
     webhooks,
     indexer,
   };
@@ -125,16 +148,26 @@ export async function createEngram(options: EngramOptions): Promise<Engram> {
   ports.jobQueue.register(BATCH_PROCESS_JOB, async (payload, job) => {
     await services.batches.process(job.tenantId, (payload as { batch_id: string }).batch_id);
   });
-  ports.jobQueue.register(INDEX_SYNC_JOB, (payload, job) => indexer.sync(job.tenantId, (payload as { id: string }).id), {
-    maxAttempts: 20,
-  });
+  ports.jobQueue.register(
+    INDEX_SYNC_JOB,
+    (payload, job) => indexer.sync(job.tenantId, (payload as { id: string }).id),
+    {
+      maxAttempts: 20,
+    },
+  );
 
   // Webhook events follow the memory lifecycle through the same hooks plugins use.
   const view = (m: Memory) => ({ id: m.id, user_id: m.user_id, namespace: m.namespace, version: m.version });
-  hooks.on('afterAdd', (m) => webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }));
-  hooks.on('afterUpdate', (m) => webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }));
+  hooks.on('afterAdd', (m) =>
+    webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }),
+  );
+  hooks.on('afterUpdate', (m) =>
+    webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }),
+  );
   hooks.on('afterDelete', (m) => webhooks.emit(m.tenant_id, 'memory.deleted', view(m)));
-  hooks.on('afterForget', (e) => webhooks.emit(e.tenantId, 'memory.forgotten', { user_id: e.userId, deleted: e.deleted }));
+  hooks.on('afterForget', (e) =>
+    webhooks.emit(e.tenantId, 'memory.forgotten', { user_id: e.userId, deleted: e.deleted }),
+  );
 
   for (const fn of ready) await fn(services, ports);
 
@@ -153,9 +186,10 @@ export async function createEngram(options: EngramOptions): Promise<Engram> {
       await ports.jobQueue.stop();
       await logs.flush();
       await ports.telemetry.shutdown().catch(() => undefined);
-      await ports.embedder.close?.();
       for (const plugin of [...plugins].reverse()) {
-        await plugin.shutdown?.().catch((err: unknown) => logger.error({ err, plugin: plugin.name }, 'plugin shutdown failed'));
+        await plugin
+          .shutdown?.()
+          .catch((err: unknown) => logger.error({ err, plugin: plugin.name }, 'plugin shutdown failed'));
       }
     },
   };

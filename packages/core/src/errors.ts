@@ -63,7 +63,8 @@ export class EngramError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new EngramError('not_found', `${what} ${id} was not found`, { id });
+export const notFound = (what: string, id: string) =>
+  new EngramError('not_found', `${what} ${id} was not found`, { id });
 
 export const invalid = (field: string, message: string) =>
   new EngramError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });

@@ -5,7 +5,11 @@ import type { Principal } from './ports/edition';
 
 /** Hook points, each receiving the tenant's principal (or a system principal for background work). */
 export interface Hooks {
-  beforeAdd: (input: { tenantId: string; content: string; metadata: Memory['metadata'] }) => Promise<void> | void;
+  beforeAdd: (input: {
+    tenantId: string;
+    content: string;
+    metadata: Memory['metadata'];
+  }) => Promise<void> | void;
   afterAdd: (memory: Memory) => Promise<void> | void;
   afterUpdate: (memory: Memory, previous: Memory) => Promise<void> | void;
   afterDelete: (memory: Memory) => Promise<void> | void;
@@ -22,8 +26,9 @@ export class HookBus {
   private readonly listeners: { [K in HookName]?: Hooks[K][] } = {};
 
   on<K extends HookName>(name: K, fn: Hooks[K]): void {
-    const list = (this.listeners[name] ??= []) as Hooks[K][];
+    const list = (this.listeners[name] ?? []) as Hooks[K][];
     list.push(fn);
+    this.listeners[name] = list as (typeof this.listeners)[K];
   }
 
   /** Runs listeners in registration order; a `before*` listener may throw to refuse the operation. */
@@ -33,4 +38,3 @@ export class HookBus {
     }
   }
 }
-

@@ -57,7 +57,8 @@ export class UseLiteEmbedder implements Embedder {
     const slots = this.slots;
     this.slots = [];
     await Promise.all(slots.map((s) => s.worker.terminate()));
-    for (const p of this.pending.values()) p.reject(new EngramError('dependency_unavailable', 'embedder closed'));
+    for (const p of this.pending.values())
+      p.reject(new EngramError('dependency_unavailable', 'embedder closed'));
     this.pending.clear();
   }
 
@@ -77,7 +78,8 @@ export class UseLiteEmbedder implements Embedder {
         else p.resolve(msg.vectors!);
       });
       worker.on('error', (err) => {
-        for (const p of this.pending.values()) p.reject(new EngramError('dependency_unavailable', `embedder worker died: ${err.message}`));
+        for (const p of this.pending.values())
+          p.reject(new EngramError('dependency_unavailable', `embedder worker died: ${err.message}`));
         this.pending.clear();
         this.slots = [];
       });

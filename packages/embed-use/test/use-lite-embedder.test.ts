@@ -7,7 +7,14 @@ describe('UseLiteEmbedder', () => {
   afterAll(() => embedder.close());
 
   it('loads the shipped model and returns normalised 512-d vectors in input order', async () => {
-    const texts = ['I adopted a puppy last week', 'We got a new dog recently', 'The quarterly tax report is due', 'a', 'b', 'c'];
+    const texts = [
+      'I adopted a puppy last week',
+      'We got a new dog recently',
+      'The quarterly tax report is due',
+      'a',
+      'b',
+      'c',
+    ];
     const vectors = await embedder.embed(texts);
     expect(vectors).toHaveLength(texts.length);
     for (const v of vectors) {

@@ -27,7 +27,11 @@ const json = (values: string[]) => JSON.stringify(values);
 export class SqliteGraphStore implements GraphStore {
   constructor(private readonly db: Db) {}
 
-  async upsertEntities(tenantId: string, userId: string | null, entities: { name: string; kind: EntityKind }[]): Promise<Entity[]> {
+  async upsertEntities(
+    tenantId: string,
+    userId: string | null,
+    entities: { name: string; kind: EntityKind }[],
+  ): Promise<Entity[]> {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO entities (id, tenant_id, user_key, user_id, name, norm, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -49,7 +53,9 @@ export class SqliteGraphStore implements GraphStore {
     const rows =
       userId === null
         ? this.db
-            .prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE tenant_id = ? AND norm IN (SELECT value FROM json_each(?))')
+            .prepare<[string, string], EntityRow>(
+              'SELECT * FROM entities WHERE tenant_id = ? AND norm IN (SELECT value FROM json_each(?))',
+            )
             .all(tenantId, norms)
         : this.db
             .prepare<[string, string, string], EntityRow>(
@@ -64,8 +70,11 @@ export class SqliteGraphStore implements GraphStore {
       `INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, '${MENTIONS}', '{}', ?)`,
     );
     this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM edges WHERE tenant_id = ? AND source_id = ? AND type = '${MENTIONS}'`).run(tenantId, memoryId);
-      for (const entityId of new Set(entityIds)) insert.run(newId('rel'), tenantId, memoryId, entityId, nowIso());
+      this.db
+        .prepare(`DELETE FROM edges WHERE tenant_id = ? AND source_id = ? AND type = '${MENTIONS}'`)
+        .run(tenantId, memoryId);
+      for (const entityId of new Set(entityIds))
+        insert.run(newId('rel'), tenantId, memoryId, entityId, nowIso());
     })();
   }
 
@@ -80,15 +89,27 @@ export class SqliteGraphStore implements GraphStore {
       created_at: nowIso(),
     };
     this.db
-      .prepare('INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, tenantId, row.source_id, row.target_id, row.type, JSON.stringify(row.metadata), row.created_at);
+      .prepare(
+        'INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        row.id,
+        tenantId,
+        row.source_id,
+        row.target_id,
+        row.type,
+        JSON.stringify(row.metadata),
+        row.created_at,
+      );
     return row;
   }
 
   async forgetUser(tenantId: string, userId: string): Promise<void> {
     this.db.transaction(() => {
       const ids = this.db
-        .prepare<[string, string], { id: string }>('SELECT id FROM entities WHERE tenant_id = ? AND user_key = ?')
+        .prepare<[string, string], { id: string }>(
+          'SELECT id FROM entities WHERE tenant_id = ? AND user_key = ?',
+        )
         .all(tenantId, userId)
         .map((r) => r.id);
       for (const id of ids) this.removeEdges(tenantId, id);
@@ -126,9 +147,14 @@ export class SqliteGraphStore implements GraphStore {
       .all(tenantId, json(entityIds), limit);
   }
 
-  async neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood> {
+  async neighbors(
+    tenantId: string,
+    nodeId: string,
+    depth: number,
+    limit: number,
+  ): Promise<GraphNeighborhood> {
     const nodes = this.db
-      .prepare<[string, string, string, number, number], { node: string }>(
+      .prepare<[string, string, number, number], { node: string }>(
         `WITH RECURSIVE walk(node, d) AS (
            SELECT ?, 0
            UNION
@@ -209,11 +235,15 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async getEntity(tenantId: string, id: string): Promise<Entity | null> {
-    const row = this.db.prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE tenant_id = ? AND id = ?').get(tenantId, id);
+    const row = this.db
+      .prepare<[string, string], EntityRow>('SELECT * FROM entities WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
     return row ? toEntity(row) : null;
   }
 
   private removeEdges(tenantId: string, nodeId: string): void {
-    this.db.prepare('DELETE FROM edges WHERE tenant_id = ? AND (source_id = ? OR target_id = ?)').run(tenantId, nodeId, nodeId);
+    this.db
+      .prepare('DELETE FROM edges WHERE tenant_id = ? AND (source_id = ? OR target_id = ?)')
+      .run(tenantId, nodeId, nodeId);
   }
 }

@@ -2,6 +2,12 @@ export { type Db, openDatabase } from './database';
 export { SqliteGraphStore } from './graph-store';
 export { SqliteLogStore } from './log-store';
 export { SqliteMemoryStore } from './memory-store';
-export { openSqliteStores, type SqlitePluginOptions, type SqlitePort, type SqliteStores, sqliteStorePlugin } from './plugin';
+export {
+  openSqliteStores,
+  type SqlitePluginOptions,
+  type SqlitePort,
+  type SqliteStores,
+  sqliteStorePlugin,
+} from './plugin';
 export { SqliteBatchStore, SqliteJobStore, SqliteWebhookStore } from './record-stores';
 export { ftsQuery, SqliteTextIndex, SqliteVectorIndex } from './search-indexes';

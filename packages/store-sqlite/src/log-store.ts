@@ -1,4 +1,11 @@
-import type { Feedback, LogStore, MemoryRetrievalLog, PageRequest, QueryLog, QueryLogFilter } from '@engram/core';
+import type {
+  Feedback,
+  LogStore,
+  MemoryRetrievalLog,
+  PageRequest,
+  QueryLog,
+  QueryLogFilter,
+} from '@engram/core';
 import type { Db } from './database';
 import { decodeCursor, pageOf } from './sql-helpers';
 
@@ -9,7 +16,9 @@ export class SqliteLogStore implements LogStore {
   constructor(private readonly db: Db) {}
 
   async append(queries: QueryLog[], retrievals: MemoryRetrievalLog[]): Promise<void> {
-    const q = this.db.prepare('INSERT OR IGNORE INTO query_logs (id, tenant_id, user_id, created_at, data) VALUES (?, ?, ?, ?, ?)');
+    const q = this.db.prepare(
+      'INSERT OR IGNORE INTO query_logs (id, tenant_id, user_id, created_at, data) VALUES (?, ?, ?, ?, ?)',
+    );
     const r = this.db.prepare(
       'INSERT OR IGNORE INTO retrieval_logs (id, search_id, tenant_id, memory_id, user_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -17,13 +26,23 @@ export class SqliteLogStore implements LogStore {
     this.db.transaction(() => {
       for (const x of queries) q.run(x.id, x.tenant_id, x.user_id, x.created_at, JSON.stringify(x));
       for (const x of retrievals) {
-        r.run(x.id, x.search_id, x.tenant_id, x.memory_id, userOf.get(x.search_id) ?? null, x.created_at, JSON.stringify(x));
+        r.run(
+          x.id,
+          x.search_id,
+          x.tenant_id,
+          x.memory_id,
+          userOf.get(x.search_id) ?? null,
+          x.created_at,
+          JSON.stringify(x),
+        );
       }
     })();
   }
 
   async getQuery(tenantId: string, searchId: string): Promise<QueryLog | null> {
-    const row = this.db.prepare<[string, string], Row>('SELECT data FROM query_logs WHERE tenant_id = ? AND id = ?').get(tenantId, searchId);
+    const row = this.db
+      .prepare<[string, string], Row>('SELECT data FROM query_logs WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, searchId);
     return row ? JSON.parse(row.data) : null;
   }
 
@@ -43,7 +62,9 @@ export class SqliteLogStore implements LogStore {
 
   async listFeedback(tenantId: string, searchId: string): Promise<Feedback[]> {
     return this.db
-      .prepare<[string, string], Row>('SELECT data FROM feedback WHERE tenant_id = ? AND search_id = ? ORDER BY id')
+      .prepare<[string, string], Row>(
+        'SELECT data FROM feedback WHERE tenant_id = ? AND search_id = ? ORDER BY id',
+      )
       .all(tenantId, searchId)
       .map((r) => JSON.parse(r.data));
   }
@@ -51,7 +72,14 @@ export class SqliteLogStore implements LogStore {
   private page<T>(
     table: 'query_logs' | 'retrieval_logs',
     tenantId: string,
-    filter: { user_id?: string; since?: string; until?: string; search_id?: string; memory_id?: string; id?: string },
+    filter: {
+      user_id?: string;
+      since?: string;
+      until?: string;
+      search_id?: string;
+      memory_id?: string;
+      id?: string;
+    },
     page: PageRequest,
   ) {
     const clauses = ['tenant_id = ?'];
@@ -72,7 +100,9 @@ export class SqliteLogStore implements LogStore {
     const after = decodeCursor(page.cursor);
     add('seq < ?', after === null ? undefined : Number(after));
     const rows = this.db
-      .prepare<unknown[], Row>(`SELECT seq, data FROM ${table} WHERE ${clauses.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .prepare<unknown[], Row>(
+        `SELECT seq, data FROM ${table} WHERE ${clauses.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+      )
       .all(...params, page.limit + 1);
     const paged = pageOf(rows, page.limit, (r) => r.seq);
     return { data: paged.data.map((r) => JSON.parse(r.data) as T), next_cursor: paged.next_cursor };

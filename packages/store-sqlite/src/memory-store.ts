@@ -1,4 +1,11 @@
-import { EngramError, type Memory, type MemoryFilter, type MemoryStore, type MemoryVersion, type PageRequest } from '@engram/core';
+import {
+  EngramError,
+  type Memory,
+  type MemoryFilter,
+  type MemoryStore,
+  type MemoryVersion,
+  type PageRequest,
+} from '@engram/core';
 import type { Db } from './database';
 import { decodeCursor, filterSql, pageOf } from './sql-helpers';
 
@@ -18,7 +25,11 @@ interface MemoryRow {
   version: number;
 }
 
-const toMemory = (r: MemoryRow): Memory => ({ ...r, metadata: JSON.parse(r.metadata), tags: JSON.parse(r.tags) });
+const toMemory = (r: MemoryRow): Memory => ({
+  ...r,
+  metadata: JSON.parse(r.metadata),
+  tags: JSON.parse(r.tags),
+});
 
 export class SqliteMemoryStore implements MemoryStore {
   private readonly insertRow;
@@ -34,7 +45,9 @@ export class SqliteMemoryStore implements MemoryStore {
       `INSERT INTO memory_versions (tenant_id, memory_id, version, change, content, type, metadata, tags, created_at)
        VALUES (@tenant_id, @id, @version, @change, @content, @type, @metadata, @tags, @updated_at)`,
     );
-    this.getRow = db.prepare<[string, string], MemoryRow>('SELECT * FROM memories WHERE tenant_id = ? AND id = ?');
+    this.getRow = db.prepare<[string, string], MemoryRow>(
+      'SELECT * FROM memories WHERE tenant_id = ? AND id = ?',
+    );
   }
 
   async insert(memory: Memory): Promise<void> {
@@ -78,7 +91,10 @@ export class SqliteMemoryStore implements MemoryStore {
         )
         .run(row).changes;
       if (changed === 0) {
-        throw new EngramError('version_conflict', `memory ${memory.id} changed since version ${memory.version - 1}`);
+        throw new EngramError(
+          'version_conflict',
+          `memory ${memory.id} changed since version ${memory.version - 1}`,
+        );
       }
       this.insertVersion.run({ ...row, change: 'updated' });
     })();
@@ -86,7 +102,9 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async delete(tenantId: string, id: string): Promise<boolean> {
     return this.db.transaction(() => {
-      const deleted = this.db.prepare('DELETE FROM memories WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes;
+      const deleted = this.db
+        .prepare('DELETE FROM memories WHERE tenant_id = ? AND id = ?')
+        .run(tenantId, id).changes;
       this.db.prepare('DELETE FROM memory_versions WHERE tenant_id = ? AND memory_id = ?').run(tenantId, id);
       return deleted > 0;
     })();
@@ -106,7 +124,10 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async history(tenantId: string, id: string): Promise<MemoryVersion[]> {
     const rows = this.db
-      .prepare<[string, string], Omit<MemoryVersion, 'metadata' | 'tags'> & { metadata: string; tags: string }>(
+      .prepare<
+        [string, string],
+        Omit<MemoryVersion, 'metadata' | 'tags'> & { metadata: string; tags: string }
+      >(
         `SELECT memory_id, tenant_id, version, change, content, type, metadata, tags, created_at
          FROM memory_versions WHERE tenant_id = ? AND memory_id = ? ORDER BY version`,
       )
@@ -117,12 +138,16 @@ export class SqliteMemoryStore implements MemoryStore {
   async listIds(tenantId: string, filter: MemoryFilter): Promise<string[]> {
     const where = filterSql(filter);
     return this.db
-      .prepare<unknown[], { id: string }>(`SELECT id FROM memories m WHERE m.tenant_id = ? AND ${where.sql} ORDER BY id`)
+      .prepare<unknown[], { id: string }>(
+        `SELECT id FROM memories m WHERE m.tenant_id = ? AND ${where.sql} ORDER BY id`,
+      )
       .all(tenantId, ...where.params)
       .map((r) => r.id);
   }
 
   async count(tenantId: string): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM memories WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM memories WHERE tenant_id = ?').get(tenantId) as { n: number }
+    ).n;
   }
 }

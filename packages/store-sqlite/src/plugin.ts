@@ -50,7 +50,16 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
     name: 'store-sqlite',
     setup(ctx) {
       stores = openSqliteStores(options.path);
-      const all: SqlitePort[] = ['memoryStore', 'vectorIndex', 'textIndex', 'graphStore', 'logStore', 'batchStore', 'webhookStore', 'jobStore'];
+      const all: SqlitePort[] = [
+        'memoryStore',
+        'vectorIndex',
+        'textIndex',
+        'graphStore',
+        'logStore',
+        'batchStore',
+        'webhookStore',
+        'jobStore',
+      ];
       for (const port of options.ports ?? all) ctx.provide(port, stores[port]);
     },
     async shutdown() {

@@ -23,19 +23,25 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   async get(tenantId: string, id: string): Promise<BatchJob | null> {
-    const row = this.db.prepare<[string, string], DataRow>('SELECT data FROM batches WHERE tenant_id = ? AND id = ?').get(tenantId, id);
+    const row = this.db
+      .prepare<[string, string], DataRow>('SELECT data FROM batches WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
     return row ? JSON.parse(row.data) : null;
   }
 
   async items(tenantId: string, id: string): Promise<unknown[]> {
     const row = this.db
-      .prepare<[string, string], { items: string }>('SELECT items FROM batches WHERE tenant_id = ? AND id = ?')
+      .prepare<[string, string], { items: string }>(
+        'SELECT items FROM batches WHERE tenant_id = ? AND id = ?',
+      )
       .get(tenantId, id);
     return row ? JSON.parse(row.items) : [];
   }
 
   async save(batch: BatchJob): Promise<void> {
-    this.db.prepare('UPDATE batches SET data = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(batch), batch.tenant_id, batch.id);
+    this.db
+      .prepare('UPDATE batches SET data = ? WHERE tenant_id = ? AND id = ?')
+      .run(JSON.stringify(batch), batch.tenant_id, batch.id);
   }
 }
 
@@ -43,12 +49,16 @@ export class SqliteWebhookStore implements WebhookStore {
   constructor(private readonly db: Db) {}
 
   async createSubscription(sub: WebhookSubscription): Promise<void> {
-    this.db.prepare('INSERT INTO webhook_subscriptions (id, tenant_id, data) VALUES (?, ?, ?)').run(sub.id, sub.tenant_id, JSON.stringify(sub));
+    this.db
+      .prepare('INSERT INTO webhook_subscriptions (id, tenant_id, data) VALUES (?, ?, ?)')
+      .run(sub.id, sub.tenant_id, JSON.stringify(sub));
   }
 
   async getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | null> {
     const row = this.db
-      .prepare<[string, string], DataRow>('SELECT data FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?')
+      .prepare<[string, string], DataRow>(
+        'SELECT data FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?',
+      )
       .get(tenantId, id);
     return row ? JSON.parse(row.data) : null;
   }
@@ -61,24 +71,33 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
+    return (
+      this.db.prepare('DELETE FROM webhook_subscriptions WHERE tenant_id = ? AND id = ?').run(tenantId, id)
+        .changes > 0
+    );
   }
 
   async createDelivery(d: WebhookDelivery): Promise<void> {
     this.db
-      .prepare('INSERT OR IGNORE INTO webhook_deliveries (id, tenant_id, subscription_id, data) VALUES (?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO webhook_deliveries (id, tenant_id, subscription_id, data) VALUES (?, ?, ?, ?)',
+      )
       .run(d.id, d.tenant_id, d.subscription_id, JSON.stringify(d));
   }
 
   async getDelivery(tenantId: string, id: string): Promise<WebhookDelivery | null> {
     const row = this.db
-      .prepare<[string, string], DataRow>('SELECT data FROM webhook_deliveries WHERE tenant_id = ? AND id = ?')
+      .prepare<[string, string], DataRow>(
+        'SELECT data FROM webhook_deliveries WHERE tenant_id = ? AND id = ?',
+      )
       .get(tenantId, id);
     return row ? JSON.parse(row.data) : null;
   }
 
   async updateDelivery(d: WebhookDelivery): Promise<void> {
-    this.db.prepare('UPDATE webhook_deliveries SET data = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(d), d.tenant_id, d.id);
+    this.db
+      .prepare('UPDATE webhook_deliveries SET data = ? WHERE tenant_id = ? AND id = ?')
+      .run(JSON.stringify(d), d.tenant_id, d.id);
   }
 
   async listDeliveries(tenantId: string, subscriptionId: string, page: PageRequest) {
@@ -90,7 +109,10 @@ export class SqliteWebhookStore implements WebhookStore {
       )
       .all(tenantId, subscriptionId, ...(after ? [after] : []), page.limit + 1);
     const paged = pageOf(rows, page.limit, (r) => r.id);
-    return { data: paged.data.map((r) => JSON.parse(r.data) as WebhookDelivery), next_cursor: paged.next_cursor };
+    return {
+      data: paged.data.map((r) => JSON.parse(r.data) as WebhookDelivery),
+      next_cursor: paged.next_cursor,
+    };
   }
 }
 
@@ -108,8 +130,17 @@ export class SqliteJobStore implements JobStore {
           `INSERT OR IGNORE INTO jobs (id, kind, tenant_id, payload, status, attempts, run_at, lease_until, last_error, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
         )
-        .run(job.id, job.kind, job.tenant_id, JSON.stringify(job.payload), job.status, job.attempts, job.run_at, job.last_error, job.created_at)
-        .changes > 0
+        .run(
+          job.id,
+          job.kind,
+          job.tenant_id,
+          JSON.stringify(job.payload),
+          job.status,
+          job.attempts,
+          job.run_at,
+          job.last_error,
+          job.created_at,
+        ).changes > 0
     );
   }
 
@@ -123,7 +154,9 @@ export class SqliteJobStore implements JobStore {
            ORDER BY run_at LIMIT ?`,
         )
         .all(now, now, JSON.stringify(kinds), limit);
-      const take = this.db.prepare(`UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 WHERE id = ?`);
+      const take = this.db.prepare(
+        `UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 WHERE id = ?`,
+      );
       return rows.map((row) => {
         take.run(now + leaseMs, row.id);
         return toJob({ ...row, status: 'running', attempts: row.attempts + 1 });
@@ -132,12 +165,16 @@ export class SqliteJobStore implements JobStore {
   }
 
   async complete(id: string): Promise<void> {
-    this.db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, last_error = NULL WHERE id = ?`).run(id);
+    this.db
+      .prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, last_error = NULL WHERE id = ?`)
+      .run(id);
   }
 
   async fail(id: string, error: string, retryAt: number | null): Promise<void> {
     this.db
-      .prepare(`UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), lease_until = NULL, last_error = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), lease_until = NULL, last_error = ? WHERE id = ?`,
+      )
       .run(retryAt === null ? 'dead' : 'pending', retryAt, error.slice(0, 2000), id);
   }
 
@@ -148,7 +185,10 @@ export class SqliteJobStore implements JobStore {
 
   async counts(now: number) {
     const row = this.db
-      .prepare<[number, number, number, number], { due: number; scheduled: number; running: number; done: number; dead: number }>(
+      .prepare<
+        [number, number, number, number],
+        { due: number; scheduled: number; running: number; done: number; dead: number }
+      >(
         `SELECT
            coalesce(sum((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)), 0) AS due,
            coalesce(sum(status = 'pending' AND run_at > ?), 0) AS scheduled,

@@ -1,6 +1,6 @@
 import {
-  EngramError,
   type EmbeddingModelInfo,
+  EngramError,
   type IndexedMemory,
   type MemoryFilter,
   type ScoredId,
@@ -13,8 +13,11 @@ import { filterSql, narrowsBeyondUser } from './sql-helpers';
 /** A stable integer key per (tenant, memory), shared by the vector and full-text tables. */
 function keyOf(db: Db, tenantId: string, memoryId: string): number {
   db.prepare('INSERT OR IGNORE INTO index_keys (tenant_id, memory_id) VALUES (?, ?)').run(tenantId, memoryId);
-  return (db.prepare('SELECT rowid FROM index_keys WHERE tenant_id = ? AND memory_id = ?').get(tenantId, memoryId) as { rowid: number })
-    .rowid;
+  return (
+    db
+      .prepare('SELECT rowid FROM index_keys WHERE tenant_id = ? AND memory_id = ?')
+      .get(tenantId, memoryId) as { rowid: number }
+  ).rowid;
 }
 
 function existingKeys(db: Db, tenantId: string, ids: string[]): number[] {
@@ -41,7 +44,9 @@ export class SqliteVectorIndex implements VectorIndex {
   constructor(private readonly db: Db) {}
 
   async init(model: EmbeddingModelInfo): Promise<void> {
-    const get = (key: string) => (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    const get = (key: string) =>
+      (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
+        ?.value;
     const storedModel = get('vector.model');
     const storedDim = get('vector.dimension');
     if (storedModel && (storedModel !== model.id || Number(storedDim) !== model.dimension)) {
@@ -49,7 +54,12 @@ export class SqliteVectorIndex implements VectorIndex {
         'model_mismatch',
         `this data file was indexed with embedding model ${storedModel} (${storedDim} dimensions), not ${model.id} ` +
           `(${model.dimension}); configure the original model, or re-index into a new data directory`,
-        { stored_model: storedModel, stored_dimension: Number(storedDim), model: model.id, dimension: model.dimension },
+        {
+          stored_model: storedModel,
+          stored_dimension: Number(storedDim),
+          model: model.id,
+          dimension: model.dimension,
+        },
       );
     }
     this.db.transaction(() => {
@@ -66,15 +76,25 @@ export class SqliteVectorIndex implements VectorIndex {
 
   async upsert(items: { memory: IndexedMemory; vector: Float32Array }[]): Promise<void> {
     const del = this.db.prepare('DELETE FROM memory_vectors WHERE rowid = ?');
-    const ins = this.db.prepare('INSERT INTO memory_vectors (rowid, user_key, tenant_id, embedding) VALUES (?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT INTO memory_vectors (rowid, user_key, tenant_id, embedding) VALUES (?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const { memory, vector } of items) {
         if (vector.length !== this.dimension) {
-          throw new EngramError('model_mismatch', `vector has ${vector.length} dimensions; the index has ${this.dimension}`);
+          throw new EngramError(
+            'model_mismatch',
+            `vector has ${vector.length} dimensions; the index has ${this.dimension}`,
+          );
         }
         const key = BigInt(keyOf(this.db, memory.tenant_id, memory.id));
         del.run(key);
-        ins.run(key, userKey(memory.tenant_id, memory.user_id), memory.tenant_id, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+        ins.run(
+          key,
+          userKey(memory.tenant_id, memory.user_id),
+          memory.tenant_id,
+          Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+        );
       }
     })();
   }

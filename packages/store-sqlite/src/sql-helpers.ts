@@ -30,7 +30,12 @@ function metadataSql(column: string, key: string, cond: MetadataCondition, param
     return `${value} IN (${cond.in.map(() => '?').join(', ')})`;
   }
   const parts: string[] = [];
-  for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+  for (const [op, sql] of [
+    ['gt', '>'],
+    ['gte', '>='],
+    ['lt', '<'],
+    ['lte', '<='],
+  ] as const) {
     if (cond[op] === undefined) continue;
     params.push(cond[op]);
     parts.push(`${value} ${sql} ?`);
@@ -48,7 +53,9 @@ export function filterSql(filter: MemoryFilter, alias = 'm'): { sql: string; par
     params.push(filter[field]);
   }
   if (filter.tags?.length) {
-    clauses.push(`EXISTS (SELECT 1 FROM json_each(${alias}.tags) WHERE value IN (${filter.tags.map(() => '?').join(', ')}))`);
+    clauses.push(
+      `EXISTS (SELECT 1 FROM json_each(${alias}.tags) WHERE value IN (${filter.tags.map(() => '?').join(', ')}))`,
+    );
     params.push(...filter.tags);
   }
   if (filter.created_after) {

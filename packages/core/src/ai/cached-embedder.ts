@@ -27,7 +27,7 @@ export class CachedEmbedder implements Embedder {
     if (missing.length) {
       const byKey = new Map(keys.map((k, i) => [k, texts[i]!]));
       const vectors = await this.inner.embed(missing.map((k) => byKey.get(k)!));
-      missing.forEach((k, i) => this.remember(k, vectors[i]!));
+      for (const [i, k] of missing.entries()) this.remember(k, vectors[i]!);
     }
     return keys.map((k) => {
       const v = this.cache.get(k)!;

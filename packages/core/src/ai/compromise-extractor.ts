@@ -3,7 +3,22 @@ import type { EntityExtractor, ExtractedEntity } from '../ports/ai';
 
 const MAX_ENTITIES = 24;
 /** Single words too generic to be useful graph nodes even when tagged as nouns. */
-const GENERIC = new Set(['thing', 'things', 'time', 'way', 'lot', 'day', 'today', 'yesterday', 'something', 'anything', 'everything', 'people', 'stuff', 'one']);
+const GENERIC = new Set([
+  'thing',
+  'things',
+  'time',
+  'way',
+  'lot',
+  'day',
+  'today',
+  'yesterday',
+  'something',
+  'anything',
+  'everything',
+  'people',
+  'stuff',
+  'one',
+]);
 
 /**
  * Offline entity extraction with compromise: people, places and organisations by its
@@ -27,7 +42,9 @@ export class CompromiseEntityExtractor implements EntityExtractor {
     for (const t of topics.out('array') as string[]) {
       const words = clean(t).split(/\s+/);
       // Strip determiners and keep short phrases: "the LGBTQ support group" → "LGBTQ support group"
-      const phrase = words.filter((w, i) => !(i === 0 && /^(a|an|the|my|your|his|her|our|their|this|that|some)$/i.test(w)));
+      const phrase = words.filter(
+        (w, i) => !(i === 0 && /^(a|an|the|my|your|his|her|our|their|this|that|some)$/i.test(w)),
+      );
       if (phrase.length >= 1 && phrase.length <= 4) add(phrase.join(' '), 'topic');
     }
     return [...found.values()];

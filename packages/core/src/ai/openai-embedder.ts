@@ -1,7 +1,7 @@
 import { EngramError } from '../errors';
+import { backoffDelay } from '../jobs/job-queue';
 import type { Embedder } from '../ports/ai';
 import { normalize } from './cached-embedder';
-import { backoffDelay } from '../jobs/job-queue';
 
 export interface OpenAIEmbedderOptions {
   /** e.g. https://api.openai.com/v1, http://localhost:11434/v1 (Ollama), a vLLM or TEI server. */
@@ -54,7 +54,10 @@ export class OpenAIEmbedder implements Embedder {
         const vectors = [...body.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
         if (vectors.length !== input.length || vectors.some((v) => v.length !== this.dimension)) {
           retryable = false;
-          throw new EngramError('model_mismatch', `embedding server returned vectors that are not ${input.length} × ${this.dimension}`);
+          throw new EngramError(
+            'model_mismatch',
+            `embedding server returned vectors that are not ${input.length} × ${this.dimension}`,
+          );
         }
         return vectors.map(normalize);
       } catch (err) {

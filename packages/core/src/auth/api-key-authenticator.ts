@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DEFAULT_TENANT } from '../domain/types';
-import type { AuthRequest, Authenticator, Principal } from '../ports/edition';
+import type { Authenticator, AuthRequest, Principal } from '../ports/edition';
 
 export const hashKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 

@@ -3,8 +3,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { EngramError } from '../errors';
 
-const toggle = (description: string) =>
-  z.object({ enabled: z.boolean().describe(description) }).strict();
+const toggle = (description: string) => z.object({ enabled: z.boolean().describe(description) }).strict();
 
 /** Edition settings: limits and switches that plugins read. Which plugins run is decided by the app. */
 export const configSchema = z
@@ -25,7 +24,11 @@ export const configSchema = z
       .object({
         max_batch_size: z.number().int().min(1).max(100_000).describe('Most items one batch may carry'),
         max_batch_bytes: z.number().int().min(1024).describe('Largest batch request body, in bytes'),
-        temporal_threshold: z.number().int().min(1).describe('Batches larger than this go to Temporal when ee is composed'),
+        temporal_threshold: z
+          .number()
+          .int()
+          .min(1)
+          .describe('Batches larger than this go to Temporal when ee is composed'),
       })
       .strict(),
     memory: z
@@ -39,11 +42,18 @@ export const configSchema = z
       .strict(),
     webhooks: z
       .object({
-        max_attempts: z.number().int().min(1).max(30).describe('Delivery attempts before a delivery is marked failed'),
+        max_attempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(30)
+          .describe('Delivery attempts before a delivery is marked failed'),
         timeout_ms: z.number().int().min(100).describe('Per-attempt HTTP timeout'),
       })
       .strict(),
-    telemetry: toggle('Send anonymous usage telemetry (also off with ENGRAM_TELEMETRY=off or DO_NOT_TRACK=1)'),
+    telemetry: toggle(
+      'Send anonymous usage telemetry (also off with ENGRAM_TELEMETRY=off or DO_NOT_TRACK=1)',
+    ),
   })
   .strict();
 
@@ -70,7 +80,10 @@ function applyEnv(tree: Tree, env: NodeJS.ProcessEnv): void {
     let node: Tree = tree;
     for (const [i, key] of path.entries()) {
       if (!(key in node)) {
-        throw new EngramError('config_invalid', `Unknown configuration key from ${name}: ${path.slice(0, i + 1).join('.')}`);
+        throw new EngramError(
+          'config_invalid',
+          `Unknown configuration key from ${name}: ${path.slice(0, i + 1).join('.')}`,
+        );
       }
       if (i === path.length - 1) node[key] = coerce(value, node[key]);
       else node = node[key] as Tree;

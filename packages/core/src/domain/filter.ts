@@ -26,7 +26,9 @@ export interface MemoryFilter {
   created_before?: string;
 }
 
-const isRange = (c: MetadataCondition): c is { gt?: number | string; gte?: number | string; lt?: number | string; lte?: number | string } =>
+const isRange = (
+  c: MetadataCondition,
+): c is { gt?: number | string; gte?: number | string; lt?: number | string; lte?: number | string } =>
   typeof c === 'object' && c !== null && !Array.isArray(c) && !('in' in c);
 
 export function metadataMatches(value: Json | undefined, condition: MetadataCondition): boolean {

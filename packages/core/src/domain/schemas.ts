@@ -7,7 +7,12 @@ import { WEBHOOK_EVENTS } from './types';
  */
 
 const scopeId = (what: string) =>
-  z.string().min(1).max(256).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters').describe(what);
+  z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters')
+    .describe(what);
 
 export const metadataSchema = z
   .record(z.string().min(1).max(128), z.json())
@@ -17,7 +22,12 @@ export const metadataSchema = z
 export const relationInputSchema = z
   .object({
     to: z.string().min(1).describe('Id of a memory or entity in the same tenant'),
-    type: z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only').describe('Relation type, e.g. FOLLOWS'),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+      .describe('Relation type, e.g. FOLLOWS'),
   })
   .strict();
 
@@ -42,12 +52,21 @@ export const memoryUpdateSchema = z
     type: z.string().min(1).max(64).optional(),
     metadata: metadataSchema.optional(),
     tags: z.array(z.string().min(1).max(64)).max(32).optional(),
-    expected_version: z.number().int().min(1).optional().describe('Refuse with 409 unless this is the current version'),
+    expected_version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Refuse with 409 unless this is the current version'),
   })
   .strict()
-  .refine((u) => u.content !== undefined || u.metadata !== undefined || u.tags !== undefined || u.type !== undefined, {
-    message: 'give at least one of content, metadata, tags, type',
-  });
+  .refine(
+    (u) =>
+      u.content !== undefined || u.metadata !== undefined || u.tags !== undefined || u.type !== undefined,
+    {
+      message: 'give at least one of content, metadata, tags, type',
+    },
+  );
 export type MemoryUpdate = z.infer<typeof memoryUpdateSchema>;
 
 const metadataCondition = z.union([
@@ -98,7 +117,10 @@ export const batchRequestSchema = z
   .object({
     memories: z.array(z.unknown()).min(1, 'must hold at least one memory'),
     webhook_url: z.url({ protocol: /^https?$/ }).optional(),
-    webhook_secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ secret').optional(),
+    webhook_secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ secret')
+      .optional(),
   })
   .strict();
 

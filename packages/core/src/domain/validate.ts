@@ -6,7 +6,10 @@ export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     // Unknown keys are reported on the object; name them so the caller knows which one.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    return { field: keys.length ? [path, keys[0]].filter(Boolean).join('.') : path || '(body)', message: issue.message };
+    return {
+      field: keys.length ? [path, keys[0]].filter(Boolean).join('.') : path || '(body)',
+      message: issue.message,
+    };
   });
 }
 

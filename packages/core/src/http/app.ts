@@ -85,7 +85,10 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     const principal = await ports.authenticator.authenticate({ headers: req.headers });
     if (!principal) {
       res.set('WWW-Authenticate', 'Bearer');
-      throw new EngramError('unauthorized', 'missing or invalid API key: send Authorization: Bearer <key> or X-API-Key');
+      throw new EngramError(
+        'unauthorized',
+        'missing or invalid API key: send Authorization: Bearer <key> or X-API-Key',
+      );
     }
     res.locals.principal = principal;
     next();
@@ -120,9 +123,13 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
 
 /** Bodies must be JSON: anything else is refused with 415 before it is parsed. */
 function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
-    throw new EngramError('unsupported_media_type', `send the body as application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
+    throw new EngramError(
+      'unsupported_media_type',
+      `send the body as application/json, not ${req.headers['content-type'] ?? 'no content type'}`,
+    );
   }
   next();
 }

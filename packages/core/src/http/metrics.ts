@@ -19,7 +19,11 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [registry],
     }),
-    memoriesAdded: new Counter({ name: 'engram_memories_added_total', help: 'Memories added', registers: [registry] }),
+    memoriesAdded: new Counter({
+      name: 'engram_memories_added_total',
+      help: 'Memories added',
+      registers: [registry],
+    }),
     searches: new Counter({ name: 'engram_searches_total', help: 'Searches served', registers: [registry] }),
   };
 }

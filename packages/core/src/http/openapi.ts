@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { RouteSpec } from './route';
 
 const toSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
 
 const problem = {
   description: 'An RFC 9457 problem with a stable `code`',
@@ -21,12 +24,14 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       schema: { type: 'string' },
     }));
     const queryParams = route.query
-      ? Object.entries((toSchema(route.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-          name,
-          in: 'query',
-          required: ((toSchema(route.query!).required ?? []) as string[]).includes(name),
-          schema,
-        }))
+      ? Object.entries((toSchema(route.query).properties ?? {}) as Record<string, unknown>).map(
+          ([name, schema]) => ({
+            name,
+            in: 'query',
+            required: ((toSchema(route.query!).required ?? []) as string[]).includes(name),
+            schema,
+          }),
+        )
       : [];
     paths[path] ??= {};
     paths[path][route.method] = {
@@ -50,7 +55,11 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Engram API', version, description: 'Memory for AI applications: store, search, relate and learn from retrieval.' },
+    info: {
+      title: 'Engram API',
+      version,
+      description: 'Memory for AI applications: store, search, relate and learn from retrieval.',
+    },
     servers: [{ url: '/' }],
     paths,
     components: {
@@ -71,7 +80,10 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
             instance: { type: 'string' },
             errors: {
               type: 'array',
-              items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, message: { type: 'string' } },
+              },
             },
           },
         },

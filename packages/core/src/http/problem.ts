@@ -39,9 +39,12 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let error: EngramError;
     if (err instanceof EngramError) error = err;
-    else if (err?.type === 'entity.parse.failed') error = new EngramError('invalid_json', `the request body is not valid JSON: ${err.message}`);
+    else if (err?.type === 'entity.parse.failed')
+      error = new EngramError('invalid_json', `the request body is not valid JSON: ${err.message}`);
     else if (err?.type === 'entity.too.large') {
-      error = new EngramError('payload_too_large', `the request body is larger than ${err.limit} bytes`, { limit: err.limit });
+      error = new EngramError('payload_too_large', `the request body is larger than ${err.limit} bytes`, {
+        limit: err.limit,
+      });
     } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       error = new EngramError('unsupported_media_type', err.message);
     } else {

@@ -16,7 +16,12 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   query?: Q;
   status?: number;
   /** Returns the JSON body, or undefined when it wrote the response itself (streams). */
-  handler: (ctx: { req: Request; res: Response; principal: Principal; query: z.infer<Q> }) => Promise<unknown>;
+  handler: (ctx: {
+    req: Request;
+    res: Response;
+    principal: Principal;
+    query: z.infer<Q>;
+  }) => Promise<unknown>;
 }
 
 /** Collected route specs: mounted on the router and described in /openapi.json from one definition. */

@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import { newId, nowIso } from '../domain/ids';
 import type { JobRecord, JobStore } from '../ports/storage';
-import { backoffDelay, type HandlerOptions, type JobHandler, type JobOptions, type JobQueue } from './job-queue';
+import {
+  backoffDelay,
+  type HandlerOptions,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+} from './job-queue';
 
 interface Registered {
   handler: JobHandler;
@@ -30,7 +36,11 @@ export class DurableJobQueue implements JobQueue {
   register(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
     this.handlers.set(kind, {
       handler,
-      options: { maxAttempts: options.maxAttempts ?? 8, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: options.maxDelayMs ?? 600_000 },
+      options: {
+        maxAttempts: options.maxAttempts ?? 8,
+        baseDelayMs: options.baseDelayMs ?? 1000,
+        maxDelayMs: options.maxDelayMs ?? 600_000,
+      },
     });
   }
 
@@ -132,9 +142,15 @@ export class DurableJobQueue implements JobQueue {
     } catch (err) {
       const { maxAttempts, baseDelayMs, maxDelayMs } = registered.options;
       const message = err instanceof Error ? err.message : String(err);
-      const retryAt = attempt >= maxAttempts ? null : Date.now() + backoffDelay(attempt, baseDelayMs, maxDelayMs);
-      this.logger.warn({ job: job.id, kind: job.kind, attempt, err: message, dead: retryAt === null }, 'job attempt failed');
-      await this.store.fail(job.id, message, retryAt).catch((e) => this.logger.error({ err: e }, 'could not record job failure'));
+      const retryAt =
+        attempt >= maxAttempts ? null : Date.now() + backoffDelay(attempt, baseDelayMs, maxDelayMs);
+      this.logger.warn(
+        { job: job.id, kind: job.kind, attempt, err: message, dead: retryAt === null },
+        'job attempt failed',
+      );
+      await this.store
+        .fail(job.id, message, retryAt)
+        .catch((e) => this.logger.error({ err: e }, 'could not record job failure'));
     }
   }
 }

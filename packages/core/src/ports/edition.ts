@@ -50,7 +50,9 @@ export class ScopeAuthorizer implements Authorizer {
     if (principal.scopes.includes('admin')) return true;
     const readOnly = action.endsWith(':read') || action === 'search';
     if (action === 'admin' || action === 'webhooks:manage') return false;
-    return readOnly ? principal.scopes.some((s) => s === 'read' || s === 'write') : principal.scopes.includes('write');
+    return readOnly
+      ? principal.scopes.some((s) => s === 'read' || s === 'write')
+      : principal.scopes.includes('write');
   }
 }
 
@@ -73,7 +75,11 @@ export class NoopRateLimiter implements RateLimiter {
 }
 
 export interface UsageMeter {
-  record(tenantId: string, metric: 'memories_added' | 'searches' | 'batch_items', quantity: number): Promise<void>;
+  record(
+    tenantId: string,
+    metric: 'memories_added' | 'searches' | 'batch_items',
+    quantity: number,
+  ): Promise<void>;
 }
 
 export class NoopUsageMeter implements UsageMeter {

@@ -48,4 +48,3 @@ export interface Ports {
   telemetry: TelemetrySink;
   batchProcessor: BatchProcessor;
 }
-

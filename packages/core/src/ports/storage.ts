@@ -53,7 +53,17 @@ export interface MemoryStore {
 /** What an index needs about a memory to apply filters without asking the MemoryStore. */
 export type IndexedMemory = Pick<
   Memory,
-  'id' | 'tenant_id' | 'user_id' | 'namespace' | 'agent_id' | 'session_id' | 'type' | 'metadata' | 'tags' | 'created_at' | 'content'
+  | 'id'
+  | 'tenant_id'
+  | 'user_id'
+  | 'namespace'
+  | 'agent_id'
+  | 'session_id'
+  | 'type'
+  | 'metadata'
+  | 'tags'
+  | 'created_at'
+  | 'content'
 >;
 
 export interface ScoredId {
@@ -102,7 +112,11 @@ export interface GraphNeighborhood {
 
 export interface GraphStore {
   /** Finds or creates entities by (user, kind, case-insensitive name). */
-  upsertEntities(tenantId: string, userId: string | null, entities: { name: string; kind: EntityKind }[]): Promise<Entity[]>;
+  upsertEntities(
+    tenantId: string,
+    userId: string | null,
+    entities: { name: string; kind: EntityKind }[],
+  ): Promise<Entity[]>;
   /** Entities of this user (null: any user) whose name matches one of `names`, case-insensitively. */
   findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]>;
   /** Replaces the MENTIONS edges of a memory with edges to `entityIds`. */
@@ -119,7 +133,11 @@ export interface GraphStore {
   neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood>;
   /** The shortest path from one node to another as a list of relations, or null. */
   path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null>;
-  listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest): Promise<Page<Entity & { mentions: number }>>;
+  listEntities(
+    tenantId: string,
+    filter: { user_id?: string; kind?: EntityKind },
+    page: PageRequest,
+  ): Promise<Page<Entity & { mentions: number }>>;
   getEntity(tenantId: string, id: string): Promise<Entity | null>;
 }
 
@@ -194,5 +212,7 @@ export interface JobStore {
   fail(id: string, error: string, retryAt: number | null): Promise<void>;
   get(id: string): Promise<JobRecord | null>;
   /** `due`: pending and runnable at `now`; `scheduled`: pending for later (retries). */
-  counts(now: number): Promise<{ due: number; scheduled: number; running: number; done: number; dead: number }>;
+  counts(
+    now: number,
+  ): Promise<{ due: number; scheduled: number; running: number; done: number; dead: number }>;
 }

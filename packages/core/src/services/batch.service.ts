@@ -25,7 +25,11 @@ export class QueueBatchProcessor implements BatchProcessor {
   ) {}
 
   async dispatch(batch: { id: string; tenant_id: string }): Promise<void> {
-    await this.jobs.enqueue(BATCH_PROCESS_JOB, { batch_id: batch.id }, { tenantId: batch.tenant_id, id: `job_${batch.id}` });
+    await this.jobs.enqueue(
+      BATCH_PROCESS_JOB,
+      { batch_id: batch.id },
+      { tenantId: batch.tenant_id, id: `job_${batch.id}` },
+    );
   }
 }
 
@@ -59,16 +63,24 @@ export class BatchService {
         'batch_too_large',
         `a batch holds at most ${max} memories; this one has ${request.memories.length}. ` +
           'Split it, or use the Engram cloud edition, which takes up to 10,000 per batch.',
-        { limit: max, size: request.memories.length, errors: [{ field: 'memories', message: `at most ${max} items` }] },
+        {
+          limit: max,
+          size: request.memories.length,
+          errors: [{ field: 'memories', message: `at most ${max} items` }],
+        },
       );
     }
     const quota = await this.ports.entitlements.check(tenantId, 'batch_items', request.memories.length);
     if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'batch quota exceeded');
     if (request.webhook_url) {
       if (!request.webhook_secret) {
-        throw new EngramError('validation_failed', 'webhook_secret: required with webhook_url (deliveries are signed)', {
-          errors: [{ field: 'webhook_secret', message: 'required with webhook_url' }],
-        });
+        throw new EngramError(
+          'validation_failed',
+          'webhook_secret: required with webhook_url (deliveries are signed)',
+          {
+            errors: [{ field: 'webhook_secret', message: 'required with webhook_url' }],
+          },
+        );
       }
       await this.webhooks.checkTarget(request.webhook_url);
     }
@@ -146,7 +158,14 @@ export class BatchService {
     const summary = publicBatch(batch);
     await this.webhooks.emit(tenantId, 'batch.completed', summary, batch.id);
     if (batch.webhook_url && batch.webhook_secret) {
-      await this.webhooks.sendOnce(tenantId, batch.webhook_url, batch.webhook_secret, 'batch.completed', summary, batch.id);
+      await this.webhooks.sendOnce(
+        tenantId,
+        batch.webhook_url,
+        batch.webhook_secret,
+        'batch.completed',
+        summary,
+        batch.id,
+      );
     }
     await this.ports.batchStore.save(batch);
     await this.ports.usageMeter.record(tenantId, 'batch_items', batch.total);

@@ -30,7 +30,8 @@ export class GraphService {
     await this.assertNode(tenantId, from, 'from', true);
     await this.assertNode(tenantId, to, 'to', true);
     const path = await this.graph.path(tenantId, from, to, clampDepth(maxDepth));
-    if (!path) throw new EngramError('not_found', `no path from ${from} to ${to} within ${clampDepth(maxDepth)} hops`);
+    if (!path)
+      throw new EngramError('not_found', `no path from ${from} to ${to} within ${clampDepth(maxDepth)} hops`);
     return path;
   }
 
@@ -52,6 +53,7 @@ export class GraphService {
 }
 
 function clampDepth(depth: number): number {
-  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH) throw invalid('depth', `must be an integer from 1 to ${MAX_DEPTH}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
+    throw invalid('depth', `must be an integer from 1 to ${MAX_DEPTH}`);
   return depth;
 }

@@ -45,7 +45,10 @@ export class Indexer {
 
   async remove(tenantId: string, ids: string[]): Promise<void> {
     try {
-      await Promise.all([this.ports.vectorIndex.delete(tenantId, ids), this.ports.textIndex.delete(tenantId, ids)]);
+      await Promise.all([
+        this.ports.vectorIndex.delete(tenantId, ids),
+        this.ports.textIndex.delete(tenantId, ids),
+      ]);
       for (const id of ids) await this.ports.graphStore.removeNode(tenantId, id);
     } catch (err) {
       this.logger.warn({ err, count: ids.length }, 'index delete failed; queued for repair');
@@ -57,7 +60,10 @@ export class Indexer {
   async sync(tenantId: string, id: string): Promise<void> {
     const memory = await this.ports.memoryStore.get(tenantId, id);
     if (!memory) {
-      await Promise.all([this.ports.vectorIndex.delete(tenantId, [id]), this.ports.textIndex.delete(tenantId, [id])]);
+      await Promise.all([
+        this.ports.vectorIndex.delete(tenantId, [id]),
+        this.ports.textIndex.delete(tenantId, [id]),
+      ]);
       await this.ports.graphStore.removeNode(tenantId, id);
       return;
     }
@@ -92,6 +98,10 @@ export class Indexer {
 
   private queueSync(tenantId: string, id: string): Promise<string> {
     // One pending repair per memory is enough: the job reads the latest state when it runs.
-    return this.ports.jobQueue.enqueue(INDEX_SYNC_JOB, { id }, { tenantId, id: `sync_${tenantId}_${id}_${Date.now()}` });
+    return this.ports.jobQueue.enqueue(
+      INDEX_SYNC_JOB,
+      { id },
+      { tenantId, id: `sync_${tenantId}_${id}_${Date.now()}` },
+    );
   }
 }

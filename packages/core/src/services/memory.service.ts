@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
 import { newId, nowIso } from '../domain/ids';
-import { memoryInputSchema, memoryUpdateSchema, type MemoryInput, type MemoryUpdate } from '../domain/schemas';
+import {
+  type MemoryInput,
+  type MemoryUpdate,
+  memoryInputSchema,
+  memoryUpdateSchema,
+} from '../domain/schemas';
 import type { Memory, MemoryVersion, Page } from '../domain/types';
 import { validate } from '../domain/validate';
 import { EngramError, notFound } from '../errors';
@@ -85,9 +90,13 @@ export class MemoryService {
     const update: MemoryUpdate = validate(memoryUpdateSchema, patch);
     const previous = await this.get(tenantId, id);
     if (update.expected_version !== undefined && update.expected_version !== previous.version) {
-      throw new EngramError('version_conflict', `memory ${id} is at version ${previous.version}, not ${update.expected_version}`, {
-        current_version: previous.version,
-      });
+      throw new EngramError(
+        'version_conflict',
+        `memory ${id} is at version ${previous.version}, not ${update.expected_version}`,
+        {
+          current_version: previous.version,
+        },
+      );
     }
     if (update.content !== undefined) this.checkSize(update.content, 'content');
     const next: Memory = {
@@ -115,7 +124,11 @@ export class MemoryService {
     return memory;
   }
 
-  list(tenantId: string, filter: MemoryFilter, page: { cursor?: string | null; limit: number }): Promise<Page<Memory>> {
+  list(
+    tenantId: string,
+    filter: MemoryFilter,
+    page: { cursor?: string | null; limit: number },
+  ): Promise<Page<Memory>> {
     return this.ports.memoryStore.list(tenantId, filter, page);
   }
 
@@ -163,7 +176,12 @@ export class MemoryService {
     }
   }
 
-  private async store(tenantId: string, input: MemoryInput, vector: Float32Array, id?: string): Promise<Memory> {
+  private async store(
+    tenantId: string,
+    input: MemoryInput,
+    vector: Float32Array,
+    id?: string,
+  ): Promise<Memory> {
     const now = nowIso();
     const memory: Memory = {
       id: id ?? newId(MEMORY_ID_PREFIX),
@@ -183,7 +201,11 @@ export class MemoryService {
     await this.ports.memoryStore.insert(memory);
     await this.indexer.index(memory, vector);
     for (const rel of input.relations ?? []) {
-      await this.ports.graphStore.addRelation(tenantId, { source_id: memory.id, target_id: rel.to, type: rel.type });
+      await this.ports.graphStore.addRelation(tenantId, {
+        source_id: memory.id,
+        target_id: rel.to,
+        type: rel.type,
+      });
     }
     await this.hooks.run('afterAdd', memory);
     this.logger.debug({ memory: memory.id }, 'memory added');
@@ -192,7 +214,9 @@ export class MemoryService {
 }
 
 export function asEngramError(error: unknown): EngramError {
-  return error instanceof EngramError ? error : new EngramError('internal_error', 'the item could not be stored');
+  return error instanceof EngramError
+    ? error
+    : new EngramError('internal_error', 'the item could not be stored');
 }
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,11 +1,11 @@
+import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
 import { newId, nowIso } from '../domain/ids';
-import { searchRequestSchema, type SearchRequest } from '../domain/schemas';
+import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
 import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
 import { validate } from '../domain/validate';
-import type { EngramConfig } from '../config/config';
 import type { HookBus } from '../hooks';
 import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
 import type { Principal, UsageMeter } from '../ports/edition';
@@ -66,7 +66,9 @@ export class SearchService {
 
     const depth = Math.max(50, topK * 4);
     const [vectorHits, textHits] = await Promise.all([
-      this.ports.embedder.embed([request.query]).then(([v]) => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
+      this.ports.embedder
+        .embed([request.query])
+        .then(([v]) => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
       this.ports.textIndex.search(tenantId, request.query, depth, filter),
     ]);
     const graphHits = await this.graphHits(tenantId, request.query, filter, [vectorHits, textHits], depth);
@@ -74,7 +76,12 @@ export class SearchService {
     const candidates = this.fuse({ vector: vectorHits, text: textHits, graph: graphHits });
     // The store is the source of truth: anything deleted or out of filter since indexing drops out here.
     const memories = new Map(
-      (await this.ports.memoryStore.getMany(tenantId, candidates.slice(0, depth).map((c) => c.id)))
+      (
+        await this.ports.memoryStore.getMany(
+          tenantId,
+          candidates.slice(0, depth).map((c) => c.id),
+        )
+      )
         .filter((m) => matchesFilter(m, filter))
         .map((m) => [m.id, m]),
     );
@@ -101,7 +108,11 @@ export class SearchService {
   ): Promise<ScoredId[]> {
     if (this.weights.graph === 0) return [];
     const named = await this.ports.entityExtractor.extract(query);
-    const fromQuery = await this.ports.graphStore.findEntities(tenantId, filter.user_id ?? null, named.map((e) => e.name));
+    const fromQuery = await this.ports.graphStore.findEntities(
+      tenantId,
+      filter.user_id ?? null,
+      named.map((e) => e.name),
+    );
     const seeds = [...new Set(rankings.flatMap((r) => r.slice(0, 3).map((h) => h.id)))];
     const fromHits = [...(await this.ports.graphStore.entitiesOf(tenantId, seeds)).values()].flat();
     const entityIds = [...new Set([...fromQuery, ...fromHits].map((e) => e.id))];
@@ -137,7 +148,9 @@ export class SearchService {
     const ids = response.results.map((r) => r.memory.id);
     const mentioned = [...(await this.ports.graphStore.entitiesOf(tenantId, ids)).values()].flat();
     response.entities = [...new Map(mentioned.map((e) => [e.id, e])).values()];
-    const neighborhoods = await Promise.all(ids.map((id) => this.ports.graphStore.neighbors(tenantId, id, 1, 50)));
+    const neighborhoods = await Promise.all(
+      ids.map((id) => this.ports.graphStore.neighbors(tenantId, id, 1, 50)),
+    );
     const relations = neighborhoods.flatMap((n) => n.relations);
     response.relations = [...new Map(relations.map((r) => [r.id, r])).values()];
   }
@@ -175,4 +188,3 @@ export class SearchService {
     this.logs.record(query, retrievals);
   }
 }
-

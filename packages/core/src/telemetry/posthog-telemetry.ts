@@ -19,7 +19,12 @@ export class PostHogTelemetry implements TelemetrySink {
   private readonly client: PostHog;
 
   constructor(private readonly options: PostHogTelemetryOptions) {
-    this.client = new PostHog(options.apiKey, { host: options.host, flushAt: 20, flushInterval: 10_000, disableGeoip: true });
+    this.client = new PostHog(options.apiKey, {
+      host: options.host,
+      flushAt: 20,
+      flushInterval: 10_000,
+      disableGeoip: true,
+    });
     this.client.on('error', () => undefined);
   }
 

@@ -1,9 +1,9 @@
+import pino from 'pino';
 import { parseConfig } from '../config/config';
 import { coreDefaultsPlugin } from '../defaults-plugin';
 import { createEngram, type Engram } from '../engram';
 import type { EngramPlugin } from '../plugin';
 import type { Principal } from '../ports/edition';
-import pino from 'pino';
 import { OPEN_SOURCE_DEFAULTS } from './config-defaults';
 
 export interface EngineHarness {
@@ -13,7 +13,10 @@ export interface EngineHarness {
 
 const principal = (tenant: string): Principal => ({ tenant_id: tenant, subject: 'test', scopes: ['admin'] });
 
-export async function startTestEngram(plugins: EngramPlugin[], overrides: Record<string, unknown> = {}): Promise<Engram> {
+export async function startTestEngram(
+  plugins: EngramPlugin[],
+  overrides: Record<string, unknown> = {},
+): Promise<Engram> {
   const engram = await createEngram({
     config: parseConfig({ ...OPEN_SOURCE_DEFAULTS, ...overrides }),
     plugins: [...plugins, coreDefaultsPlugin({ apiKeyHashes: [] })],
@@ -40,36 +43,67 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
     });
     afterAll(() => engram.shutdown());
 
-    const add = (tenant: Principal, body: Record<string, unknown>) => engram.services.memories.add(tenant.tenant_id, body);
-    const search = (tenant: Principal, body: Record<string, unknown>) => engram.services.search.search(tenant, body);
+    const add = (tenant: Principal, body: Record<string, unknown>) =>
+      engram.services.memories.add(tenant.tenant_id, body);
+    const search = (tenant: Principal, body: Record<string, unknown>) =>
+      engram.services.search.search(tenant, body);
     const ids = (r: { results: { memory: { id: string } }[] }) => r.results.map((x) => x.memory.id);
 
     it('adds, gets, updates with history, lists, deletes', async () => {
-      const m = await add(t1, { content: 'Jon runs a dance studio', user_id: 'u-life', metadata: { source: 'chat' }, tags: ['work'] });
-      expect(m).toMatchObject({ version: 1, user_id: 'u-life', metadata: { source: 'chat' }, tags: ['work'], type: 'text' });
+      const m = await add(t1, {
+        content: 'Jon runs a dance studio',
+        user_id: 'u-life',
+        metadata: { source: 'chat' },
+        tags: ['work'],
+      });
+      expect(m).toMatchObject({
+        version: 1,
+        user_id: 'u-life',
+        metadata: { source: 'chat' },
+        tags: ['work'],
+        type: 'text',
+      });
       expect(m.id).toMatch(/^mem_/);
       expect(await engram.services.memories.get(t1.tenant_id, m.id)).toEqual(m);
-      const v2 = await engram.services.memories.update(t1.tenant_id, m.id, { content: 'Jon closed his dance studio' });
+      const v2 = await engram.services.memories.update(t1.tenant_id, m.id, {
+        content: 'Jon closed his dance studio',
+      });
       expect(v2.version).toBe(2);
-      await expect(engram.services.memories.update(t1.tenant_id, m.id, { content: 'x', expected_version: 1 })).rejects.toMatchObject({
+      await expect(
+        engram.services.memories.update(t1.tenant_id, m.id, { content: 'x', expected_version: 1 }),
+      ).rejects.toMatchObject({
         code: 'version_conflict',
       });
       const history = await engram.services.memories.history(t1.tenant_id, m.id);
-      expect(history.map((h) => h.content)).toEqual(['Jon runs a dance studio', 'Jon closed his dance studio']);
+      expect(history.map((h) => h.content)).toEqual([
+        'Jon runs a dance studio',
+        'Jon closed his dance studio',
+      ]);
       const listed = await engram.services.memories.list(t1.tenant_id, { user_id: 'u-life' }, { limit: 10 });
       expect(listed.data.map((x) => x.id)).toEqual([m.id]);
       await engram.services.memories.delete(t1.tenant_id, m.id);
-      await expect(engram.services.memories.get(t1.tenant_id, m.id)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(engram.services.memories.history(t1.tenant_id, m.id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(engram.services.memories.get(t1.tenant_id, m.id)).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      await expect(engram.services.memories.history(t1.tenant_id, m.id)).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
 
     it('finds a memory by paraphrase (vector), by a rare exact word (BM25) and through a shared entity (graph)', async () => {
       const user = 'u-search';
-      const puppy = await add(t1, { content: 'We adopted a little puppy from the shelter last weekend', user_id: user });
+      const puppy = await add(t1, {
+        content: 'We adopted a little puppy from the shelter last weekend',
+        user_id: user,
+      });
       const code = await add(t1, { content: 'The storage unit code is XQ7-Halcyon', user_id: user });
       const daughter = await add(t1, { content: 'Melanie said her daughter Ruby turned six', user_id: user });
       const ballet = await add(t1, { content: 'Ruby started ballet classes on Tuesdays', user_id: user });
-      for (const filler of ['The weather was rainy all week', 'I finished reading a novel about sailors', 'Dinner was pasta with friends']) {
+      for (const filler of [
+        'The weather was rainy all week',
+        'I finished reading a novel about sailors',
+        'Dinner was pasta with friends',
+      ]) {
         await add(t1, { content: filler, user_id: user });
       }
       const byMeaning = await search(t1, { query: 'new dog in the family', user_id: user, top_k: 3 });
@@ -81,7 +115,12 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
       expect(ids(byWord)[0]).toBe(code.id);
       expect(byWord.results[0]!.signals.text).toBeGreaterThan(0);
 
-      const byEntity = await search(t1, { query: 'What does Melanie do?', user_id: user, top_k: 7, include_graph: true });
+      const byEntity = await search(t1, {
+        query: 'What does Melanie do?',
+        user_id: user,
+        top_k: 7,
+        include_graph: true,
+      });
       const hit = byEntity.results.find((r) => r.memory.id === ballet.id);
       expect(hit?.signals.graph).toBeGreaterThan(0); // shares "Ruby" with the memory that names Melanie
       expect(hit?.signals.text).toBeNull();
@@ -93,10 +132,29 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
     it('applies filters: namespace, agent, session, metadata, tags and time', async () => {
       const user = 'u-filter';
       const before = new Date(Date.now() - 1000).toISOString();
-      const a = await add(t1, { content: 'project falcon deadline is Friday', user_id: user, namespace: 'work', metadata: { priority: 3 } });
-      const b = await add(t1, { content: 'project falcon party is Saturday', user_id: user, namespace: 'home', agent_id: 'bot', metadata: { priority: 1 }, tags: ['fun'] });
-      const c = await add(t1, { content: 'project falcon budget approved', user_id: user, namespace: 'work', session_id: 's9', metadata: { priority: 5 } });
-      const q = (filters: Record<string, unknown>) => search(t1, { query: 'project falcon', user_id: user, filters }).then(ids);
+      const a = await add(t1, {
+        content: 'project falcon deadline is Friday',
+        user_id: user,
+        namespace: 'work',
+        metadata: { priority: 3 },
+      });
+      const b = await add(t1, {
+        content: 'project falcon party is Saturday',
+        user_id: user,
+        namespace: 'home',
+        agent_id: 'bot',
+        metadata: { priority: 1 },
+        tags: ['fun'],
+      });
+      const c = await add(t1, {
+        content: 'project falcon budget approved',
+        user_id: user,
+        namespace: 'work',
+        session_id: 's9',
+        metadata: { priority: 5 },
+      });
+      const q = (filters: Record<string, unknown>) =>
+        search(t1, { query: 'project falcon', user_id: user, filters }).then(ids);
       expect((await q({ namespace: 'work' })).sort()).toEqual([a.id, c.id].sort());
       expect(await q({ agent_id: 'bot' })).toEqual([b.id]);
       expect(await q({ session_id: 's9' })).toEqual([c.id]);
@@ -111,12 +169,18 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
     it('reflects updates and deletes in every index at once', async () => {
       const user = 'u-consistency';
       const m = await add(t1, { content: 'My favourite fruit is mango', user_id: user });
-      await engram.services.memories.update(t1.tenant_id, m.id, { content: 'My favourite vegetable is broccoli' });
+      await engram.services.memories.update(t1.tenant_id, m.id, {
+        content: 'My favourite vegetable is broccoli',
+      });
       const stale = await search(t1, { query: 'mango', user_id: user });
       expect(stale.results.every((r) => r.memory.content !== 'My favourite fruit is mango')).toBe(true);
       expect(stale.results.find((r) => r.memory.id === m.id)?.signals.text ?? null).toBeNull();
       const fresh = await search(t1, { query: 'broccoli', user_id: user });
-      expect(fresh.results[0]?.memory).toMatchObject({ id: m.id, content: 'My favourite vegetable is broccoli', version: 2 });
+      expect(fresh.results[0]?.memory).toMatchObject({
+        id: m.id,
+        content: 'My favourite vegetable is broccoli',
+        version: 2,
+      });
       await engram.services.memories.delete(t1.tenant_id, m.id);
       for (const query of ['broccoli', 'favourite vegetable', 'mango']) {
         expect(ids(await search(t1, { query, user_id: user }))).not.toContain(m.id);
@@ -128,7 +192,9 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
       const keep = await add(t1, { content: 'Caroline moved from Sweden', user_id: 'u-keep' });
       const gone = await add(t1, { content: 'Caroline moved from Sweden', user_id: user });
       expect(await engram.services.memories.forgetUser(t1.tenant_id, user)).toEqual({ deleted: 1 });
-      await expect(engram.services.memories.get(t1.tenant_id, gone.id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(engram.services.memories.get(t1.tenant_id, gone.id)).rejects.toMatchObject({
+        code: 'not_found',
+      });
       expect(ids(await search(t1, { query: 'Caroline Sweden', user_id: user }))).toEqual([]);
       expect(ids(await search(t1, { query: 'Caroline Sweden', user_id: 'u-keep' }))).toEqual([keep.id]);
       const entities = await engram.services.graph.entities(t1.tenant_id, { user_id: user }, { limit: 10 });
@@ -140,22 +206,35 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
       const theirs = await add(t2, { content: 'their launch codename Redwing', user_id: 'shared-user' });
       const { memories, graph } = engram.services;
       await expect(memories.get(t2.tenant_id, mine.id)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(memories.update(t2.tenant_id, mine.id, { content: 'hijack' })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(memories.update(t2.tenant_id, mine.id, { content: 'hijack' })).rejects.toMatchObject({
+        code: 'not_found',
+      });
       await expect(memories.delete(t2.tenant_id, mine.id)).rejects.toMatchObject({ code: 'not_found' });
       await expect(memories.history(t2.tenant_id, mine.id)).rejects.toMatchObject({ code: 'not_found' });
-      expect((await memories.list(t2.tenant_id, {}, { limit: 100 })).data.map((m) => m.id)).not.toContain(mine.id);
+      expect((await memories.list(t2.tenant_id, {}, { limit: 100 })).data.map((m) => m.id)).not.toContain(
+        mine.id,
+      );
       expect(ids(await search(t2, { query: 'launch codename Bluebird' }))).toEqual([theirs.id]);
-      expect(ids(await search(t2, { query: 'launch codename', user_id: 'shared-user' }))).toEqual([theirs.id]);
-      await expect(graph.relate(t2.tenant_id, { source_id: theirs.id, target_id: mine.id, type: 'LINK' })).rejects.toMatchObject({
+      expect(ids(await search(t2, { query: 'launch codename', user_id: 'shared-user' }))).toEqual([
+        theirs.id,
+      ]);
+      await expect(
+        graph.relate(t2.tenant_id, { source_id: theirs.id, target_id: mine.id, type: 'LINK' }),
+      ).rejects.toMatchObject({
         code: 'validation_failed',
       });
-      await expect(graph.neighbors(t2.tenant_id, mine.id, 1, 10)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(graph.neighbors(t2.tenant_id, mine.id, 1, 10)).rejects.toMatchObject({
+        code: 'not_found',
+      });
       expect(await memories.forgetUser(t2.tenant_id, 'shared-user')).toEqual({ deleted: 1 });
-      expect(await memories.get(t1.tenant_id, mine.id)).toMatchObject({ content: 'secret launch codename Bluebird' });
+      expect(await memories.get(t1.tenant_id, mine.id)).toMatchObject({
+        content: 'secret launch codename Bluebird',
+      });
     });
 
     it('explains bad input with a code and the field, and stores nothing', async () => {
-      const before = (await engram.services.memories.list(t1.tenant_id, { user_id: 'u-bad' }, { limit: 10 })).data.length;
+      const before = (await engram.services.memories.list(t1.tenant_id, { user_id: 'u-bad' }, { limit: 10 }))
+        .data.length;
       await expect(add(t1, { content: '   ', user_id: 'u-bad' })).rejects.toMatchObject({
         code: 'validation_failed',
         details: { errors: [{ field: 'content' }] },
@@ -164,13 +243,19 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
         code: 'validation_failed',
         details: { errors: [{ field: 'colour' }] },
       });
-      await expect(add(t1, { content: 'x'.repeat(15_001), user_id: 'u-bad' })).rejects.toMatchObject({ code: 'content_too_large' });
-      await expect(add(t1, { content: 'ok', user_id: 'u-bad', relations: [{ to: 'mem_nope', type: 'LINK' }] })).rejects.toMatchObject({
+      await expect(add(t1, { content: 'x'.repeat(15_001), user_id: 'u-bad' })).rejects.toMatchObject({
+        code: 'content_too_large',
+      });
+      await expect(
+        add(t1, { content: 'ok', user_id: 'u-bad', relations: [{ to: 'mem_nope', type: 'LINK' }] }),
+      ).rejects.toMatchObject({
         code: 'validation_failed',
         details: { errors: [{ field: 'relations.0.to' }] },
       });
       await expect(search(t1, { query: '' })).rejects.toMatchObject({ code: 'validation_failed' });
-      expect((await engram.services.memories.list(t1.tenant_id, { user_id: 'u-bad' }, { limit: 10 })).data).toHaveLength(before);
+      expect(
+        (await engram.services.memories.list(t1.tenant_id, { user_id: 'u-bad' }, { limit: 10 })).data,
+      ).toHaveLength(before);
     });
 
     it('logs every search and its retrievals, and takes feedback on a search_id', async () => {
@@ -179,33 +264,64 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
       await engram.services.logs.flush();
       const q = await engram.ports.logStore.getQuery(t1.tenant_id, res.search_id);
       expect(q).toMatchObject({ query: 'museum hours', user_id: 'u-logs', result_count: res.results.length });
-      const r = await engram.ports.logStore.listRetrievals(t1.tenant_id, { search_id: res.search_id }, { limit: 50 });
+      const r = await engram.ports.logStore.listRetrievals(
+        t1.tenant_id,
+        { search_id: res.search_id },
+        { limit: 50 },
+      );
       expect(r.data).toHaveLength(res.results.length);
-      expect(r.data.find((x) => x.rank === 1)).toMatchObject({ memory_id: res.results[0]!.memory.id, score: res.results[0]!.score });
+      expect(r.data.find((x) => x.rank === 1)).toMatchObject({
+        memory_id: res.results[0]!.memory.id,
+        score: res.results[0]!.score,
+      });
       expect(await engram.ports.logStore.getQuery(t2.tenant_id, res.search_id)).toBeNull();
-      const fb = await engram.services.logs.feedback(t1.tenant_id, { search_id: res.search_id, signal: 'positive' });
+      const fb = await engram.services.logs.feedback(t1.tenant_id, {
+        search_id: res.search_id,
+        signal: 'positive',
+      });
       expect(fb.signal).toBe('positive');
-      await expect(engram.services.logs.feedback(t2.tenant_id, { search_id: res.search_id, signal: 'negative' })).rejects.toMatchObject({
+      await expect(
+        engram.services.logs.feedback(t2.tenant_id, { search_id: res.search_id, signal: 'negative' }),
+      ).rejects.toMatchObject({
         code: 'not_found',
       });
     });
 
     it('processes a batch in the background, keeps good items when others fail, and never duplicates on re-run', async () => {
       const batch = await engram.services.batches.submit(t1.tenant_id, {
-        memories: [{ content: 'batch one', user_id: 'u-batch' }, { content: '' }, { content: 'batch three', user_id: 'u-batch' }],
+        memories: [
+          { content: 'batch one', user_id: 'u-batch' },
+          { content: '' },
+          { content: 'batch three', user_id: 'u-batch' },
+        ],
       });
-      expect(batch.errors).toEqual([expect.objectContaining({ index: 1, code: 'validation_failed', field: 'memories.1.content' })]);
+      expect(batch.errors).toEqual([
+        expect.objectContaining({ index: 1, code: 'validation_failed', field: 'memories.1.content' }),
+      ]);
       await engram.ports.jobQueue.idle();
       const done = await engram.services.batches.get(t1.tenant_id, batch.id);
       expect(done).toMatchObject({ status: 'partial', total: 3, succeeded: 2, failed: 1 });
       // Replaying the whole batch (a crash before the job was marked done) adds nothing twice.
       await engram.services.batches.process(t1.tenant_id, batch.id);
-      await engram.ports.batchStore.save({ ...done, cursor: 0, succeeded: 0, failed: 1, completed_at: null, status: 'running' });
+      await engram.ports.batchStore.save({
+        ...done,
+        cursor: 0,
+        succeeded: 0,
+        failed: 1,
+        completed_at: null,
+        status: 'running',
+      });
       await engram.services.batches.process(t1.tenant_id, batch.id);
       const listed = await engram.services.memories.list(t1.tenant_id, { user_id: 'u-batch' }, { limit: 10 });
       expect(listed.data.map((m) => m.content).sort()).toEqual(['batch one', 'batch three']);
-      expect(await engram.services.batches.get(t1.tenant_id, batch.id)).toMatchObject({ succeeded: 2, failed: 1, status: 'partial' });
-      await expect(engram.services.batches.get(t2.tenant_id, batch.id)).rejects.toMatchObject({ code: 'not_found' });
+      expect(await engram.services.batches.get(t1.tenant_id, batch.id)).toMatchObject({
+        succeeded: 2,
+        failed: 1,
+        status: 'partial',
+      });
+      await expect(engram.services.batches.get(t2.tenant_id, batch.id)).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
   });
 }

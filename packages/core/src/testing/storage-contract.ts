@@ -6,7 +6,14 @@ import { axisVector, makeMemory } from './fixtures';
 
 export type StoragePorts = Pick<
   Ports,
-  'memoryStore' | 'vectorIndex' | 'textIndex' | 'graphStore' | 'logStore' | 'batchStore' | 'webhookStore' | 'jobStore'
+  | 'memoryStore'
+  | 'vectorIndex'
+  | 'textIndex'
+  | 'graphStore'
+  | 'logStore'
+  | 'batchStore'
+  | 'webhookStore'
+  | 'jobStore'
 >;
 
 export interface StorageHarness {
@@ -29,7 +36,11 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
     });
     afterEach(() => harness.close());
 
-    const given = <K extends keyof StoragePorts>(port: K, title: string, fn: (p: StoragePorts[K]) => Promise<void>) =>
+    const given = <K extends keyof StoragePorts>(
+      port: K,
+      title: string,
+      fn: (p: StoragePorts[K]) => Promise<void>,
+    ) =>
       it(`${port}: ${title}`, async () => {
         const impl = ports[port];
         if (!impl) return; // not provided by this backend
@@ -60,7 +71,9 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         [1, 'created', 'Alice likes green tea'],
         [2, 'updated', 'Alice prefers coffee now'],
       ]);
-      await expect(store.update({ ...v2, tenant_id: 't2', version: 3 })).rejects.toMatchObject({ code: 'version_conflict' });
+      await expect(store.update({ ...v2, tenant_id: 't2', version: 3 })).rejects.toMatchObject({
+        code: 'version_conflict',
+      });
     });
 
     given('memoryStore', 'delete removes the memory and its history, only in its tenant', async (store) => {
@@ -111,106 +124,142 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
     given('vectorIndex', 'refuses a different model or dimension', async (index) => {
       await index.init({ id: 'model-a', dimension: DIM });
       await index.init({ id: 'model-a', dimension: DIM });
-      await expect(index.init({ id: 'model-b', dimension: DIM })).rejects.toMatchObject({ code: 'model_mismatch' });
-      await expect(index.init({ id: 'model-a', dimension: DIM * 2 })).rejects.toMatchObject({ code: 'model_mismatch' });
+      await expect(index.init({ id: 'model-b', dimension: DIM })).rejects.toMatchObject({
+        code: 'model_mismatch',
+      });
+      await expect(index.init({ id: 'model-a', dimension: DIM * 2 })).rejects.toMatchObject({
+        code: 'model_mismatch',
+      });
     });
 
-    given('vectorIndex', 'nearest first, filtered by user and more, scoped by tenant, deletable', async (index) => {
-      await index.init({ id: 'model-a', dimension: DIM });
-      const store = ports.memoryStore;
-      const put = async (overrides: Parameters<typeof makeMemory>[0], axis: number, wobble = 0) => {
-        const m = makeMemory(overrides);
-        await store?.insert(m); // indexes may read filter fields from the memory store of the same backend
-        await index.upsert([{ memory: m, vector: axisVector(DIM, axis, wobble) }]);
-        return m;
-      };
-      const near = await put({ user_id: 'alice' }, 0, 0.1);
-      const far = await put({ user_id: 'alice', namespace: 'work' }, 4);
-      const bob = await put({ user_id: 'bob' }, 0);
-      const other = await put({ tenant_id: 't2', user_id: 'alice' }, 0);
-      const q = axisVector(DIM, 0);
-      const all = await index.search('t1', q, 10, {});
-      expect(all.map((h) => h.id)).toEqual(expect.arrayContaining([near.id, far.id, bob.id]));
-      expect(all.map((h) => h.id)).not.toContain(other.id);
-      expect(all[0]!.score).toBeGreaterThan(all[all.length - 1]!.score);
-      const alice = await index.search('t1', q, 10, { user_id: 'alice' });
-      expect(alice.map((h) => h.id)).toEqual([near.id, far.id]);
-      expect(alice[0]!.score).toBeGreaterThan(0.9);
-      expect((await index.search('t1', q, 10, { user_id: 'alice', namespace: 'work' })).map((h) => h.id)).toEqual([far.id]);
-      expect(await index.has('t1', near.id)).toBe(true);
-      await index.delete('t1', [near.id]);
-      expect(await index.has('t1', near.id)).toBe(false);
-      expect((await index.search('t1', q, 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([far.id]);
-      await index.upsert([{ memory: far, vector: axisVector(DIM, 0) }]); // replace
-      expect((await index.search('t1', q, 1, { user_id: 'alice' }))[0]).toMatchObject({ id: far.id });
-    });
+    given(
+      'vectorIndex',
+      'nearest first, filtered by user and more, scoped by tenant, deletable',
+      async (index) => {
+        await index.init({ id: 'model-a', dimension: DIM });
+        const store = ports.memoryStore;
+        const put = async (overrides: Parameters<typeof makeMemory>[0], axis: number, wobble = 0) => {
+          const m = makeMemory(overrides);
+          await store?.insert(m); // indexes may read filter fields from the memory store of the same backend
+          await index.upsert([{ memory: m, vector: axisVector(DIM, axis, wobble) }]);
+          return m;
+        };
+        const near = await put({ user_id: 'alice' }, 0, 0.1);
+        const far = await put({ user_id: 'alice', namespace: 'work' }, 4);
+        const bob = await put({ user_id: 'bob' }, 0);
+        const other = await put({ tenant_id: 't2', user_id: 'alice' }, 0);
+        const q = axisVector(DIM, 0);
+        const all = await index.search('t1', q, 10, {});
+        expect(all.map((h) => h.id)).toEqual(expect.arrayContaining([near.id, far.id, bob.id]));
+        expect(all.map((h) => h.id)).not.toContain(other.id);
+        expect(all[0]!.score).toBeGreaterThan(all[all.length - 1]!.score);
+        const alice = await index.search('t1', q, 10, { user_id: 'alice' });
+        expect(alice.map((h) => h.id)).toEqual([near.id, far.id]);
+        expect(alice[0]!.score).toBeGreaterThan(0.9);
+        expect(
+          (await index.search('t1', q, 10, { user_id: 'alice', namespace: 'work' })).map((h) => h.id),
+        ).toEqual([far.id]);
+        expect(await index.has('t1', near.id)).toBe(true);
+        await index.delete('t1', [near.id]);
+        expect(await index.has('t1', near.id)).toBe(false);
+        expect((await index.search('t1', q, 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([far.id]);
+        await index.upsert([{ memory: far, vector: axisVector(DIM, 0) }]); // replace
+        expect((await index.search('t1', q, 1, { user_id: 'alice' }))[0]).toMatchObject({ id: far.id });
+      },
+    );
 
-    given('textIndex', 'finds by stemmed words, ranks better matches first, filters, deletes', async (index) => {
-      const store = ports.memoryStore;
-      const put = async (content: string, overrides: Parameters<typeof makeMemory>[0] = {}) => {
-        const m = makeMemory({ content, ...overrides });
-        await store?.insert(m);
-        await index.upsert([m]);
-        return m;
-      };
-      const a = await put('Caroline went hiking in the mountains');
-      const b = await put('Caroline likes painting; painting sunsets is her passion');
-      const c = await put('painting lessons', { user_id: 'bob' });
-      await put('painting in another tenant', { tenant_id: 't2' });
-      const hits = await index.search('t1', 'paintings', 10, {});
-      expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining([b.id, c.id]));
-      expect(hits).toHaveLength(2);
-      expect((await index.search('t1', 'hike', 10, {})).map((h) => h.id)).toEqual([a.id]);
-      expect((await index.search('t1', 'painting', 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([b.id]);
-      expect(await index.search('t1', 'the of and', 10, {})).toEqual([]);
-      expect(await index.search('t1', '"unbalanced AND OR (', 10, {})).toEqual([]);
-      await index.delete('t1', [b.id]);
-      expect((await index.search('t1', 'painting', 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([]);
-      await index.upsert([{ ...a, content: 'Caroline now paints' }]);
-      expect((await index.search('t1', 'hiking', 10, {})).map((h) => h.id)).toEqual([]);
-    });
+    given(
+      'textIndex',
+      'finds by stemmed words, ranks better matches first, filters, deletes',
+      async (index) => {
+        const store = ports.memoryStore;
+        const put = async (content: string, overrides: Parameters<typeof makeMemory>[0] = {}) => {
+          const m = makeMemory({ content, ...overrides });
+          await store?.insert(m);
+          await index.upsert([m]);
+          return m;
+        };
+        const a = await put('Caroline went hiking in the mountains');
+        const b = await put('Caroline likes painting; painting sunsets is her passion');
+        const c = await put('painting lessons', { user_id: 'bob' });
+        await put('painting in another tenant', { tenant_id: 't2' });
+        const hits = await index.search('t1', 'paintings', 10, {});
+        expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining([b.id, c.id]));
+        expect(hits).toHaveLength(2);
+        expect((await index.search('t1', 'hike', 10, {})).map((h) => h.id)).toEqual([a.id]);
+        expect((await index.search('t1', 'painting', 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([
+          b.id,
+        ]);
+        expect(await index.search('t1', 'the of and', 10, {})).toEqual([]);
+        expect(await index.search('t1', '"unbalanced AND OR (', 10, {})).toEqual([]);
+        await index.delete('t1', [b.id]);
+        expect((await index.search('t1', 'painting', 10, { user_id: 'alice' })).map((h) => h.id)).toEqual([]);
+        await index.upsert([{ ...a, content: 'Caroline now paints' }]);
+        expect((await index.search('t1', 'hiking', 10, {})).map((h) => h.id)).toEqual([]);
+      },
+    );
 
-    given('graphStore', 'entities are per user and case-insensitive; mentions and relations traverse', async (graph) => {
-      const [caroline, sweden] = await graph.upsertEntities('t1', 'alice', [
-        { name: 'Caroline', kind: 'person' },
-        { name: 'Sweden', kind: 'place' },
-      ]);
-      const [again] = await graph.upsertEntities('t1', 'alice', [{ name: 'caroline', kind: 'person' }]);
-      expect(again!.id).toBe(caroline!.id);
-      const [bobs] = await graph.upsertEntities('t1', 'bob', [{ name: 'Caroline', kind: 'person' }]);
-      expect(bobs!.id).not.toBe(caroline!.id);
-      expect((await graph.findEntities('t1', 'alice', ['CAROLINE'])).map((e) => e.id)).toEqual([caroline!.id]);
-      expect(await graph.findEntities('t2', null, ['Caroline'])).toEqual([]);
+    given(
+      'graphStore',
+      'entities are per user and case-insensitive; mentions and relations traverse',
+      async (graph) => {
+        const [caroline, sweden] = await graph.upsertEntities('t1', 'alice', [
+          { name: 'Caroline', kind: 'person' },
+          { name: 'Sweden', kind: 'place' },
+        ]);
+        const [again] = await graph.upsertEntities('t1', 'alice', [{ name: 'caroline', kind: 'person' }]);
+        expect(again!.id).toBe(caroline!.id);
+        const [bobs] = await graph.upsertEntities('t1', 'bob', [{ name: 'Caroline', kind: 'person' }]);
+        expect(bobs!.id).not.toBe(caroline!.id);
+        expect((await graph.findEntities('t1', 'alice', ['CAROLINE'])).map((e) => e.id)).toEqual([
+          caroline!.id,
+        ]);
+        expect(await graph.findEntities('t2', null, ['Caroline'])).toEqual([]);
 
-      await graph.setMentions('t1', 'mem_1', [caroline!.id, sweden!.id]);
-      await graph.setMentions('t1', 'mem_2', [caroline!.id]);
-      await graph.setMentions('t1', 'mem_2', [caroline!.id]); // replacing is idempotent
-      expect(await graph.memoriesMentioning('t1', [caroline!.id, sweden!.id], 10)).toEqual([
-        { id: 'mem_1', score: 2 },
-        { id: 'mem_2', score: 1 },
-      ]);
-      expect((await graph.entitiesOf('t1', ['mem_1'])).get('mem_1')?.map((e) => e.name).sort()).toEqual(['Caroline', 'Sweden']);
-      const rel = await graph.addRelation('t1', { source_id: 'mem_2', target_id: 'mem_3', type: 'FOLLOWS' });
-      expect(rel).toMatchObject({ source_id: 'mem_2', target_id: 'mem_3', type: 'FOLLOWS', tenant_id: 't1' });
-      const hood = await graph.neighbors('t1', 'mem_1', 2, 100);
-      expect(hood.nodes).toEqual(expect.arrayContaining(['mem_1', caroline!.id, sweden!.id, 'mem_2']));
-      expect(hood.nodes).not.toContain('mem_3');
-      expect((await graph.neighbors('t1', 'mem_1', 3, 100)).nodes).toContain('mem_3');
-      expect((await graph.neighbors('t2', 'mem_1', 3, 100)).relations).toEqual([]);
-      const path = await graph.path('t1', 'mem_1', 'mem_3', 4);
-      expect(path?.map((r) => r.type)).toEqual(['MENTIONS', 'MENTIONS', 'FOLLOWS']);
-      expect(await graph.path('t1', 'mem_1', 'mem_3', 2)).toBeNull();
-      const page = await graph.listEntities('t1', { user_id: 'alice' }, { limit: 10 });
-      expect(page.data.map((e) => [e.name, e.mentions]).sort()).toEqual([
-        ['Caroline', 2],
-        ['Sweden', 1],
-      ]);
-      await graph.removeNode('t1', 'mem_1');
-      expect(await graph.memoriesMentioning('t1', [sweden!.id], 10)).toEqual([]);
-      await graph.forgetUser('t1', 'alice');
-      expect(await graph.findEntities('t1', 'alice', ['Caroline'])).toEqual([]);
-      expect(await graph.findEntities('t1', 'bob', ['Caroline'])).toHaveLength(1);
-    });
+        await graph.setMentions('t1', 'mem_1', [caroline!.id, sweden!.id]);
+        await graph.setMentions('t1', 'mem_2', [caroline!.id]);
+        await graph.setMentions('t1', 'mem_2', [caroline!.id]); // replacing is idempotent
+        expect(await graph.memoriesMentioning('t1', [caroline!.id, sweden!.id], 10)).toEqual([
+          { id: 'mem_1', score: 2 },
+          { id: 'mem_2', score: 1 },
+        ]);
+        expect(
+          (await graph.entitiesOf('t1', ['mem_1']))
+            .get('mem_1')
+            ?.map((e) => e.name)
+            .sort(),
+        ).toEqual(['Caroline', 'Sweden']);
+        const rel = await graph.addRelation('t1', {
+          source_id: 'mem_2',
+          target_id: 'mem_3',
+          type: 'FOLLOWS',
+        });
+        expect(rel).toMatchObject({
+          source_id: 'mem_2',
+          target_id: 'mem_3',
+          type: 'FOLLOWS',
+          tenant_id: 't1',
+        });
+        const hood = await graph.neighbors('t1', 'mem_1', 2, 100);
+        expect(hood.nodes).toEqual(expect.arrayContaining(['mem_1', caroline!.id, sweden!.id, 'mem_2']));
+        expect(hood.nodes).not.toContain('mem_3');
+        expect((await graph.neighbors('t1', 'mem_1', 3, 100)).nodes).toContain('mem_3');
+        expect((await graph.neighbors('t2', 'mem_1', 3, 100)).relations).toEqual([]);
+        const path = await graph.path('t1', 'mem_1', 'mem_3', 4);
+        expect(path?.map((r) => r.type)).toEqual(['MENTIONS', 'MENTIONS', 'FOLLOWS']);
+        expect(await graph.path('t1', 'mem_1', 'mem_3', 2)).toBeNull();
+        const page = await graph.listEntities('t1', { user_id: 'alice' }, { limit: 10 });
+        expect(page.data.map((e) => [e.name, e.mentions]).sort()).toEqual([
+          ['Caroline', 2],
+          ['Sweden', 1],
+        ]);
+        await graph.removeNode('t1', 'mem_1');
+        expect(await graph.memoriesMentioning('t1', [sweden!.id], 10)).toEqual([]);
+        await graph.forgetUser('t1', 'alice');
+        expect(await graph.findEntities('t1', 'alice', ['Caroline'])).toEqual([]);
+        expect(await graph.findEntities('t1', 'bob', ['Caroline'])).toHaveLength(1);
+      },
+    );
 
     given('logStore', 'appends idempotently, pages newest first, filters, keeps feedback', async (logs) => {
       const at = nowIso();
@@ -235,21 +284,34 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         signals: { vector: 0.5, text: null, graph: 1 },
         created_at: at,
       });
-      await logs.append([query('s1'), query('s2', 't1', 'bob')], [retrieval('s1', 1), retrieval('s1', 2), retrieval('s2', 1)]);
+      await logs.append(
+        [query('s1'), query('s2', 't1', 'bob')],
+        [retrieval('s1', 1), retrieval('s1', 2), retrieval('s2', 1)],
+      );
       await logs.append([query('s1'), query('x1', 't2')], [retrieval('s1', 1), retrieval('x1', 1, 't2')]);
       const page1 = await logs.listQueries('t1', {}, { limit: 1 });
       expect(page1.data.map((q) => q.id)).toEqual(['s2']);
       const page2 = await logs.listQueries('t1', {}, { limit: 1, cursor: page1.next_cursor });
       expect(page2.data.map((q) => q.id)).toEqual(['s1']);
       expect(page2.next_cursor).toBeNull();
-      expect((await logs.listQueries('t1', { user_id: 'bob' }, { limit: 10 })).data.map((q) => q.id)).toEqual(['s2']);
+      expect((await logs.listQueries('t1', { user_id: 'bob' }, { limit: 10 })).data.map((q) => q.id)).toEqual(
+        ['s2'],
+      );
       const r = await logs.listRetrievals('t1', { search_id: 's1' }, { limit: 10 });
       expect(r.data.map((x) => x.rank).sort()).toEqual([1, 2]);
       expect(r.data[0]!.signals).toEqual({ vector: 0.5, text: null, graph: 1 });
       expect((await logs.listRetrievals('t1', {}, { limit: 10 })).data).toHaveLength(3);
       expect(await logs.getQuery('t2', 's1')).toBeNull();
       expect((await logs.getQuery('t1', 's1'))?.query).toBe('q');
-      await logs.addFeedback({ id: 'fb1', tenant_id: 't1', search_id: 's1', memory_id: 'mem_1', signal: 'positive', comment: null, created_at: at });
+      await logs.addFeedback({
+        id: 'fb1',
+        tenant_id: 't1',
+        search_id: 's1',
+        memory_id: 'mem_1',
+        signal: 'positive',
+        comment: null,
+        created_at: at,
+      });
       expect((await logs.listFeedback('t1', 's1')).map((f) => f.signal)).toEqual(['positive']);
       expect(await logs.listFeedback('t2', 's1')).toEqual([]);
     });
@@ -275,78 +337,90 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       expect(await batches.get('t2', batch.id)).toBeNull();
       expect(await batches.items('t1', batch.id)).toEqual([{ content: 'a' }, { content: 'b' }]);
       await batches.save({ ...batch, cursor: 2, succeeded: 2, status: 'completed' });
-      expect(await batches.get('t1', batch.id)).toMatchObject({ cursor: 2, succeeded: 2, status: 'completed' });
-    });
-
-    given('webhookStore', 'subscriptions and deliveries, scoped by tenant; repeated delivery ids are ignored', async (hooks) => {
-      const sub: WebhookSubscription = {
-        id: newId('wh'),
-        tenant_id: 't1',
-        url: 'https://example.com/hook',
-        events: ['memory.created'],
-        secret: 'whsec_abc',
-        description: null,
-        active: true,
-        created_at: nowIso(),
-      };
-      await hooks.createSubscription(sub);
-      expect(await hooks.getSubscription('t2', sub.id)).toBeNull();
-      expect(await hooks.listSubscriptions('t1')).toEqual([sub]);
-      const delivery: WebhookDelivery = {
-        id: 'msg_1',
-        tenant_id: 't1',
-        subscription_id: sub.id,
-        url: sub.url,
-        event: 'memory.created',
-        payload: { a: 1 },
-        status: 'pending',
-        attempts: 0,
-        last_status_code: null,
-        last_error: null,
-        created_at: nowIso(),
-        updated_at: nowIso(),
-      };
-      await hooks.createDelivery(delivery);
-      await hooks.createDelivery({ ...delivery, payload: { a: 2 } });
-      expect((await hooks.getDelivery('t1', 'msg_1'))?.payload).toEqual({ a: 1 });
-      await hooks.updateDelivery({ ...delivery, status: 'delivered', attempts: 1 });
-      const list = await hooks.listDeliveries('t1', sub.id, { limit: 10 });
-      expect(list.data.map((d) => [d.id, d.status, d.attempts])).toEqual([['msg_1', 'delivered', 1]]);
-      expect(await hooks.getDelivery('t2', 'msg_1')).toBeNull();
-      expect(await hooks.deleteSubscription('t2', sub.id)).toBe(false);
-      expect(await hooks.deleteSubscription('t1', sub.id)).toBe(true);
-    });
-
-    given('jobStore', 'ids are idempotent; a claim is exclusive until its lease runs out; failures retry then die', async (jobs) => {
-      const job = (id: string, runAt = 0) => ({
-        id,
-        kind: 'k',
-        tenant_id: 't1',
-        payload: { n: id },
-        status: 'pending' as const,
-        attempts: 0,
-        run_at: runAt,
-        last_error: null,
-        created_at: nowIso(),
+      expect(await batches.get('t1', batch.id)).toMatchObject({
+        cursor: 2,
+        succeeded: 2,
+        status: 'completed',
       });
-      expect(await jobs.put(job('a'))).toBe(true);
-      expect(await jobs.put(job('a'))).toBe(false);
-      await jobs.put(job('later', 10_000));
-      const claimed = await jobs.claim(['k'], 1000, 500, 10);
-      expect(claimed.map((j) => [j.id, j.attempts, j.payload])).toEqual([['a', 1, { n: 'a' }]]);
-      expect(await jobs.claim(['k'], 1200, 500, 10)).toEqual([]); // leased
-      expect((await jobs.claim(['k'], 1600, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 2]]); // lease ran out
-      await jobs.fail('a', 'boom', 5000);
-      expect(await jobs.claim(['k'], 4000, 500, 10)).toEqual([]);
-      expect(await jobs.counts(4000)).toMatchObject({ due: 0, scheduled: 2 });
-      expect((await jobs.claim(['other'], 6000, 500, 10))).toEqual([]);
-      const retry = await jobs.claim(['k'], 6000, 500, 10);
-      expect(retry.map((j) => j.id)).toEqual(['a']);
-      await jobs.fail('a', 'boom again', null);
-      expect(await jobs.get('a')).toMatchObject({ status: 'dead', last_error: 'boom again', attempts: 3 });
-      const [later] = await jobs.claim(['k'], 20_000, 500, 10);
-      await jobs.complete(later!.id);
-      expect(await jobs.counts(20_000)).toMatchObject({ due: 0, running: 0, done: 1, dead: 1 });
     });
+
+    given(
+      'webhookStore',
+      'subscriptions and deliveries, scoped by tenant; repeated delivery ids are ignored',
+      async (hooks) => {
+        const sub: WebhookSubscription = {
+          id: newId('wh'),
+          tenant_id: 't1',
+          url: 'https://example.com/hook',
+          events: ['memory.created'],
+          secret: 'whsec_abc',
+          description: null,
+          active: true,
+          created_at: nowIso(),
+        };
+        await hooks.createSubscription(sub);
+        expect(await hooks.getSubscription('t2', sub.id)).toBeNull();
+        expect(await hooks.listSubscriptions('t1')).toEqual([sub]);
+        const delivery: WebhookDelivery = {
+          id: 'msg_1',
+          tenant_id: 't1',
+          subscription_id: sub.id,
+          url: sub.url,
+          event: 'memory.created',
+          payload: { a: 1 },
+          status: 'pending',
+          attempts: 0,
+          last_status_code: null,
+          last_error: null,
+          created_at: nowIso(),
+          updated_at: nowIso(),
+        };
+        await hooks.createDelivery(delivery);
+        await hooks.createDelivery({ ...delivery, payload: { a: 2 } });
+        expect((await hooks.getDelivery('t1', 'msg_1'))?.payload).toEqual({ a: 1 });
+        await hooks.updateDelivery({ ...delivery, status: 'delivered', attempts: 1 });
+        const list = await hooks.listDeliveries('t1', sub.id, { limit: 10 });
+        expect(list.data.map((d) => [d.id, d.status, d.attempts])).toEqual([['msg_1', 'delivered', 1]]);
+        expect(await hooks.getDelivery('t2', 'msg_1')).toBeNull();
+        expect(await hooks.deleteSubscription('t2', sub.id)).toBe(false);
+        expect(await hooks.deleteSubscription('t1', sub.id)).toBe(true);
+      },
+    );
+
+    given(
+      'jobStore',
+      'ids are idempotent; a claim is exclusive until its lease runs out; failures retry then die',
+      async (jobs) => {
+        const job = (id: string, runAt = 0) => ({
+          id,
+          kind: 'k',
+          tenant_id: 't1',
+          payload: { n: id },
+          status: 'pending' as const,
+          attempts: 0,
+          run_at: runAt,
+          last_error: null,
+          created_at: nowIso(),
+        });
+        expect(await jobs.put(job('a'))).toBe(true);
+        expect(await jobs.put(job('a'))).toBe(false);
+        await jobs.put(job('later', 10_000));
+        const claimed = await jobs.claim(['k'], 1000, 500, 10);
+        expect(claimed.map((j) => [j.id, j.attempts, j.payload])).toEqual([['a', 1, { n: 'a' }]]);
+        expect(await jobs.claim(['k'], 1200, 500, 10)).toEqual([]); // leased
+        expect((await jobs.claim(['k'], 1600, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 2]]); // lease ran out
+        await jobs.fail('a', 'boom', 5000);
+        expect(await jobs.claim(['k'], 4000, 500, 10)).toEqual([]);
+        expect(await jobs.counts(4000)).toMatchObject({ due: 0, scheduled: 2 });
+        expect(await jobs.claim(['other'], 6000, 500, 10)).toEqual([]);
+        const retry = await jobs.claim(['k'], 6000, 500, 10);
+        expect(retry.map((j) => j.id)).toEqual(['a']);
+        await jobs.fail('a', 'boom again', null);
+        expect(await jobs.get('a')).toMatchObject({ status: 'dead', last_error: 'boom again', attempts: 3 });
+        const [later] = await jobs.claim(['k'], 20_000, 500, 10);
+        await jobs.complete(later!.id);
+        expect(await jobs.counts(20_000)).toMatchObject({ due: 0, running: 0, done: 1, dead: 1 });
+      },
+    );
   });
 }

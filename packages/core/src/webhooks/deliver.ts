@@ -18,7 +18,12 @@ export interface PostResult {
 }
 
 /** Signs a payload per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
-export function signHeaders(secret: string, messageId: string, body: string, at = new Date()): Record<string, string> {
+export function signHeaders(
+  secret: string,
+  messageId: string,
+  body: string,
+  at = new Date(),
+): Record<string, string> {
   const signature = new Webhook(secret).sign(messageId, at, body);
   return {
     'webhook-id': messageId,
@@ -31,7 +36,7 @@ export function signHeaders(secret: string, messageId: string, body: string, at 
  * POSTs one signed delivery. Redirects are not followed (a redirect could point anywhere);
  * the address is checked in the socket's own DNS lookup, so what is checked is what is dialled.
  */
-export function postSigned(post: SignedPost): Promise<PostResult> {
+export async function postSigned(post: SignedPost): Promise<PostResult> {
   const url = new URL(post.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) assertAllowedAddress(host, post.allowPrivate);

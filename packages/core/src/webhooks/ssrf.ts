@@ -58,7 +58,11 @@ export function assertAllowedAddress(address: string, allowPrivate: boolean): vo
   }
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /** A `lookup` for http.request that refuses disallowed addresses at connect time. */
 export function guardedLookup(allowPrivate: boolean) {
@@ -84,10 +88,14 @@ export async function assertSafeUrl(raw: string, allowPrivate: boolean): Promise
   try {
     url = new URL(raw);
   } catch {
-    throw new EngramError('validation_failed', 'url: not a valid URL', { errors: [{ field: 'url', message: 'not a valid URL' }] });
+    throw new EngramError('validation_failed', 'url: not a valid URL', {
+      errors: [{ field: 'url', message: 'not a valid URL' }],
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EngramError('validation_failed', 'url: must be http or https', { errors: [{ field: 'url', message: 'must be http or https' }] });
+    throw new EngramError('validation_failed', 'url: must be http or https', {
+      errors: [{ field: 'url', message: 'must be http or https' }],
+    });
   }
   if (url.username || url.password) {
     throw new EngramError('validation_failed', 'url: must not carry credentials', {

@@ -71,7 +71,11 @@ export class WebhookService {
     if (!(await this.store.deleteSubscription(tenantId, id))) throw notFound('webhook', id);
   }
 
-  async deliveries(tenantId: string, id: string, page: { cursor?: string | null; limit: number }): Promise<Page<WebhookDelivery>> {
+  async deliveries(
+    tenantId: string,
+    id: string,
+    page: { cursor?: string | null; limit: number },
+  ): Promise<Page<WebhookDelivery>> {
     await this.get(tenantId, id);
     return this.store.listDeliveries(tenantId, id, page);
   }
@@ -90,12 +94,21 @@ export class WebhookService {
     const subs = await this.store.listSubscriptions(tenantId);
     for (const sub of subs) {
       if (!sub.active || !sub.events.includes(event)) continue;
-      await this.queue(tenantId, sub.id, sub.url, event, data, { id: eventKey && `msg_${eventKey}_${sub.id}` });
+      await this.queue(tenantId, sub.id, sub.url, event, data, {
+        id: eventKey && `msg_${eventKey}_${sub.id}`,
+      });
     }
   }
 
   /** A one-off delivery to a URL given with a request (a batch's webhook_url). */
-  async sendOnce(tenantId: string, url: string, secret: string, event: WebhookEvent, data: Json, eventKey: string): Promise<void> {
+  async sendOnce(
+    tenantId: string,
+    url: string,
+    secret: string,
+    event: WebhookEvent,
+    data: Json,
+    eventKey: string,
+  ): Promise<void> {
     await this.queue(tenantId, null, url, event, data, { secret, id: `msg_${eventKey}_once` });
   }
 
@@ -136,7 +149,7 @@ export class WebhookService {
 
   private async deliver(payload: DeliverPayload, job: JobContext): Promise<void> {
     const delivery = await this.store.getDelivery(job.tenantId, payload.delivery_id);
-    if (!delivery || delivery.status !== 'pending') return; // already settled: a retry after a crash
+    if (delivery?.status !== 'pending') return; // already settled: a retry after a crash
     let secret = payload.secret;
     if (delivery.subscription_id) {
       const sub = await this.store.getSubscription(job.tenantId, delivery.subscription_id);
@@ -175,7 +188,10 @@ export class WebhookService {
     const last = job.attempt >= this.config.webhooks.max_attempts;
     await this.settle(delivery, last || permanent ? 'failed' : 'pending', status, error, job.attempt);
     if (!(last || permanent)) {
-      this.logger.info({ delivery: delivery.id, attempt: job.attempt, error }, 'webhook delivery failed; will retry');
+      this.logger.info(
+        { delivery: delivery.id, attempt: job.attempt, error },
+        'webhook delivery failed; will retry',
+      );
       throw new EngramError('dependency_unavailable', error ?? 'delivery failed');
     }
   }
@@ -187,6 +203,13 @@ export class WebhookService {
     error: string | null,
     attempts = delivery.attempts + 1,
   ): Promise<void> {
-    await this.store.updateDelivery({ ...delivery, status, attempts, last_status_code: code, last_error: error, updated_at: nowIso() });
+    await this.store.updateDelivery({
+      ...delivery,
+      status,
+      attempts,
+      last_status_code: code,
+      last_error: error,
+      updated_at: nowIso(),
+    });
   }
 }

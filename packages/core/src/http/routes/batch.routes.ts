@@ -1,7 +1,7 @@
 import { batchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { publicBatch } from '../../services/batch.service';
-import { requireParam, type RouteTable } from '../route';
+import { type RouteTable, requireParam } from '../route';
 
 export function batchRoutes(table: RouteTable, engram: Engram): void {
   const { batches } = engram.services;
@@ -21,6 +21,7 @@ export function batchRoutes(table: RouteTable, engram: Engram): void {
     summary: "A batch's status, counts, per-item errors and memory ids",
     tag: 'batch',
     action: 'batch:read',
-    handler: async ({ req, principal }) => publicBatch(await batches.get(principal.tenant_id, requireParam(req, 'id'))),
+    handler: async ({ req, principal }) =>
+      publicBatch(await batches.get(principal.tenant_id, requireParam(req, 'id'))),
   });
 }

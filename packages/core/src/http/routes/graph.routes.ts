@@ -26,7 +26,8 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
       depth: z.coerce.number().int().default(1),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
-    handler: ({ principal, query }) => graph.neighbors(principal.tenant_id, query.id, query.depth, query.limit),
+    handler: ({ principal, query }) =>
+      graph.neighbors(principal.tenant_id, query.id, query.depth, query.limit),
   });
   table.add({
     method: 'get',
@@ -49,7 +50,11 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     summary: 'The shortest path between two nodes',
     tag: 'graph',
     action: 'graph:read',
-    query: z.object({ from: z.string().min(1), to: z.string().min(1), max_depth: z.coerce.number().int().default(4) }),
+    query: z.object({
+      from: z.string().min(1),
+      to: z.string().min(1),
+      max_depth: z.coerce.number().int().default(4),
+    }),
     handler: async ({ principal, query }) => ({
       relations: await graph.path(principal.tenant_id, query.from, query.to, query.max_depth),
     }),

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Engram } from '../../engram';
 import type { Page } from '../../domain/types';
+import type { Engram } from '../../engram';
 import { pageQuery, type RouteTable } from '../route';
 
 const logQuery = pageQuery.extend({
@@ -17,7 +17,11 @@ const wantsNdjson = (req: Request) => /application\/x-ndjson/.test(req.get('acce
  * With `Accept: application/x-ndjson` the whole filtered log streams out, one JSON object a
  * line, page after page: the raw data users train their own rankers on.
  */
-async function respond<T>(req: Request, res: Response, fetch: (cursor: string | null) => Promise<Page<T>>): Promise<unknown> {
+async function respond<T>(
+  req: Request,
+  res: Response,
+  fetch: (cursor: string | null) => Promise<Page<T>>,
+): Promise<unknown> {
   if (!wantsNdjson(req)) return fetch((req.query.cursor as string) ?? null);
   res.status(200).type('application/x-ndjson');
   let cursor: string | null = (req.query.cursor as string) ?? null;
@@ -55,7 +59,9 @@ export function logRoutes(table: RouteTable, engram: Engram): void {
     handler: async ({ req, res, principal, query }) => {
       await engram.services.logs.flush();
       const { cursor: _c, limit, ...filter } = query;
-      return respond(req, res, (cursor) => store.listRetrievals(principal.tenant_id, filter, { cursor, limit }));
+      return respond(req, res, (cursor) =>
+        store.listRetrievals(principal.tenant_id, filter, { cursor, limit }),
+      );
     },
   });
 }

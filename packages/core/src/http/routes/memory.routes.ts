@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { memoryInputSchema, memoryUpdateSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { invalid } from '../../errors';
-import { pageQuery, requireParam, type RouteTable } from '../route';
+import { pageQuery, type RouteTable, requireParam } from '../route';
 
 const listQuery = pageQuery.extend({
   user_id: z.string().optional(),
@@ -86,6 +86,8 @@ export function memoryRoutes(table: RouteTable, engram: Engram, onAdd: (count: n
     summary: "A memory's versions, oldest first",
     tag: 'memory',
     action: 'memory:read',
-    handler: async ({ req, principal }) => ({ data: await memories.history(principal.tenant_id, requireParam(req, 'id')) }),
+    handler: async ({ req, principal }) => ({
+      data: await memories.history(principal.tenant_id, requireParam(req, 'id')),
+    }),
   });
 }

@@ -2,7 +2,11 @@ import { feedbackSchema, searchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import type { RouteTable } from '../route';
 
-export function searchRoutes(table: RouteTable, engram: Engram, onSearch: (latencyMs: number, results: number) => void): void {
+export function searchRoutes(
+  table: RouteTable,
+  engram: Engram,
+  onSearch: (latencyMs: number, results: number) => void,
+): void {
   table.add({
     method: 'post',
     path: '/memory/search',

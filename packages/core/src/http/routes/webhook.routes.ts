@@ -1,10 +1,13 @@
 import { webhookCreateSchema } from '../../domain/schemas';
 import type { WebhookSubscription } from '../../domain/types';
 import type { Engram } from '../../engram';
-import { pageQuery, requireParam, type RouteTable } from '../route';
+import { pageQuery, type RouteTable, requireParam } from '../route';
 
 /** The secret is shown once, at creation; afterwards only a hint of it. */
-const withoutSecret = ({ secret, ...sub }: WebhookSubscription) => ({ ...sub, secret_hint: `${secret.slice(0, 10)}…` });
+const withoutSecret = ({ secret, ...sub }: WebhookSubscription) => ({
+  ...sub,
+  secret_hint: `${secret.slice(0, 10)}…`,
+});
 
 export function webhookRoutes(table: RouteTable, engram: Engram): void {
   const { webhooks } = engram.services;
@@ -24,7 +27,9 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     summary: 'List subscriptions',
     tag: 'webhooks',
     action: 'webhooks:manage',
-    handler: async ({ principal }) => ({ data: (await webhooks.list(principal.tenant_id)).map(withoutSecret) }),
+    handler: async ({ principal }) => ({
+      data: (await webhooks.list(principal.tenant_id)).map(withoutSecret),
+    }),
   });
   table.add({
     method: 'get',
@@ -32,7 +37,8 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     summary: 'Get a subscription',
     tag: 'webhooks',
     action: 'webhooks:manage',
-    handler: async ({ req, principal }) => withoutSecret(await webhooks.get(principal.tenant_id, requireParam(req, 'id'))),
+    handler: async ({ req, principal }) =>
+      withoutSecret(await webhooks.get(principal.tenant_id, requireParam(req, 'id'))),
   });
   table.add({
     method: 'delete',
@@ -52,7 +58,8 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     tag: 'webhooks',
     action: 'webhooks:manage',
     query: pageQuery,
-    handler: ({ req, principal, query }) => webhooks.deliveries(principal.tenant_id, requireParam(req, 'id'), query),
+    handler: ({ req, principal, query }) =>
+      webhooks.deliveries(principal.tenant_id, requireParam(req, 'id'), query),
   });
   table.add({
     method: 'post',

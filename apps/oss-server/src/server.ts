@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import {
+  CachedEmbedder,
+  coreDefaultsPlugin,
+  createEngram,
+  createHttpApp,
+  type Engram,
+  type EngramPlugin,
+  loadConfig,
+  OpenAIEmbedder,
+  PostHogTelemetry,
+  telemetryEnabled,
+} from '@engram/core';
+import { useLiteEmbedderPlugin } from '@engram/embed-use';
+import { sqliteStorePlugin } from '@engram/store-sqlite';
+import pino, { type Logger } from 'pino';
+import { installId, resolveApiKeys } from './data-dir';
+import { readSettings, type ServerSettings } from './settings';
+
+export const VERSION = '0.1.0';
+
+export interface OssServer {
+  app: ReturnType<typeof createHttpApp>;
+  engram: Engram;
+  settings: ServerSettings;
+  /** The API key generated on first start (null when keys come from ENGRAM_API_KEYS or already existed). */
+  generatedKey: string | null;
+  listen(port?: number): Promise<Server>;
+  close(): Promise<void>;
+}
+
+function embedderPlugin(settings: ServerSettings): EngramPlugin {
+  if (settings.embedder === 'use-lite') return useLiteEmbedderPlugin({ threads: settings.embedderThreads });
+  return {
+    name: 'embed-openai',
+    setup: (ctx) =>
+      ctx.provide(
+        'embedder',
+        new CachedEmbedder(
+          new OpenAIEmbedder({
+            baseUrl: settings.embedderUrl,
+            model: settings.embedderModel,
+            dimension: settings.embedderDimension,
+            apiKey: settings.embedderApiKey,
+          }),
+        ),
+      ),
+  };
+}
+
+function telemetryPlugin(settings: ServerSettings, env: NodeJS.ProcessEnv): EngramPlugin {
+  return {
+    name: 'telemetry-posthog',
+    setup(ctx) {
+      if (!telemetryEnabled(env, ctx.config.telemetry.enabled)) return;
+      ctx.provide(
+        'telemetry',
+        new PostHogTelemetry({
+          apiKey: settings.posthogKey,
+          host: settings.posthogHost,
+          installId: installId(settings.dataDir),
+          version: VERSION,
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * Composes the open-source server: core + embedded SQLite + offline embedder + anonymous
+ * telemetry. `extraPlugins` lets a deployment swap in production backends (they are composed
+ * after the defaults, so the ports they provide win).
+ */
+export async function createOssServer(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { logger?: Logger; extraPlugins?: EngramPlugin[] } = {},
+): Promise<OssServer> {
+  const settings = readSettings(env);
+  const logger = options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' });
+  const config = loadConfig(settings.configFile, env);
+  const keys = resolveApiKeys(settings.dataDir, settings.apiKeys);
+  const engram = await createEngram({
+    config,
+    logger,
+    allowPrivateWebhooks: settings.allowPrivateWebhooks,
+    plugins: [
+      sqliteStorePlugin({ path: `${settings.dataDir}/engram.db` }),
+      embedderPlugin(settings),
+      coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
+      telemetryPlugin(settings, env),
+      ...(options.extraPlugins ?? []),
+    ],
+  });
+  const app = createHttpApp(engram, { version: VERSION });
+  let server: Server | null = null;
+  return {
+    app,
+    engram,
+    settings,
+    generatedKey: keys.generated,
+    async listen(port = settings.port) {
+      await engram.start();
+      server = await new Promise<Server>((resolve) => {
+        const s = app.listen(port, settings.host, () => resolve(s));
+      });
+      engram.ports.telemetry.capture('server_started', {
+        edition: config.edition,
+        embedder: engram.ports.embedder.modelId,
+      });
+      return server;
+    },
+    async close() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      server = null;
+      await engram.shutdown();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Every setting the OSS server reads from the environment, with its documented default. */
+export interface ServerSettings {
+  /** PORT: HTTP port (default 8080). */
+  port: number;
+  /** HOST: interface to bind (default 0.0.0.0). */
+  host: string;
+  /** ENGRAM_DATA_DIR: where the SQLite file, key hashes and install id live (default ./data). */
+  dataDir: string;
+  /** ENGRAM_EDITION: which config/<edition>.yaml to load (default opensource). */
+  edition: string;
+  /** ENGRAM_CONFIG: explicit path of the edition file (overrides ENGRAM_EDITION). */
+  configFile: string;
+  /** ENGRAM_API_KEYS: comma-separated keys; when unset, one key is generated on first start. */
+  apiKeys: string[];
+  /** ENGRAM_WEBHOOK_ALLOW_PRIVATE=1: allow webhook targets on private/loopback addresses. */
+  allowPrivateWebhooks: boolean;
+  /** ENGRAM_EMBEDDER: use-lite (default, offline) or openai (any OpenAI-compatible server). */
+  embedder: 'use-lite' | 'openai';
+  /** ENGRAM_EMBEDDER_URL, _MODEL, _DIMENSION, _API_KEY: for ENGRAM_EMBEDDER=openai. */
+  embedderUrl: string;
+  embedderModel: string;
+  embedderDimension: number;
+  embedderApiKey: string | undefined;
+  /** ENGRAM_EMBEDDER_THREADS: worker threads for use-lite (default: cores, at most 4). */
+  embedderThreads: number | undefined;
+  /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
+  posthogHost: string;
+  posthogKey: string;
+}
+
+function findConfigDir(): string {
+  // Works from src/ (tests), dist/ (built) and the Docker image layout alike.
+  for (const up of ['../../../config', '../../config', '../config', './config']) {
+    const dir = path.resolve(__dirname, up);
+    if (existsSync(path.join(dir, 'opensource.yaml'))) return dir;
+  }
+  return path.resolve(process.cwd(), 'config');
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
+  const edition = env.ENGRAM_EDITION || 'opensource';
+  const embedder = env.ENGRAM_EMBEDDER || 'use-lite';
+  if (embedder !== 'use-lite' && embedder !== 'openai') {
+    throw new Error(`ENGRAM_EMBEDDER must be use-lite or openai, not ${embedder}`);
+  }
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const dimension = Number(env.ENGRAM_EMBEDDER_DIMENSION ?? 1536);
+  if (embedder === 'openai' && (!Number.isInteger(dimension) || dimension < 1)) {
+    throw new Error(
+      `ENGRAM_EMBEDDER_DIMENSION must be a positive integer, not ${env.ENGRAM_EMBEDDER_DIMENSION}`,
+    );
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.ENGRAM_DATA_DIR || './data'),
+    edition,
+    configFile: env.ENGRAM_CONFIG
+      ? path.resolve(env.ENGRAM_CONFIG)
+      : path.join(findConfigDir(), `${edition}.yaml`),
+    apiKeys: (env.ENGRAM_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    allowPrivateWebhooks: /^(1|true|yes)$/i.test(env.ENGRAM_WEBHOOK_ALLOW_PRIVATE ?? ''),
+    embedder,
+    embedderUrl: env.ENGRAM_EMBEDDER_URL || 'https://api.openai.com/v1',
+    embedderModel: env.ENGRAM_EMBEDDER_MODEL || 'text-embedding-3-small',
+    embedderDimension: dimension,
+    embedderApiKey: env.ENGRAM_EMBEDDER_API_KEY || env.OPENAI_API_KEY,
+    embedderThreads: env.ENGRAM_EMBEDDER_THREADS ? Number(env.ENGRAM_EMBEDDER_THREADS) : undefined,
+    posthogHost: env.ENGRAM_POSTHOG_HOST || 'https://us.i.posthog.com',
+    posthogKey: env.ENGRAM_POSTHOG_KEY || 'phc_engram_oss_anonymous',
+  };
+}
