@@ -7,7 +7,9 @@ module.exports = {
       severity: 'error',
       comment: 'packages/core is MIT and backend-neutral: it defines ports; ee and backends implement them.',
       from: { path: '^packages/core/' },
-      to: { path: ['^packages/(ee|store-[^/]+|queue-[^/]+)/', '(^|node_modules/)@engram/(ee|store-|queue-)'] },
+      to: {
+        path: ['^packages/(ee|store-[^/]+|queue-[^/]+)/', '(^|node_modules/)@engram/(ee|store-|queue-)'],
+      },
     },
     {
       name: 'oss-server-imports-no-ee',

@@ -7,7 +7,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 
 echo "== lint and boundary check"
 biome check .
-depcruise packages apps --config .dependency-cruiser.cjs --output-type err
+depcruise packages apps bench --config .dependency-cruiser.cjs --output-type err
 
 echo "== build and type-check"
 turbo run build typecheck --output-logs=errors-only

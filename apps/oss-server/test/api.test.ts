@@ -29,12 +29,23 @@ describe('OSS server v1 API', () => {
   });
 
   it('adds, reads, updates with history, lists by cursor, deletes and forgets over HTTP', async () => {
-    const created = await add({ content: 'Gina opened an online clothing store', user_id: 'gina', metadata: { topic: 'work' } });
+    const created = await add({
+      content: 'Gina opened an online clothing store',
+      user_id: 'gina',
+      metadata: { topic: 'work' },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ content: 'Gina opened an online clothing store', user_id: 'gina', version: 1 });
+    expect(created.body).toMatchObject({
+      content: 'Gina opened an online clothing store',
+      user_id: 'gina',
+      version: 1,
+    });
     const id = created.body.id as string;
     expect((await api.get(`/v1/memory/${id}`).set(auth)).body).toEqual(created.body);
-    const updated = await api.put(`/v1/memory/${id}`).set(auth).send({ content: 'Gina closed her online clothing store' });
+    const updated = await api
+      .put(`/v1/memory/${id}`)
+      .set(auth)
+      .send({ content: 'Gina closed her online clothing store' });
     expect(updated.body).toMatchObject({ version: 2, content: 'Gina closed her online clothing store' });
     const history = await api.get(`/v1/memory/${id}/history`).set(auth);
     expect(history.body.data.map((v: { version: number }) => v.version)).toEqual([1, 2]);
@@ -60,12 +71,25 @@ describe('OSS server v1 API', () => {
       [add({ content: 'x', metadata: 'nope' }), 400, 'validation_failed', 'metadata'],
       [add({ content: 'x', unknown_field: 1 }), 400, 'validation_failed', 'unknown_field'],
       [add({ content: 'é'.repeat(7501) }), 413, 'content_too_large', 'content'],
-      [api.post('/v1/memory').set(auth).set('content-type', 'application/json').send('{"content": '), 400, 'invalid_json'],
-      [api.post('/v1/memory').set(auth).set('content-type', 'text/plain').send('hello'), 415, 'unsupported_media_type'],
+      [
+        api.post('/v1/memory').set(auth).set('content-type', 'application/json').send('{"content": '),
+        400,
+        'invalid_json',
+      ],
+      [
+        api.post('/v1/memory').set(auth).set('content-type', 'text/plain').send('hello'),
+        415,
+        'unsupported_media_type',
+      ],
       [add({ content: 'x'.repeat(300_000) }), 413, 'payload_too_large'],
       [api.get('/v1/memory/mem_doesnotexist').set(auth), 404, 'not_found'],
       [api.get('/v1/memory?limit=0').set(auth), 400, 'validation_failed', 'query.limit'],
-      [api.post('/v1/memory/search').set(auth).send({ query: 'x', top_k: 'ten' }), 400, 'validation_failed', 'top_k'],
+      [
+        api.post('/v1/memory/search').set(auth).send({ query: 'x', top_k: 'ten' }),
+        400,
+        'validation_failed',
+        'top_k',
+      ],
       [api.get('/v1/nothing-here').set(auth), 404, 'not_found'],
     ];
     for (const [req, status, code, field] of cases) {
@@ -75,41 +99,78 @@ describe('OSS server v1 API', () => {
       expect(res.body.detail).toEqual(expect.any(String));
       if (field) expect(res.body.errors[0].field).toBe(field);
     }
-    expect((await api.get('/v1/memory').set(auth)).body.data.every((m: { content: string }) => m.content.length < 300)).toBe(true);
+    expect(
+      (await api.get('/v1/memory').set(auth)).body.data.every(
+        (m: { content: string }) => m.content.length < 300,
+      ),
+    ).toBe(true);
   });
 
   it('searches, logs the query and each retrieval, exports logs as NDJSON, and takes feedback', async () => {
     await add({ content: 'Maria volunteers at the homeless shelter on weekends', user_id: 'maria' });
     await add({ content: 'Maria is learning to play the violin', user_id: 'maria' });
-    const res = await api.post('/v1/memory/search').set(auth).send({ query: 'Where does Maria volunteer?', user_id: 'maria', top_k: 2 });
+    const res = await api
+      .post('/v1/memory/search')
+      .set(auth)
+      .send({ query: 'Where does Maria volunteer?', user_id: 'maria', top_k: 2 });
     expect(res.status).toBe(200);
     expect(res.body.search_id).toMatch(/^srch_/);
     expect(res.body.results[0].memory.content).toMatch(/shelter/);
-    expect(res.body.results[0]).toMatchObject({ score: expect.any(Number), signals: { vector: expect.any(Number) } });
+    expect(res.body.results[0]).toMatchObject({
+      score: expect.any(Number),
+      signals: { vector: expect.any(Number) },
+    });
     const queries = await api.get('/v1/logs/queries?user_id=maria').set(auth);
-    expect(queries.body.data[0]).toMatchObject({ id: res.body.search_id, query: 'Where does Maria volunteer?', result_count: 2 });
-    const ndjson = await api.get(`/v1/logs/retrievals?search_id=${res.body.search_id}`).set(auth).set('Accept', 'application/x-ndjson');
+    expect(queries.body.data[0]).toMatchObject({
+      id: res.body.search_id,
+      query: 'Where does Maria volunteer?',
+      result_count: 2,
+    });
+    const ndjson = await api
+      .get(`/v1/logs/retrievals?search_id=${res.body.search_id}`)
+      .set(auth)
+      .set('Accept', 'application/x-ndjson');
     expect(ndjson.headers['content-type']).toMatch(/application\/x-ndjson/);
-    const rows = ndjson.text.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = ndjson.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => r.rank).sort()).toEqual([1, 2]);
     expect(rows.find((r) => r.rank === 1).memory_id).toBe(res.body.results[0].memory.id);
-    const fb = await api.post('/v1/feedback').set(auth).send({ search_id: res.body.search_id, memory_id: rows[0].memory_id, signal: 'positive' });
+    const fb = await api
+      .post('/v1/feedback')
+      .set(auth)
+      .send({ search_id: res.body.search_id, memory_id: rows[0].memory_id, signal: 'positive' });
     expect(fb.status).toBe(201);
-    expect((await api.post('/v1/feedback').set(auth).send({ search_id: 'srch_unknown', signal: 'negative' })).status).toBe(404);
+    expect(
+      (await api.post('/v1/feedback').set(auth).send({ search_id: 'srch_unknown', signal: 'negative' }))
+        .status,
+    ).toBe(404);
   });
 
   it('relates memories and walks the graph', async () => {
     const a = (await add({ content: 'Dave restored a 1967 Mustang', user_id: 'dave' })).body;
-    const b = (await add({ content: 'The Mustang won a prize at the car show', user_id: 'dave', relations: [{ to: a.id, type: 'FOLLOWS' }] })).body;
+    const b = (
+      await add({
+        content: 'The Mustang won a prize at the car show',
+        user_id: 'dave',
+        relations: [{ to: a.id, type: 'FOLLOWS' }],
+      })
+    ).body;
     const c = (await add({ content: 'It was sold to a collector afterwards', user_id: 'dave' })).body;
-    const rel = await api.post('/v1/relations').set(auth).send({ source_id: c.id, target_id: b.id, type: 'FOLLOWS' });
+    const rel = await api
+      .post('/v1/relations')
+      .set(auth)
+      .send({ source_id: c.id, target_id: b.id, type: 'FOLLOWS' });
     expect(rel.status).toBe(201);
     const hood = await api.get(`/v1/graph/neighbors?id=${b.id}&depth=1`).set(auth);
     expect(hood.body.nodes).toEqual(expect.arrayContaining([a.id, c.id]));
     const path = await api.get(`/v1/graph/paths?from=${a.id}&to=${c.id}`).set(auth);
     expect(path.body.relations.map((r: { type: string }) => r.type)).toEqual(['FOLLOWS', 'FOLLOWS']);
     const entities = await api.get('/v1/graph/entities?user_id=dave').set(auth);
-    expect(entities.body.data.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['Dave', 'Mustang']));
+    expect(entities.body.data.map((e: { name: string }) => e.name)).toEqual(
+      expect.arrayContaining(['Dave', 'Mustang']),
+    );
     expect((await api.get('/v1/graph/neighbors?id=mem_nope').set(auth)).status).toBe(404);
     expect((await api.get(`/v1/graph/neighbors?id=${a.id}&depth=9`).set(auth)).status).toBe(400);
   });
@@ -117,11 +178,17 @@ describe('OSS server v1 API', () => {
   it('publishes OpenAPI 3.1, an API reference page and Prometheus metrics', async () => {
     const doc = (await api.get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/memory', '/v1/memory/{id}', '/v1/memory/search', '/v1/memory/batch']));
-    expect(doc.paths['/v1/memory'].post.requestBody.content['application/json'].schema.required).toEqual(['content']);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/memory', '/v1/memory/{id}', '/v1/memory/search', '/v1/memory/batch']),
+    );
+    expect(doc.paths['/v1/memory'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'content',
+    ]);
     expect((await api.get('/docs')).text).toMatch(/Engram API reference/);
     const metrics = await api.get('/metrics');
-    expect(metrics.text).toMatch(/engram_http_requests_total\{method="POST",route="\/v1\/memory",status="201"\} \d+/);
+    expect(metrics.text).toMatch(
+      /engram_http_requests_total\{method="POST",route="\/v1\/memory",status="201"\} \d+/,
+    );
     expect(metrics.text).toMatch(/engram_memories_added_total \d+/);
   });
 });

@@ -16,9 +16,20 @@ describe('batches', () => {
       const res = await api
         .post('/v1/memory/batch')
         .set(auth)
-        .send({ memories: [{ content: 'first', user_id: 'b' }, { content: '' }, { content: 'third', user_id: 'b' }, { nope: 1 }] });
+        .send({
+          memories: [
+            { content: 'first', user_id: 'b' },
+            { content: '' },
+            { content: 'third', user_id: 'b' },
+            { nope: 1 },
+          ],
+        });
       expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ batch_id: expect.stringMatching(/^batch_/), status: 'queued', total: 4 });
+      expect(res.body).toMatchObject({
+        batch_id: expect.stringMatching(/^batch_/),
+        status: 'queued',
+        total: 4,
+      });
       const done = await waitFor(async () => {
         const b = (await api.get(`/v1/batch/${res.body.batch_id}`).set(auth)).body;
         return b.completed_at ? b : undefined;
@@ -44,7 +55,10 @@ describe('batches', () => {
       expect(res.body).toMatchObject({ code: 'batch_too_large', limit: 50 });
       expect(res.body.detail).toMatch(/10,000/);
       const big = Array.from({ length: 10 }, () => ({ content: 'y'.repeat(14_000) }));
-      const bytes = await request(oss.app).post('/v1/memory/batch').set(auth).send({ memories: [...big, ...big, ...big, ...big, ...big, ...big] });
+      const bytes = await request(oss.app)
+        .post('/v1/memory/batch')
+        .set(auth)
+        .send({ memories: [...big, ...big, ...big, ...big, ...big, ...big] });
       expect(bytes.status).toBe(413);
       expect(bytes.body.code).toBe('payload_too_large');
       expect((await request(oss.app).get('/v1/memory').set(auth)).body.data).toEqual([]);
@@ -59,7 +73,9 @@ describe('batches', () => {
     const res = await request(first.app)
       .post('/v1/memory/batch')
       .set(auth)
-      .send({ memories: Array.from({ length: 20 }, (_, i) => ({ content: `durable item ${i}`, user_id: 'r' })) });
+      .send({
+        memories: Array.from({ length: 20 }, (_, i) => ({ content: `durable item ${i}`, user_id: 'r' })),
+      });
     expect(res.status).toBe(202);
     await first.close();
 
@@ -88,7 +104,10 @@ describe('webhooks', () => {
     await oss.engram.start();
     const api = request(oss.app);
     try {
-      const created = await api.post('/v1/webhooks').set(auth).send({ url: `${hook.url}/engram`, events: ['memory.created', 'batch.completed'] });
+      const created = await api
+        .post('/v1/webhooks')
+        .set(auth)
+        .send({ url: `${hook.url}/engram`, events: ['memory.created', 'batch.completed'] });
       expect(created.status).toBe(201);
       const secret = created.body.secret as string;
       expect(secret).toMatch(/^whsec_/);
@@ -96,19 +115,30 @@ describe('webhooks', () => {
       expect(listed[0].secret).toBeUndefined();
       expect(JSON.stringify(listed)).not.toContain(secret);
 
-      const memory = (await api.post('/v1/memory').set(auth).send({ content: 'webhook me', user_id: 'w' })).body;
+      const memory = (await api.post('/v1/memory').set(auth).send({ content: 'webhook me', user_id: 'w' }))
+        .body;
       const delivered = await waitFor(() => hook.received.length >= 2 && hook.received, 20_000);
       const [failed, ok] = delivered;
       expect(ok!.headers['webhook-id']).toBe(failed!.headers['webhook-id']); // same message id on retry
-      const payload = new Webhook(secret).verify(ok!.body, ok!.headers as Record<string, string>) as { type: string; data: { id: string } };
+      const payload = new Webhook(secret).verify(ok!.body, ok!.headers as Record<string, string>) as {
+        type: string;
+        data: { id: string };
+      };
       expect(payload).toMatchObject({ type: 'memory.created', data: { id: memory.id } });
-      expect(() => new Webhook(secret).verify(`${ok!.body} `, ok!.headers as Record<string, string>)).toThrow();
+      expect(() =>
+        new Webhook(secret).verify(`${ok!.body} `, ok!.headers as Record<string, string>),
+      ).toThrow();
 
       const deliveries = await waitFor(async () => {
         const d = (await api.get(`/v1/webhooks/${created.body.id}/deliveries`).set(auth)).body.data;
         return d[0]?.status === 'delivered' && d;
       });
-      expect(deliveries[0]).toMatchObject({ event: 'memory.created', status: 'delivered', attempts: 2, last_status_code: 204 });
+      expect(deliveries[0]).toMatchObject({
+        event: 'memory.created',
+        status: 'delivered',
+        attempts: 2,
+        last_status_code: 204,
+      });
 
       expect((await api.post(`/v1/webhooks/${created.body.id}/test`).set(auth)).status).toBe(202);
       await waitFor(() => hook.received.some((r) => JSON.parse(r.body).type === 'webhook.test'));
@@ -124,21 +154,48 @@ describe('webhooks', () => {
     const strict = await startServer(testEnv());
     const lax = await startServer(testEnv({ ENGRAM_WEBHOOK_ALLOW_PRIVATE: '1' }));
     try {
-      const sub = (oss: typeof strict, url: string) => request(oss.app).post('/v1/webhooks').set(auth).send({ url, events: ['memory.created'] });
-      for (const url of ['http://127.0.0.1:9/x', 'http://10.0.0.5/x', 'http://[::1]/x', 'http://localhost/x', 'http://192.168.1.1/']) {
+      const sub = (oss: typeof strict, url: string) =>
+        request(oss.app)
+          .post('/v1/webhooks')
+          .set(auth)
+          .send({ url, events: ['memory.created'] });
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://10.0.0.5/x',
+        'http://[::1]/x',
+        'http://localhost/x',
+        'http://192.168.1.1/',
+      ]) {
         const res = await sub(strict, url);
-        expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 400, code: 'unsafe_webhook_target' });
+        expect({ url, status: res.status, code: res.body.code }).toEqual({
+          url,
+          status: 400,
+          code: 'unsafe_webhook_target',
+        });
       }
-      for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/x', 'http://[::ffff:169.254.169.254]/', 'http://0.0.0.0/']) {
+      for (const url of [
+        'http://169.254.169.254/latest/meta-data',
+        'http://[fe80::1]/x',
+        'http://[::ffff:169.254.169.254]/',
+        'http://0.0.0.0/',
+      ]) {
         const res = await sub(lax, url);
-        expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 400, code: 'unsafe_webhook_target' });
+        expect({ url, status: res.status, code: res.body.code }).toEqual({
+          url,
+          status: 400,
+          code: 'unsafe_webhook_target',
+        });
       }
       expect((await sub(lax, 'ftp://example.com/x')).status).toBe(400);
       expect((await sub(lax, 'http://127.0.0.1:9/x')).status).toBe(201);
       const batch = await request(strict.app)
         .post('/v1/memory/batch')
         .set(auth)
-        .send({ memories: [{ content: 'a' }], webhook_url: 'http://169.254.169.254/', webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+        .send({
+          memories: [{ content: 'a' }],
+          webhook_url: 'http://169.254.169.254/',
+          webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        });
       expect(batch.body.code).toBe('unsafe_webhook_target');
     } finally {
       await strict.close();
@@ -156,7 +213,9 @@ describe('start-up', () => {
     expect(key).toMatch(/^egm_/);
     const stored = readFileSync(path.join(dir, 'api-keys.json'), 'utf8');
     expect(stored).not.toContain(key);
-    expect((await request(first.app).get('/v1/memory').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+    expect((await request(first.app).get('/v1/memory').set('Authorization', `Bearer ${key}`)).status).toBe(
+      200,
+    );
     await first.close();
     const second = await startServer(env);
     expect(second.generatedKey).toBeNull();
@@ -165,10 +224,12 @@ describe('start-up', () => {
   });
 
   it('stops with a message naming the key when configuration is invalid', async () => {
-    await expect(createOssServer(testEnv({ ENGRAM_BATCH_PROCESSING__MAX_BATCH_SIZE: 'lots' }))).rejects.toThrow(
-      /batch_processing\.max_batch_size/,
+    await expect(
+      createOssServer(testEnv({ ENGRAM_BATCH_PROCESSING__MAX_BATCH_SIZE: 'lots' })),
+    ).rejects.toThrow(/batch_processing\.max_batch_size/);
+    await expect(createOssServer(testEnv({ ENGRAM_BATCH_PROCESSIN__MAX: '1' }))).rejects.toThrow(
+      /Unknown configuration key/,
     );
-    await expect(createOssServer(testEnv({ ENGRAM_BATCH_PROCESSIN__MAX: '1' }))).rejects.toThrow(/Unknown configuration key/);
     await expect(createOssServer(testEnv({ ENGRAM_EMBEDDER: 'magic' }))).rejects.toThrow(/ENGRAM_EMBEDDER/);
   });
 
@@ -177,7 +238,12 @@ describe('start-up', () => {
     const first = await startServer(env);
     await first.close();
     await expect(
-      startServer({ ...env, ENGRAM_EMBEDDER: 'openai', ENGRAM_EMBEDDER_URL: 'http://127.0.0.1:9', ENGRAM_EMBEDDER_DIMENSION: '384' }),
+      startServer({
+        ...env,
+        ENGRAM_EMBEDDER: 'openai',
+        ENGRAM_EMBEDDER_URL: 'http://127.0.0.1:9',
+        ENGRAM_EMBEDDER_DIMENSION: '384',
+      }),
     ).rejects.toMatchObject({ code: 'model_mismatch' });
   });
 });

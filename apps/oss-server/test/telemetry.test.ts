@@ -19,18 +19,26 @@ describe('anonymous telemetry', () => {
     const oss = await startServer(testEnv({ ENGRAM_TELEMETRY: 'on', ENGRAM_POSTHOG_HOST: capture.url }));
     await oss.listen(0);
     const api = request(oss.app);
-    await api.post('/v1/memory').set(auth).send({ content: 'private diary entry about Zanzibar', user_id: 'user-secret-42' });
+    await api
+      .post('/v1/memory')
+      .set(auth)
+      .send({ content: 'private diary entry about Zanzibar', user_id: 'user-secret-42' });
     await api.post('/v1/memory/search').set(auth).send({ query: 'Zanzibar trip', user_id: 'user-secret-42' });
     await oss.close(); // flushes telemetry
     await capture.close();
     const sent = events(capture.received);
-    expect(sent.map((e) => e.event)).toEqual(expect.arrayContaining(['server_started', 'memory_added', 'search_performed']));
+    expect(sent.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['server_started', 'memory_added', 'search_performed']),
+    );
     const raw = JSON.stringify(sent);
     for (const secret of ['Zanzibar', 'user-secret-42', API_KEY, 'diary']) expect(raw).not.toContain(secret);
     const ids = new Set(sent.map((e) => e.distinct_id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sent.find((e) => e.event === 'search_performed')?.properties).toMatchObject({ latency_ms: expect.any(Number), results: 1 });
+    expect(sent.find((e) => e.event === 'search_performed')?.properties).toMatchObject({
+      latency_ms: expect.any(Number),
+      results: 1,
+    });
   });
 
   it('sends nothing with ENGRAM_TELEMETRY=off or DO_NOT_TRACK=1', async () => {

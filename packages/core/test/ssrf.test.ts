@@ -26,10 +26,16 @@ describe('webhook target guard', () => {
   });
 
   it('checks names by what they resolve to, and refuses credentials and other schemes', async () => {
-    await expect(assertSafeUrl('http://localhost:8080/hook', false)).rejects.toMatchObject({ code: 'unsafe_webhook_target' });
+    await expect(assertSafeUrl('http://localhost:8080/hook', false)).rejects.toMatchObject({
+      code: 'unsafe_webhook_target',
+    });
     await expect(assertSafeUrl('http://localhost:8080/hook', true)).resolves.toBeInstanceOf(URL);
-    await expect(assertSafeUrl('http://user:pw@8.8.8.8/', true)).rejects.toMatchObject({ code: 'validation_failed' });
-    await expect(assertSafeUrl('gopher://8.8.8.8/', true)).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(assertSafeUrl('http://user:pw@8.8.8.8/', true)).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await expect(assertSafeUrl('gopher://8.8.8.8/', true)).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
   });
 
   it('re-checks at delivery time, in the connection’s own lookup (a name that now points inside is refused)', async () => {
@@ -41,11 +47,22 @@ describe('webhook target guard', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as AddressInfo;
     const post = (url: string, allowPrivate: boolean) =>
-      postSigned({ url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', messageId: 'msg_1', body: '{}', timeoutMs: 2000, allowPrivate });
+      postSigned({
+        url,
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        messageId: 'msg_1',
+        body: '{}',
+        timeoutMs: 2000,
+        allowPrivate,
+      });
     try {
       // "localhost" stands for a public name re-pointed at a private address after registration.
-      await expect(post(`http://localhost:${port}/`, false)).rejects.toMatchObject({ code: 'unsafe_webhook_target' });
-      await expect(post(`http://127.0.0.1:${port}/`, false)).rejects.toMatchObject({ code: 'unsafe_webhook_target' });
+      await expect(post(`http://localhost:${port}/`, false)).rejects.toMatchObject({
+        code: 'unsafe_webhook_target',
+      });
+      await expect(post(`http://127.0.0.1:${port}/`, false)).rejects.toMatchObject({
+        code: 'unsafe_webhook_target',
+      });
       expect(hits).toBe(0);
       await expect(post(`http://localhost:${port}/`, true)).resolves.toEqual({ status: 200 });
       expect(hits).toBe(1);

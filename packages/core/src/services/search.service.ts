@@ -14,14 +14,6 @@ import type { LogService } from './log.service';
 
 export type Signal = keyof SignalScores;
 
-/**
- * How much each signal's ranking counts in the fusion. Lexical matching is the strongest
- * single signal on conversational memory; vectors add paraphrases; the graph adds memories
- * that share entities with the query or the best hits. Tuned on the LoCoMo dev set by
- * `pnpm bench` (see the README), not assumed equal.
- */
-export const DEFAULT_WEIGHTS: Record<Signal, number> = { vector: 0.7, text: 1.0, graph: 0.3 };
-
 /** The k of reciprocal rank fusion: larger flattens the advantage of the very top ranks. */
 const RRF_K = 60;
 
@@ -42,9 +34,13 @@ interface Candidate {
   signals: SignalScores;
 }
 
+/**
+ * Hybrid search. How much each signal's ranking counts comes from `search.weights` in the
+ * edition config: lexical matching is the strongest single signal on conversational memory,
+ * vectors add paraphrases, the graph adds memories sharing entities with the query or the
+ * best hits. The defaults were measured on LoCoMo with `pnpm bench`, not assumed equal.
+ */
 export class SearchService {
-  weights: Record<Signal, number> = { ...DEFAULT_WEIGHTS };
-
   constructor(
     private readonly ports: SearchPorts,
     private readonly logs: LogService,
@@ -106,7 +102,7 @@ export class SearchService {
     rankings: ScoredId[][],
     depth: number,
   ): Promise<ScoredId[]> {
-    if (this.weights.graph === 0) return [];
+    if (this.config.search.weights.graph === 0) return [];
     const named = await this.ports.entityExtractor.extract(query);
     const fromQuery = await this.ports.graphStore.findEntities(
       tenantId,
@@ -123,7 +119,7 @@ export class SearchService {
   private fuse(rankings: Record<Signal, ScoredId[]>): Candidate[] {
     const byId = new Map<string, Candidate>();
     for (const signal of Object.keys(rankings) as Signal[]) {
-      const weight = this.weights[signal];
+      const weight = this.config.search.weights[signal];
       rankings[signal].forEach((hit, rank) => {
         let c = byId.get(hit.id);
         if (!c) {

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
+// biome-ignore lint/suspicious/noExplicitAny: the input is this benchmark's own JSON output
+type Json = Record<string, any>;
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** The README table, generated from the run's JSON (never typed in). */
+export function renderMarkdown(r: Json): string {
+  const lines: string[] = [];
+  lines.push(
+    `Measured ${r.date?.slice(0, 10)} on ${r.machine?.cpus} cores (${r.machine?.cpu}), Node ${r.machine?.node}.`,
+    '',
+  );
+  if (r.quality) {
+    const q = r.quality;
+    lines.push(
+      `**Retrieval quality**: LoCoMo dev (${r.dataset.memories} turns, ${q.engram.questions} questions of categories 1-4), per-user search over HTTP.`,
+      '',
+      '| system | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 | cat 1 | cat 2 | cat 3 | cat 4 |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [name, s] of [
+      ['Engram (hybrid)', q.engram],
+      ['BM25 (FTS5)', q.bm25],
+    ] as [string, Json][]) {
+      const c = (k: string) => s.by_category[k]?.recall10 ?? '–';
+      lines.push(
+        `| ${name} | ${s.recall['@1']} | ${s.recall['@5']} | ${s.recall['@10']} | ${s.recall['@20']} | ${s.ndcg10} | ${c('1')} | ${c('2')} | ${c('3')} | ${c('4')} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Engram / BM25 recall@10: ${q.ratio_recall10_vs_bm25}. Category columns are recall@10.`,
+      '',
+    );
+  }
+  if (r.speed) {
+    lines.push(
+      '**Speed** over HTTP, server in its own process, USE-lite embeddings included:',
+      '',
+      '| memories | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 / p99 ms (req/s) | search 16 clients p50 / p95 / p99 ms (req/s) | search, no user filter p50 / p95 ms | peak RSS MiB | disk bytes / 1,000 |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const s of r.speed as Json[]) {
+      const [one, many] = s.search_user_filter;
+      lines.push(
+        `| ${s.memories.toLocaleString('en')} | ${s.batch_ingest.per_second} | ${s.single_add.per_second} (${s.single_add.p50_ms}, ${s.single_add.p95_ms}) | ${one.p50_ms} / ${one.p95_ms} / ${one.p99_ms} (${one.throughput_rps}) | ${many.p50_ms} / ${many.p95_ms} / ${many.p99_ms} (${many.throughput_rps}) | ${s.search_no_filter.p50_ms} / ${s.search_no_filter.p95_ms} | ${s.peak_rss_mib} | ${s.disk_bytes_per_1000.toLocaleString('en')} |`,
+      );
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function updateReadme(file: string, markdown: string): void {
+  const readme = readFileSync(file, 'utf8');
+  const a = readme.indexOf(START);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < 0) return;
+  writeFileSync(file, `${readme.slice(0, a + START.length)}\n${markdown}${readme.slice(b)}`);
+}

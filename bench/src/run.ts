@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { loadLocomo } from './locomo';
+import { bm25Quality, engramQuality } from './quality';
+import { renderMarkdown, updateReadme } from './report';
+import { startServer } from './server-process';
+import { addThroughput, batchIngest, corpus, searchLatency, unfilteredSearchLatency } from './speed';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function args() {
+  const argv = process.argv.slice(2);
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const data = value('--data') ?? path.resolve(ROOT, '../shared/bench/locomo-dev.json');
+  if (!existsSync(data)) {
+    console.error(
+      `LoCoMo data not found at ${data}; pass --data PATH (the dataset is CC BY-NC and not in this repo)`,
+    );
+    process.exit(2);
+  }
+  return {
+    data,
+    quick: argv.includes('--quick'),
+    only: value('--only'),
+    seconds: Number(value('--seconds') ?? 10),
+  };
+}
+
+const dbBytes = (dir: string) =>
+  ['engram.db', 'engram.db-wal'].reduce(
+    (sum, f) => sum + (existsSync(path.join(dir, f)) ? statSync(path.join(dir, f)).size : 0),
+    0,
+  );
+
+async function main() {
+  const opts = args();
+  const { turns, questions } = loadLocomo(opts.data);
+  const result: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memory_gib: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    dataset: { file: path.basename(opts.data), memories: turns.length, questions: questions.length },
+  };
+
+  if (!opts.only || opts.only === 'quality') {
+    console.log(`quality: ingesting ${turns.length} LoCoMo turns and asking ${questions.length} questions`);
+    const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
+    const server = await startServer(dir, 18_500);
+    const engram = await engramQuality(server.url, turns, questions);
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    const bm25 = await bm25Quality(turns, questions);
+    result.quality = {
+      engram: engram.scores,
+      bm25: bm25,
+      ratio_recall10_vs_bm25: Math.round((engram.scores.recall['@10']! / bm25.recall['@10']!) * 100) / 100,
+      ingest_seconds: Math.round(engram.ingestSeconds),
+    };
+    console.log(JSON.stringify(result.quality, null, 2));
+  }
+
+  if (!opts.only || opts.only === 'speed') {
+    const sizes = opts.quick ? [10_000] : [10_000, 100_000];
+    const speed: Record<string, unknown>[] = [];
+    for (const size of sizes) {
+      console.log(`speed: ${size} memories`);
+      const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
+      const server = await startServer(dir, 18_501);
+      const users = 100;
+      const ingest = await batchIngest(server.url, corpus(turns, size, users));
+      const single = await addThroughput(server.url, turns, 200);
+      const search1 = await searchLatency(server.url, questions, users, 1, opts.seconds);
+      const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
+      const unfiltered = await unfilteredSearchLatency(server.url, questions, opts.seconds);
+      const peak = server.peakRssMiB();
+      await server.stop();
+      speed.push({
+        memories: size,
+        batch_ingest: ingest,
+        single_add: single,
+        search_user_filter: [search1, search16],
+        search_no_filter: unfiltered,
+        peak_rss_mib: peak,
+        disk_bytes_per_1000: Math.round((dbBytes(dir) / (size + single.memories)) * 1000),
+      });
+      console.log(JSON.stringify(speed[speed.length - 1], null, 2));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    result.speed = speed;
+  }
+
+  const out = path.join(ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  const previous = existsSync(path.join(out, 'latest.json'))
+    ? JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'))
+    : {};
+  const merged = { ...previous, ...result };
+  writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  const markdown = renderMarkdown(merged);
+  writeFileSync(path.join(out, 'latest.md'), markdown);
+  updateReadme(path.join(ROOT, 'README.md'), markdown);
+  console.log(`\n${markdown}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
