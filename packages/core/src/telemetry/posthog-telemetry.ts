@@ -24,6 +24,9 @@ export class PostHogTelemetry implements TelemetrySink {
       flushAt: 20,
       flushInterval: 10_000,
       disableGeoip: true,
+      // Best effort: no retries, so an unreachable host never delays shutdown or holds the process open.
+      fetchRetryCount: 0,
+      requestTimeout: 3000,
     });
     this.client.on('error', () => undefined);
   }
