@@ -13,4 +13,14 @@ echo "== build and type-check"
 turbo run build typecheck --output-logs=errors-only
 
 echo "== tests"
-turbo run test --concurrency=1 --output-logs=full
+log=$(mktemp)
+status=0
+turbo run test --concurrency=1 --output-logs=full 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite, summed over every package's jest run.
+passed=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+skipped=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ skipped' | awk '{s+=$1} END {print s+0}')
+rm -f "$log"
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
