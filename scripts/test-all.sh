@@ -17,10 +17,9 @@ log=$(mktemp)
 status=0
 turbo run test --concurrency=1 --output-logs=full 2>&1 | tee "$log" || status=$?
 # One closing line for the whole suite, summed over every package's jest run.
-passed=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
-skipped=$(grep -hoE 'Tests: .*' "$log" | grep -oE '[0-9]+ skipped' | awk '{s+=$1} END {print s+0}')
+summary=$(awk '/Tests: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+  END { printf "%d passed, %d failed, %d skipped", p, f, s }' "$log")
 rm -f "$log"
 echo
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$summary"
 exit "$status"
