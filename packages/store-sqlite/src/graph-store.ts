@@ -138,13 +138,23 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]> {
-    return this.db
-      .prepare<[string, string, number], { id: string; score: number }>(
-        `SELECT source_id AS id, count(*) AS score FROM edges
-         WHERE tenant_id = ? AND type = '${MENTIONS}' AND target_id IN (SELECT value FROM json_each(?))
-         GROUP BY source_id ORDER BY score DESC, source_id DESC LIMIT ?`,
+    const edges = this.db
+      .prepare<[string, string], { source_id: string; target_id: string }>(
+        `SELECT source_id, target_id FROM edges INDEXED BY edges_by_target
+         WHERE tenant_id = ? AND target_id IN (SELECT value FROM json_each(?)) AND type = '${MENTIONS}'`,
       )
-      .all(tenantId, json(entityIds), limit);
+      .all(tenantId, json(entityIds));
+    // Each shared entity counts 1 / (memories mentioning it): a name in every turn of a
+    // conversation says little, a rare one says a lot.
+    const mentions = new Map<string, number>();
+    for (const e of edges) mentions.set(e.target_id, (mentions.get(e.target_id) ?? 0) + 1);
+    const scores = new Map<string, number>();
+    for (const e of edges)
+      scores.set(e.source_id, (scores.get(e.source_id) ?? 0) + 1 / mentions.get(e.target_id)!);
+    return [...scores.entries()]
+      .map(([id, score]) => ({ id, score }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1))
+      .slice(0, limit);
   }
 
   async neighbors(

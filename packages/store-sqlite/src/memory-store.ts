@@ -135,6 +135,27 @@ export class SqliteMemoryStore implements MemoryStore {
     return rows.map((r) => ({ ...r, metadata: JSON.parse(r.metadata), tags: JSON.parse(r.tags) }));
   }
 
+  async sessionNeighbors(tenantId: string, id: string, window: number): Promise<string[]> {
+    const rows = this.db
+      .prepare<unknown[], { id: string; side: number }>(
+        `WITH me AS (SELECT session_id FROM memories WHERE tenant_id = ? AND id = ? AND session_id IS NOT NULL)
+         SELECT * FROM (SELECT id, 0 AS side FROM memories WHERE tenant_id = ? AND session_id = (SELECT session_id FROM me)
+                        AND id < ? ORDER BY id DESC LIMIT ?)
+         UNION ALL
+         SELECT * FROM (SELECT id, 1 AS side FROM memories WHERE tenant_id = ? AND session_id = (SELECT session_id FROM me)
+                        AND id > ? ORDER BY id ASC LIMIT ?)`,
+      )
+      .all(tenantId, id, tenantId, id, window, tenantId, id, window);
+    const before = rows.filter((r) => r.side === 0).map((r) => r.id);
+    const after = rows.filter((r) => r.side === 1).map((r) => r.id);
+    const out: string[] = [];
+    for (let i = 0; i < Math.max(before.length, after.length); i++) {
+      if (before[i]) out.push(before[i]!);
+      if (after[i]) out.push(after[i]!);
+    }
+    return out;
+  }
+
   async listIds(tenantId: string, filter: MemoryFilter): Promise<string[]> {
     const where = filterSql(filter);
     return this.db

@@ -135,4 +135,8 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX jobs_due ON jobs (status, run_at);
   `,
+  `
+  -- Finding the turns around a memory in its session (search's context signal).
+  CREATE INDEX memories_by_session ON memories (tenant_id, session_id, id);
+  `,
 ];

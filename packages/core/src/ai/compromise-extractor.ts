@@ -38,6 +38,9 @@ export class CompromiseEntityExtractor implements EntityExtractor {
     for (const p of doc.people().out('array') as string[]) add(p, 'person');
     for (const p of doc.places().out('array') as string[]) add(p, 'place');
     for (const o of doc.organizations().out('array') as string[]) add(o, 'organization');
+    // Names the tagger did not classify ("her daughter Ruby") are still names.
+    for (const name of doc.match('#ProperNoun+').not('#Pronoun').out('array') as string[])
+      add(name, 'person');
     const topics = doc.nouns().not('#Pronoun').not('#Person').not('#Place').not('#Organization');
     for (const t of topics.out('array') as string[]) {
       const words = clean(t).split(/\s+/);

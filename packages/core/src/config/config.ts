@@ -38,11 +38,16 @@ export const configSchema = z
       .object({
         default_top_k: z.number().int().min(1).describe('Results returned when top_k is not given'),
         max_top_k: z.number().int().min(1).describe('Largest top_k a caller may ask for'),
+        rrf_k: z
+          .number()
+          .min(1)
+          .describe('k of reciprocal rank fusion: smaller favours the top of each ranking more'),
         weights: z
           .object({
             vector: z.number().min(0).describe('Weight of the embedding kNN ranking in the fusion'),
             text: z.number().min(0).describe('Weight of the BM25 ranking'),
             graph: z.number().min(0).describe('Weight of the shared-entity ranking'),
+            context: z.number().min(0).describe('Weight of being next to a top hit in its session'),
           })
           .strict()
           .describe('Weighted reciprocal rank fusion; set by `pnpm bench` on LoCoMo, see README'),

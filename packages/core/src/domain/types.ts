@@ -66,6 +66,8 @@ export interface SignalScores {
   vector: number | null;
   text: number | null;
   graph: number | null;
+  /** How many of the best hits this memory sits next to in its session. */
+  context: number | null;
 }
 
 export interface QueryLog {

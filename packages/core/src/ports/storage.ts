@@ -45,6 +45,11 @@ export interface MemoryStore {
   list(tenantId: string, filter: MemoryFilter, page: PageRequest): Promise<Page<Memory>>;
   /** Oldest first. */
   history(tenantId: string, id: string): Promise<MemoryVersion[]>;
+  /**
+   * Up to `window` memories before and after `id` in the same session (by id, i.e. creation
+   * order), nearest first; none when the memory has no session.
+   */
+  sessionNeighbors(tenantId: string, id: string, window: number): Promise<string[]>;
   /** Ids of every memory matching the filter (used to forget a user and to reconcile indexes). */
   listIds(tenantId: string, filter: MemoryFilter): Promise<string[]>;
   count(tenantId: string): Promise<number>;
@@ -127,7 +132,10 @@ export interface GraphStore {
   /** Removes a node's edges (both directions); entities left with no mentions stay. */
   removeNode(tenantId: string, nodeId: string): Promise<void>;
   entitiesOf(tenantId: string, memoryIds: string[]): Promise<Map<string, Entity[]>>;
-  /** Memories mentioning any of the entities, with how many of them each mentions. */
+  /**
+   * Memories mentioning any of the entities, best first. Score: the sum over shared entities of
+   * 1 / (memories mentioning that entity), so rare entities weigh more than ubiquitous ones.
+   */
   memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]>;
   /** Nodes within `depth` hops of `nodeId` (either direction) and the edges between them. */
   neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood>;

@@ -14,8 +14,25 @@ import type { LogService } from './log.service';
 
 export type Signal = keyof SignalScores;
 
-/** The k of reciprocal rank fusion: larger flattens the advantage of the very top ranks. */
-const RRF_K = 60;
+/** How many of the best hits lend weight to their session neighbours, and how far. */
+const CONTEXT_SEEDS = 10;
+const CONTEXT_WINDOW = 1;
+/** How many of the best lexical hits seed the graph expansion. */
+const GRAPH_SEEDS = 3;
+
+const ids = (entities: { id: string }[]) => [...new Set(entities.map((e) => e.id))];
+
+function candidate(byId: Map<string, Candidate>, id: string): Candidate {
+  let c = byId.get(id);
+  if (!c) {
+    c = { id, fused: 0, signals: { vector: null, text: null, graph: null, context: null } };
+    byId.set(id, c);
+  }
+  return c;
+}
+
+const sortCandidates = (list: Candidate[]) =>
+  list.sort((a, b) => b.fused - a.fused || (a.id < b.id ? 1 : -1));
 
 interface SearchPorts {
   memoryStore: MemoryStore;
@@ -67,9 +84,12 @@ export class SearchService {
         .then(([v]) => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
       this.ports.textIndex.search(tenantId, request.query, depth, filter),
     ]);
-    const graphHits = await this.graphHits(tenantId, request.query, filter, [vectorHits, textHits], depth);
+    const graphHits = await this.graphHits(tenantId, request.query, filter, textHits, depth);
 
-    const candidates = this.fuse({ vector: vectorHits, text: textHits, graph: graphHits });
+    const candidates = await this.addContext(
+      tenantId,
+      this.fuse({ vector: vectorHits, text: textHits, graph: graphHits }),
+    );
     // The store is the source of truth: anything deleted or out of filter since indexing drops out here.
     const memories = new Map(
       (
@@ -94,12 +114,16 @@ export class SearchService {
     return response;
   }
 
-  /** Memories that share entities with the query or with the best lexical and vector hits. */
+  /**
+   * Memories that share entities with the query or with the best lexical hits. Vector hits do
+   * not seed the expansion: near neighbours by meaning are often unrelated by name, and their
+   * entities were measured to add noise on LoCoMo.
+   */
   private async graphHits(
     tenantId: string,
     query: string,
     filter: MemoryFilter,
-    rankings: ScoredId[][],
+    textHits: ScoredId[],
     depth: number,
   ): Promise<ScoredId[]> {
     if (this.config.search.weights.graph === 0) return [];
@@ -109,28 +133,56 @@ export class SearchService {
       filter.user_id ?? null,
       named.map((e) => e.name),
     );
-    const seeds = [...new Set(rankings.flatMap((r) => r.slice(0, 3).map((h) => h.id)))];
-    const fromHits = [...(await this.ports.graphStore.entitiesOf(tenantId, seeds)).values()].flat();
-    const entityIds = [...new Set([...fromQuery, ...fromHits].map((e) => e.id))];
-    if (entityIds.length === 0) return [];
-    return this.ports.graphStore.memoriesMentioning(tenantId, entityIds, depth);
+    const seeds = textHits.slice(0, GRAPH_SEEDS).map((h) => h.id);
+    const entitiesOfSeeds = await this.ports.graphStore.entitiesOf(tenantId, seeds);
+    const scores = new Map<string, number>();
+    const addHits = (hits: ScoredId[], except?: string) => {
+      for (const h of hits) if (h.id !== except) scores.set(h.id, (scores.get(h.id) ?? 0) + h.score);
+    };
+    if (fromQuery.length)
+      addHits(await this.ports.graphStore.memoriesMentioning(tenantId, ids(fromQuery), depth));
+    for (const [seed, entities] of entitiesOfSeeds) {
+      // A seed shares every entity with itself: only what it leads to elsewhere counts.
+      addHits(await this.ports.graphStore.memoriesMentioning(tenantId, ids(entities), depth), seed);
+    }
+    return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
   }
 
-  private fuse(rankings: Record<Signal, ScoredId[]>): Candidate[] {
+  private fuse(rankings: Record<Exclude<Signal, 'context'>, ScoredId[]>): Candidate[] {
     const byId = new Map<string, Candidate>();
-    for (const signal of Object.keys(rankings) as Signal[]) {
+    for (const signal of Object.keys(rankings) as Exclude<Signal, 'context'>[]) {
       const weight = this.config.search.weights[signal];
       rankings[signal].forEach((hit, rank) => {
-        let c = byId.get(hit.id);
-        if (!c) {
-          c = { id: hit.id, fused: 0, signals: { vector: null, text: null, graph: null } };
-          byId.set(hit.id, c);
-        }
+        const c = candidate(byId, hit.id);
         c.signals[signal] = hit.score;
-        c.fused += weight / (RRF_K + rank + 1);
+        c.fused += weight / (this.config.search.rrf_k + rank + 1);
       });
     }
-    return [...byId.values()].sort((a, b) => b.fused - a.fused || (a.id < b.id ? 1 : -1));
+    return sortCandidates([...byId.values()]);
+  }
+
+  /**
+   * In a conversation the turn that answers a question often sits next to the turn that
+   * matches it ("What did you research?" / "Adoption agencies."), so the session neighbours
+   * of the best hits earn a share of their rank, less the further away they are.
+   */
+  private async addContext(tenantId: string, fused: Candidate[]): Promise<Candidate[]> {
+    const weight = this.config.search.weights.context;
+    if (weight === 0) return fused;
+    const byId = new Map(fused.map((c) => [c.id, c]));
+    const top = fused.slice(0, CONTEXT_SEEDS);
+    const neighbours = await Promise.all(
+      top.map((c) => this.ports.memoryStore.sessionNeighbors(tenantId, c.id, CONTEXT_WINDOW)),
+    );
+    top.forEach((seed, rank) => {
+      neighbours[rank]!.forEach((id, i) => {
+        const distance = Math.floor(i / 2) + 1; // nearest first, alternating before and after
+        const c = candidate(byId, id);
+        c.signals.context = (c.signals.context ?? 0) + 1;
+        c.fused += weight / (this.config.search.rrf_k + rank + 1) / distance;
+      });
+    });
+    return sortCandidates([...byId.values()]);
   }
 
   private async rerank(query: string, results: SearchResult[]): Promise<SearchResult[]> {

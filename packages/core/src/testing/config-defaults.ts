@@ -8,7 +8,12 @@ export const OPEN_SOURCE_DEFAULTS = {
   model_training: { enabled: false },
   batch_processing: { max_batch_size: 50, max_batch_bytes: 768000, temporal_threshold: 100 },
   memory: { max_content_bytes: 15000 },
-  search: { default_top_k: 10, max_top_k: 100, weights: { vector: 0.7, text: 1.0, graph: 0.3 } },
+  search: {
+    default_top_k: 10,
+    max_top_k: 100,
+    rrf_k: 10,
+    weights: { vector: 0.5, text: 1.0, graph: 0.3, context: 0.8 },
+  },
   webhooks: { max_attempts: 8, timeout_ms: 10000 },
   telemetry: { enabled: false },
 };

@@ -219,9 +219,10 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         await graph.setMentions('t1', 'mem_1', [caroline!.id, sweden!.id]);
         await graph.setMentions('t1', 'mem_2', [caroline!.id]);
         await graph.setMentions('t1', 'mem_2', [caroline!.id]); // replacing is idempotent
+        // Caroline is in both memories (1/2 each), Sweden only in mem_1 (1): rare entities weigh more.
         expect(await graph.memoriesMentioning('t1', [caroline!.id, sweden!.id], 10)).toEqual([
-          { id: 'mem_1', score: 2 },
-          { id: 'mem_2', score: 1 },
+          { id: 'mem_1', score: 1.5 },
+          { id: 'mem_2', score: 0.5 },
         ]);
         expect(
           (await graph.entitiesOf('t1', ['mem_1']))
@@ -281,7 +282,7 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         memory_id: `mem_${rank}`,
         rank,
         score: 1 / rank,
-        signals: { vector: 0.5, text: null, graph: 1 },
+        signals: { vector: 0.5, text: null, graph: 1, context: null },
         created_at: at,
       });
       await logs.append(
@@ -299,7 +300,7 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       );
       const r = await logs.listRetrievals('t1', { search_id: 's1' }, { limit: 10 });
       expect(r.data.map((x) => x.rank).sort()).toEqual([1, 2]);
-      expect(r.data[0]!.signals).toEqual({ vector: 0.5, text: null, graph: 1 });
+      expect(r.data[0]!.signals).toEqual({ vector: 0.5, text: null, graph: 1, context: null });
       expect((await logs.listRetrievals('t1', {}, { limit: 10 })).data).toHaveLength(3);
       expect(await logs.getQuery('t2', 's1')).toBeNull();
       expect((await logs.getQuery('t1', 's1'))?.query).toBe('q');
