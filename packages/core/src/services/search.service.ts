@@ -174,8 +174,8 @@ export class SearchService {
     const neighbours = await Promise.all(
       top.map((c) => this.ports.memoryStore.sessionNeighbors(tenantId, c.id, CONTEXT_WINDOW)),
     );
-    top.forEach((seed, rank) => {
-      neighbours[rank]!.forEach((id, i) => {
+    neighbours.forEach((around, rank) => {
+      around.forEach((id, i) => {
         const distance = Math.floor(i / 2) + 1; // nearest first, alternating before and after
         const c = candidate(byId, id);
         c.signals.context = (c.signals.context ?? 0) + 1;

@@ -121,6 +121,34 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       expect(await store.listIds('t1', { user_id: 'bob' })).toHaveLength(3);
     });
 
+    given(
+      'memoryStore',
+      'sessionNeighbors: the memories around one in its session, nearest first',
+      async (store) => {
+        const at = Date.now();
+        const turns = [];
+        for (let i = 0; i < 5; i++) {
+          const m = makeMemory({ id: newId('mem', at + i), session_id: 's1', content: `turn ${i}` });
+          await store.insert(m);
+          turns.push(m.id);
+        }
+        await store.insert(makeMemory({ id: newId('mem', at + 2), session_id: 's2' }));
+        await store.insert(makeMemory({ id: newId('mem', at + 2), session_id: 's1', tenant_id: 't2' }));
+        const loner = makeMemory({ session_id: null });
+        await store.insert(loner);
+        expect(await store.sessionNeighbors('t1', turns[2]!, 1)).toEqual([turns[1], turns[3]]);
+        expect(await store.sessionNeighbors('t1', turns[2]!, 2)).toEqual([
+          turns[1],
+          turns[3],
+          turns[0],
+          turns[4],
+        ]);
+        expect(await store.sessionNeighbors('t1', turns[0]!, 2)).toEqual([turns[1], turns[2]]);
+        expect(await store.sessionNeighbors('t1', loner.id, 2)).toEqual([]);
+        expect(await store.sessionNeighbors('t2', turns[2]!, 2)).toEqual([]);
+      },
+    );
+
     given('vectorIndex', 'refuses a different model or dimension', async (index) => {
       await index.init({ id: 'model-a', dimension: DIM });
       await index.init({ id: 'model-a', dimension: DIM });
