@@ -58,7 +58,7 @@ async function main() {
     const s = score(rankings);
     const ms = (performance.now() - started) / questions.length;
     console.log(
-      `${name.padEnd(24)} r@5 ${s.recall['@5']} r@10 ${s.recall['@10']} r@20 ${s.recall['@20']} ndcg ${s.ndcg10} ${JSON.stringify(s.by_category)} ${ms.toFixed(1)} ms/q`,
+      `${name.padEnd(24)} r@1 ${s.recall['@1']} r@5 ${s.recall['@5']} r@10 ${s.recall['@10']} r@20 ${s.recall['@20']} ndcg ${s.ndcg10} ${JSON.stringify(s.by_category)} ${ms.toFixed(1)} ms/q`,
     );
   }
   await engram.shutdown();

@@ -63,9 +63,11 @@ export class SqliteVectorIndex implements VectorIndex {
       );
     }
     this.db.transaction(() => {
+      // Small chunks: vec0 allocates a whole chunk per partition (per user), and the default
+      // 1,024-vector chunks cost ~21 KB per vector at 100 memories a user (128: ~2.7 KB).
       this.db.exec(
         `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vectors USING vec0(
-           user_key TEXT PARTITION KEY, tenant_id TEXT, embedding FLOAT[${model.dimension}] distance_metric=cosine)`,
+           user_key TEXT PARTITION KEY, tenant_id TEXT, embedding FLOAT[${model.dimension}] distance_metric=cosine, chunk_size=128)`,
       );
       const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       put.run('vector.model', model.id);

@@ -47,7 +47,11 @@ export const configSchema = z
             vector: z.number().min(0).describe('Weight of the embedding kNN ranking in the fusion'),
             text: z.number().min(0).describe('Weight of the BM25 ranking'),
             graph: z.number().min(0).describe('Weight of the shared-entity ranking'),
-            context: z.number().min(0).describe('Weight of being next to a top hit in its session'),
+            context: z
+              .number()
+              .min(0)
+              .max(1)
+              .describe("Share of a top hit's score given to its session neighbours"),
           })
           .strict()
           .describe('Weighted reciprocal rank fusion; set by `pnpm bench` on LoCoMo, see README'),

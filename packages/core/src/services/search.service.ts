@@ -164,7 +164,7 @@ export class SearchService {
   /**
    * In a conversation the turn that answers a question often sits next to the turn that
    * matches it ("What did you research?" / "Adoption agencies."), so the session neighbours
-   * of the best hits earn a share of their rank, less the further away they are.
+   * of the best hits earn a share of their score, less the further away they are.
    */
   private async addContext(tenantId: string, fused: Candidate[]): Promise<Candidate[]> {
     const weight = this.config.search.weights.context;
@@ -174,12 +174,15 @@ export class SearchService {
     const neighbours = await Promise.all(
       top.map((c) => this.ports.memoryStore.sessionNeighbors(tenantId, c.id, CONTEXT_WINDOW)),
     );
+    // Shares are taken from the scores before any is given, and a share is a fraction of its
+    // seed's score, so a neighbour never outranks the hit that brought it in on that alone.
+    const seedScores = top.map((c) => c.fused);
     neighbours.forEach((around, rank) => {
       around.forEach((id, i) => {
         const distance = Math.floor(i / 2) + 1; // nearest first, alternating before and after
         const c = candidate(byId, id);
         c.signals.context = (c.signals.context ?? 0) + 1;
-        c.fused += weight / (this.config.search.rrf_k + rank + 1) / distance;
+        c.fused += (weight * seedScores[rank]!) / distance;
       });
     });
     return sortCandidates([...byId.values()]);

@@ -12,7 +12,7 @@ export const OPEN_SOURCE_DEFAULTS = {
     default_top_k: 10,
     max_top_k: 100,
     rrf_k: 10,
-    weights: { vector: 0.5, text: 1.0, graph: 0.3, context: 0.8 },
+    weights: { vector: 0.5, text: 1.0, graph: 0.3, context: 0.4 },
   },
   webhooks: { max_attempts: 8, timeout_ms: 10000 },
   telemetry: { enabled: false },
