@@ -58,3 +58,15 @@ export function score(
     by_category: byCategory,
   };
 }
+
+/** One question's ranking, keyed `user/dia_id` so turns of different conversations never collide. */
+export function rankingOf(
+  question: { user_id: string; evidence: string[]; category: number },
+  results: { memory: { metadata: { dia_id?: unknown } } }[],
+) {
+  return {
+    ranked: results.map((r) => `${question.user_id}/${String(r.memory.metadata.dia_id)}`),
+    relevant: new Set(question.evidence.map((e) => `${question.user_id}/${e}`)),
+    category: question.category,
+  };
+}

@@ -1,7 +1,7 @@
 import { makeMemory } from '@engram/core/testing';
 import { openSqliteStores } from '@engram/store-sqlite';
 import type { Question, Turn } from './locomo';
-import { type QualityScores, score } from './metrics';
+import { type QualityScores, rankingOf, score } from './metrics';
 import { call, ingest } from './server-process';
 
 interface SearchResponse {
@@ -32,11 +32,7 @@ export async function engramQuality(
       user_id: q.user_id,
       top_k: 20,
     });
-    rankings.push({
-      ranked: res.results.map((r) => `${q.user_id}/${r.memory.metadata.dia_id}`),
-      relevant: new Set(q.evidence.map((e) => `${q.user_id}/${e}`)),
-      category: q.category,
-    });
+    rankings.push(rankingOf(q, res.results));
   }
   return { scores: score(rankings), ingestSeconds };
 }

@@ -5,7 +5,7 @@ import { startTestEngram } from '@engram/core/testing';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import { loadLocomo } from './locomo';
-import { score } from './metrics';
+import { rankingOf, score } from './metrics';
 
 /**
  * Measures search variants on LoCoMo in process, against one ingested data file, so each
@@ -49,11 +49,7 @@ async function main() {
         user_id: q.user_id,
         top_k: 20,
       });
-      rankings.push({
-        ranked: res.results.map((r) => `${q.user_id}/${r.memory.metadata.dia_id}`),
-        relevant: new Set(q.evidence.map((e) => `${q.user_id}/${e}`)),
-        category: q.category,
-      });
+      rankings.push(rankingOf(q, res.results));
     }
     const s = score(rankings);
     const ms = (performance.now() - started) / questions.length;

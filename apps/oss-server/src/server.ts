@@ -83,6 +83,7 @@ export async function createOssServer(
     config,
     logger,
     allowPrivateWebhooks: settings.allowPrivateWebhooks,
+    jobLeaseMs: settings.jobLeaseMs,
     plugins: [
       sqliteStorePlugin({ path: `${settings.dataDir}/engram.db` }),
       embedderPlugin(settings),

@@ -26,6 +26,8 @@ export interface ServerSettings {
   embedderApiKey: string | undefined;
   /** ENGRAM_EMBEDDER_THREADS: worker threads for use-lite (default: cores, at most 4). */
   embedderThreads: number | undefined;
+  /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 60000). */
+  jobLeaseMs: number;
   /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
   posthogHost: string;
   posthogKey: string;
@@ -49,6 +51,9 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const lease = Number(env.ENGRAM_JOB_LEASE_MS ?? 60_000);
+  if (!Number.isInteger(lease) || lease < 500)
+    throw new Error(`ENGRAM_JOB_LEASE_MS must be an integer ≥ 500, not ${env.ENGRAM_JOB_LEASE_MS}`);
   const dimension = Number(env.ENGRAM_EMBEDDER_DIMENSION ?? 1536);
   if (embedder === 'openai' && (!Number.isInteger(dimension) || dimension < 1)) {
     throw new Error(
@@ -74,6 +79,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
     embedderDimension: dimension,
     embedderApiKey: env.ENGRAM_EMBEDDER_API_KEY || env.OPENAI_API_KEY,
     embedderThreads: env.ENGRAM_EMBEDDER_THREADS ? Number(env.ENGRAM_EMBEDDER_THREADS) : undefined,
+    jobLeaseMs: lease,
     posthogHost: env.ENGRAM_POSTHOG_HOST || 'https://us.i.posthog.com',
     posthogKey: env.ENGRAM_POSTHOG_KEY || 'phc_engram_oss_anonymous',
   };

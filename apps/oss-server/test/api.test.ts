@@ -28,6 +28,21 @@ describe('OSS server v1 API', () => {
     expect((await api.get('/v1/memory').set(auth)).status).toBe(200);
   });
 
+  it('tags every response with a request id and security headers', async () => {
+    const res = await api.get('/v1/memory/mem_missing').set(auth);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.request_id).toBe(res.headers['x-request-id']);
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
+    const traced = await api.get('/health').set('X-Request-Id', 'trace-123');
+    expect(traced.headers['x-request-id']).toBe('trace-123');
+    const forged = await api.get('/health').set('X-Request-Id', 'bad id with spaces');
+    expect(forged.headers['x-request-id']).not.toBe('bad id with spaces');
+  });
+
   it('adds, reads, updates with history, lists by cursor, deletes and forgets over HTTP', async () => {
     const created = await add({
       content: 'Gina opened an online clothing store',

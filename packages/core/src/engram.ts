@@ -28,6 +28,8 @@ export interface EngramOptions {
   logger?: Logger;
   /** Allow webhook targets on private and loopback addresses (never link-local or metadata). */
   allowPrivateWebhooks?: boolean;
+  /** How long a claimed job stays taken without a heartbeat: how soon work of a dead process resumes. */
+  jobLeaseMs?: number;
 }
 
 export interface Engram {
@@ -102,7 +104,11 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   if (!provided.jobQueue) {
     if (!provided.jobStore)
       throw new EngramError('config_invalid', 'No plugin provides jobQueue or jobStore.');
-    provided.jobQueue = new DurableJobQueue(provided.jobStore, logger.child({ component: 'jobs' }));
+    provided.jobQueue = new DurableJobQueue(provided.jobStore, logger.child({ component: 'jobs' }), {
+      pollMs: 200,
+      leaseMs: options.jobLeaseMs ?? 60_000,
+      concurrency: 4,
+    });
   }
   const ports = {
     reranker: null,

@@ -11,15 +11,7 @@ export function loadModel(): Promise<UseModel> {
   return initModel(modelSource);
 }
 
-/** L2-normalised Float32 vectors, so cosine similarity is a dot product. */
+/** Raw model output as Float32 vectors (normalised by the caller, in the main thread). */
 export async function embedWith(model: UseModel, texts: string[]): Promise<Float32Array[]> {
-  const raw = await model.embed(texts);
-  return raw.map((v) => {
-    const out = Float32Array.from(v);
-    let norm = 0;
-    for (const x of out) norm += x * x;
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < out.length; i++) out[i]! /= norm;
-    return out;
-  });
+  return (await model.embed(texts)).map((v) => Float32Array.from(v));
 }

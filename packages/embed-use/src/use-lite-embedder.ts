@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type Embedder, EngramError } from '@engram/core';
+import { type Embedder, EngramError, normalize } from '@engram/core';
 import { DIMENSION, MODEL_ID } from './model';
 
 export interface UseLiteOptions {
@@ -50,7 +50,7 @@ export class UseLiteEmbedder implements Embedder {
     const chunks: string[][] = [];
     for (let i = 0; i < texts.length; i += size) chunks.push(texts.slice(i, i + size));
     const results = await Promise.all(chunks.map((chunk) => this.run(chunk)));
-    return results.flat();
+    return results.flat().map(normalize);
   }
 
   async close(): Promise<void> {

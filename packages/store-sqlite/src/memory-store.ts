@@ -9,21 +9,7 @@ import {
 import type { Db } from './database';
 import { decodeCursor, filterSql, pageOf } from './sql-helpers';
 
-interface MemoryRow {
-  id: string;
-  tenant_id: string;
-  user_id: string | null;
-  namespace: string | null;
-  agent_id: string | null;
-  session_id: string | null;
-  content: string;
-  type: string;
-  metadata: string;
-  tags: string;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+type MemoryRow = Omit<Memory, 'metadata' | 'tags'> & { metadata: string; tags: string };
 
 const toMemory = (r: MemoryRow): Memory => ({
   ...r,

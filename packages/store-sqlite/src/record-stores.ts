@@ -164,6 +164,12 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
+  async extend(id: string, leaseUntil: number): Promise<void> {
+    this.db
+      .prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running'`)
+      .run(leaseUntil, id);
+  }
+
   async complete(id: string): Promise<void> {
     this.db
       .prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, last_error = NULL WHERE id = ?`)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DEFAULT_TENANT } from '../domain/types';
 import type { Engram } from '../engram';
@@ -30,11 +31,36 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
+    // A caller's request id is kept (when it looks like one) so traces join up across services.
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.set({
+      'X-Request-Id': requestId,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Content-Security-Policy':
+        "default-src 'none'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'",
+    });
+    if (req.path.startsWith('/v1')) res.set('Cache-Control', 'no-store');
     const end = metrics.duration.startTimer();
+    const started = performance.now();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       metrics.requests.inc({ method: req.method, route, status: res.statusCode });
       end({ method: req.method, route });
+      logger[res.statusCode >= 500 ? 'error' : 'debug'](
+        {
+          request_id: requestId,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
     });
     next();
   });

@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
 /** Writes an RFC 9457 problem+json body with Engram's stable `code`. */
 export function sendProblem(res: Response, error: EngramError, instance?: string): void {
   const { errors, ...extra } = error.details;
+  const requestId = res.locals.requestId as string | undefined;
   res
     .status(error.status)
     .type('application/problem+json')
@@ -29,6 +30,7 @@ export function sendProblem(res: Response, error: EngramError, instance?: string
       code: error.code,
       detail: error.message,
       ...(instance && { instance }),
+      ...(requestId && { request_id: requestId }),
       ...(errors && { errors }),
       ...extra,
     });
@@ -48,7 +50,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       error = new EngramError('unsupported_media_type', err.message);
     } else {
-      logger.error({ err, path: req.path }, 'unhandled error');
+      logger.error({ err, path: req.path, request_id: res.locals.requestId }, 'unhandled error');
       error = new EngramError('internal_error', 'an unexpected error occurred');
     }
     if (res.headersSent) return res.end();

@@ -136,6 +136,12 @@ export class DurableJobQueue implements JobQueue {
     const registered = this.handlers.get(job.kind);
     if (!registered) return;
     const attempt = job.attempts; // counted at claim, so a job that crashes the process still uses up attempts
+    // Renew the lease while the handler runs: a long job is never taken for dead, while a job
+    // whose process died is free again within one lease.
+    const heartbeat = setInterval(() => {
+      void this.store.extend(job.id, Date.now() + this.settings.leaseMs).catch(() => undefined);
+    }, this.settings.leaseMs / 3);
+    heartbeat.unref?.();
     try {
       await registered.handler(job.payload, { id: job.id, attempt, tenantId: job.tenant_id });
       await this.store.complete(job.id);
@@ -151,6 +157,8 @@ export class DurableJobQueue implements JobQueue {
       await this.store
         .fail(job.id, message, retryAt)
         .catch((e) => this.logger.error({ err: e }, 'could not record job failure'));
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 }

@@ -215,6 +215,8 @@ export interface JobStore {
    * (their process died), so a job runs at least once.
    */
   claim(kinds: string[], now: number, leaseMs: number, limit: number): Promise<JobRecord[]>;
+  /** Extends a running job's lease (its worker is alive and still on it). */
+  extend(id: string, leaseUntil: number): Promise<void>;
   complete(id: string): Promise<void>;
   /** Records a failed attempt's error: pending again at `retryAt`, or `dead` when retryAt is null. */
   fail(id: string, error: string, retryAt: number | null): Promise<void>;

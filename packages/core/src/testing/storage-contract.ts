@@ -437,7 +437,9 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         const claimed = await jobs.claim(['k'], 1000, 500, 10);
         expect(claimed.map((j) => [j.id, j.attempts, j.payload])).toEqual([['a', 1, { n: 'a' }]]);
         expect(await jobs.claim(['k'], 1200, 500, 10)).toEqual([]); // leased
-        expect((await jobs.claim(['k'], 1600, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 2]]); // lease ran out
+        await jobs.extend('a', 1700); // its worker is alive
+        expect(await jobs.claim(['k'], 1600, 500, 10)).toEqual([]);
+        expect((await jobs.claim(['k'], 1800, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 2]]); // lease ran out
         await jobs.fail('a', 'boom', 5000);
         expect(await jobs.claim(['k'], 4000, 500, 10)).toEqual([]);
         expect(await jobs.counts(4000)).toMatchObject({ due: 0, scheduled: 2 });
