@@ -21,10 +21,13 @@ export function renderMarkdown(r: Json): string {
       '| system | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 | cat 1 | cat 2 | cat 3 | cat 4 |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
-    for (const [name, s] of [
+    const rows: [string, Json | undefined][] = [
       ['Engram (hybrid)', q.engram],
+      ['mem0 OSS (same embedder, no LLM)', q.mem0],
       ['BM25 (FTS5)', q.bm25],
-    ] as [string, Json][]) {
+    ];
+    for (const [name, s] of rows) {
+      if (!s) continue;
       const c = (k: string) => s.by_category[k]?.recall10 ?? '–';
       lines.push(
         `| ${name} | ${s.recall['@1']} | ${s.recall['@5']} | ${s.recall['@10']} | ${s.recall['@20']} | ${s.ndcg10} | ${c('1')} | ${c('2')} | ${c('3')} | ${c('4')} |`,

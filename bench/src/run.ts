@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { loadLocomo } from './locomo';
+import { mem0Quality } from './peer-mem0';
 import { bm25Quality, engramQuality } from './quality';
 import { renderMarkdown, updateReadme } from './report';
 import { startServer } from './server-process';
@@ -58,10 +59,16 @@ async function main() {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     const bm25 = await bm25Quality(turns, questions);
+    console.log('quality: the same through mem0 (mem0ai/oss, same embedder, no LLM)');
+    const mem0 = await mem0Quality(turns, questions);
+    const ratio = (other: typeof bm25) =>
+      Math.round((engram.scores.recall['@10']! / other.recall['@10']!) * 100) / 100;
     result.quality = {
       engram: engram.scores,
-      bm25: bm25,
-      ratio_recall10_vs_bm25: Math.round((engram.scores.recall['@10']! / bm25.recall['@10']!) * 100) / 100,
+      mem0,
+      bm25,
+      ratio_recall10_vs_mem0: ratio(mem0),
+      ratio_recall10_vs_bm25: ratio(bm25),
       ingest_seconds: Math.round(engram.ingestSeconds),
     };
     console.log(JSON.stringify(result.quality, null, 2));
