@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
+export type KeyScope = 'read' | 'write' | 'admin';
+
+export interface Organization {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface Project {
+  /** Also the core tenant_id of everything stored for this project. */
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface Member {
+  org_id: string;
+  user_id: string;
+  role: Role;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  project_id: string;
+  name: string;
+  /** Shown in lists so people can tell keys apart; not enough to use the key. */
+  prefix: string;
+  /** SHA-256 of the whole key; the key itself is never stored. */
+  hash: string;
+  scopes: KeyScope[];
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Organisations, projects, members and API keys, in their own SQLite file. */
+export class TenancyStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS projects (
+        id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), name TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS members (
+        org_id TEXT NOT NULL REFERENCES organizations(id), user_id TEXT NOT NULL, role TEXT NOT NULL,
+        PRIMARY KEY (org_id, user_id));
+      CREATE TABLE IF NOT EXISTS api_keys (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL,
+        prefix TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at TEXT NOT NULL,
+        expires_at TEXT, revoked_at TEXT);
+    `);
+  }
+
+  createOrg(org: Organization): void {
+    this.db
+      .prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)')
+      .run(org.id, org.name, org.created_at);
+  }
+
+  getOrg(id: string): Organization | null {
+    return (
+      (this.db.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as Organization | undefined) ??
+      null
+    );
+  }
+
+  createProject(project: Project): void {
+    this.db
+      .prepare('INSERT INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?)')
+      .run(project.id, project.org_id, project.name, project.created_at);
+  }
+
+  getProject(id: string): Project | null {
+    return (this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as Project | undefined) ?? null;
+  }
+
+  setMember(member: Member): void {
+    this.db
+      .prepare(
+        'INSERT INTO members (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role',
+      )
+      .run(member.org_id, member.user_id, member.role);
+  }
+
+  listMembers(orgId: string): Member[] {
+    return this.db.prepare('SELECT * FROM members WHERE org_id = ? ORDER BY user_id').all(orgId) as Member[];
+  }
+
+  createKey(key: ApiKeyRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (id, project_id, name, prefix, hash, scopes, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+      )
+      .run(
+        key.id,
+        key.project_id,
+        key.name,
+        key.prefix,
+        key.hash,
+        JSON.stringify(key.scopes),
+        key.created_at,
+        key.expires_at,
+      );
+  }
+
+  findKeyByPrefix(prefix: string): ApiKeyRecord | null {
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE prefix = ?').get(prefix) as
+      | (Omit<ApiKeyRecord, 'scopes'> & { scopes: string })
+      | undefined;
+    return row ? { ...row, scopes: JSON.parse(row.scopes) } : null;
+  }
+
+  listKeys(projectId: string): ApiKeyRecord[] {
+    return (
+      this.db.prepare('SELECT * FROM api_keys WHERE project_id = ? ORDER BY id').all(projectId) as (Omit<
+        ApiKeyRecord,
+        'scopes'
+      > & { scopes: string })[]
+    ).map((r) => ({ ...r, scopes: JSON.parse(r.scopes) }));
+  }
+
+  revokeKey(projectId: string, id: string, at: string): boolean {
+    return (
+      this.db
+        .prepare('UPDATE api_keys SET revoked_at = ? WHERE project_id = ? AND id = ? AND revoked_at IS NULL')
+        .run(at, projectId, id).changes > 0
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { coreDefaultsPlugin, createEngram, createHttpApp, hashKey, parseConfig } from '@engram/core';
+import { OPEN_SOURCE_DEFAULTS } from '@engram/core/testing';
+import { useLiteEmbedderPlugin } from '@engram/embed-use';
+import { sqliteStorePlugin } from '@engram/store-sqlite';
+import pino from 'pino';
+import request from 'supertest';
+import { tenancyPlugin } from '../src';
+
+export const PLATFORM_KEY = 'egm_platform_admin_key_for_tests';
+
+/** Core + the embedded store + the ee tenancy plugin, as the cloud server composes them. */
+export async function startCloud() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engram-ee-'));
+  const tenancy = tenancyPlugin({
+    path: path.join(dir, 'tenancy.db'),
+    platformKeyHash: hashKey(PLATFORM_KEY),
+  });
+  const engram = await createEngram({
+    config: parseConfig({ ...OPEN_SOURCE_DEFAULTS, edition: 'cloud' }),
+    logger: pino({ level: 'silent' }),
+    allowPrivateWebhooks: true,
+    plugins: [
+      sqliteStorePlugin({ path: path.join(dir, 'engram.db') }),
+      useLiteEmbedderPlugin({ threads: 1 }),
+      coreDefaultsPlugin({ apiKeyHashes: [] }),
+      tenancy,
+    ],
+  });
+  await engram.start();
+  const api = request(createHttpApp(engram, { version: 'test' }));
+  const admin = (method: 'post' | 'get' | 'put' | 'delete', url: string) =>
+    api[method](url).set('Authorization', `Bearer ${PLATFORM_KEY}`);
+
+  /** A new organisation and project, with one key per scope. */
+  async function project(name: string) {
+    const org = (await admin('post', '/v1/admin/orgs').send({ name })).body;
+    const prj = (await admin('post', `/v1/admin/orgs/${org.id}/projects`).send({ name: `${name}-prj` })).body;
+    const key = async (scopes: string[], extra: object = {}) =>
+      (
+        await admin('post', `/v1/admin/projects/${prj.id}/keys`).send({
+          name: scopes.join('+'),
+          scopes,
+          ...extra,
+        })
+      ).body;
+    return {
+      org,
+      project: prj,
+      read: await key(['read']),
+      write: await key(['write']),
+      adminKey: await key(['admin']),
+      key,
+    };
+  }
+
+  return { engram, api, admin, project, tenancy, dir, close: () => engram.shutdown() };
+}
