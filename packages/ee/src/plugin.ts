@@ -1,6 +1,8 @@
 import type { EngramPlugin } from '@engram/core';
 import { adminRouter } from './admin.routes';
+import { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
 import { TenantKeyAuthenticator } from './keys';
+import { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
 import { RbacAuthorizer } from './rbac';
 import { TenancyStore } from './tenancy-store';
 
@@ -9,11 +11,16 @@ export interface TenancyPluginOptions {
   path: string;
   /** SHA-256 hex of the platform admin key (null: no platform admin). */
   platformKeyHash: string | null;
+  /** SSO: accept OIDC access tokens from this issuer beside API keys. */
+  oidc?: OidcOptions;
+  /** Identified telemetry through Amplitude instead of core's anonymous sink. */
+  amplitude?: AmplitudeOptions;
 }
 
 /**
- * Multi-tenancy for the cloud edition: fills core's Authenticator (project keys) and
- * Authorizer (roles × scopes) ports and adds the admin API under /v1/admin.
+ * Multi-tenancy for the cloud edition: fills core's Authenticator (project keys, and SSO
+ * tokens when configured), Authorizer (roles × scopes) and, when configured, TelemetrySink
+ * (Amplitude) ports, and adds the admin API under /v1/admin.
  */
 export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { store(): TenancyStore } {
   let store: TenancyStore | null = null;
@@ -22,7 +29,12 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
     setup(ctx) {
       store = new TenancyStore(options.path);
       const authorizer = new RbacAuthorizer();
-      ctx.provide('authenticator', new TenantKeyAuthenticator(store, options.platformKeyHash));
+      const keys = new TenantKeyAuthenticator(store, options.platformKeyHash);
+      ctx.provide(
+        'authenticator',
+        options.oidc ? new FirstMatchAuthenticator([keys, new OidcAuthenticator(options.oidc, store)]) : keys,
+      );
+      if (options.amplitude) ctx.provide('telemetry', new AmplitudeTelemetry(options.amplitude));
       ctx.provide('authorizer', authorizer);
       ctx.http.routers.push({ path: '/admin', router: adminRouter(store, authorizer) });
     },

@@ -7,16 +7,17 @@ import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import pino from 'pino';
 import request from 'supertest';
-import { tenancyPlugin } from '../src';
+import { type TenancyPluginOptions, tenancyPlugin } from '../src';
 
 export const PLATFORM_KEY = 'egm_platform_admin_key_for_tests';
 
 /** Core + the embedded store + the ee tenancy plugin, as the cloud server composes them. */
-export async function startCloud() {
+export async function startCloud(extra: Partial<TenancyPluginOptions> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'engram-ee-'));
   const tenancy = tenancyPlugin({
     path: path.join(dir, 'tenancy.db'),
     platformKeyHash: hashKey(PLATFORM_KEY),
+    ...extra,
   });
   const engram = await createEngram({
     config: parseConfig({ ...OPEN_SOURCE_DEFAULTS, edition: 'cloud' }),

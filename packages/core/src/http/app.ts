@@ -82,13 +82,14 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   });
 
   const table = new RouteTable();
-  memoryRoutes(table, engram, (n) => {
+  // The principal goes to the sink; the anonymous (OSS) sink ignores it, an identified one uses it.
+  memoryRoutes(table, engram, (n, principal) => {
     metrics.memoriesAdded.inc(n);
-    ports.telemetry.capture('memory_added', { count: n });
+    ports.telemetry.capture('memory_added', { count: n }, principal);
   });
-  searchRoutes(table, engram, (latencyMs, results) => {
+  searchRoutes(table, engram, (latencyMs, results, principal) => {
     metrics.searches.inc();
-    ports.telemetry.capture('search_performed', { latency_ms: Math.round(latencyMs), results });
+    ports.telemetry.capture('search_performed', { latency_ms: Math.round(latencyMs), results }, principal);
   });
   batchRoutes(table, engram);
   graphRoutes(table, engram);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { memoryInputSchema, memoryUpdateSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { invalid } from '../../errors';
+import type { Principal } from '../../ports/edition';
 import { pageQuery, type RouteTable, requireParam } from '../route';
 
 const listQuery = pageQuery.extend({
@@ -11,7 +12,11 @@ const listQuery = pageQuery.extend({
   session_id: z.string().optional(),
 });
 
-export function memoryRoutes(table: RouteTable, engram: Engram, onAdd: (count: number) => void): void {
+export function memoryRoutes(
+  table: RouteTable,
+  engram: Engram,
+  onAdd: (count: number, principal: Principal) => void,
+): void {
   const { memories } = engram.services;
   table.add({
     method: 'post',
@@ -23,7 +28,7 @@ export function memoryRoutes(table: RouteTable, engram: Engram, onAdd: (count: n
     status: 201,
     handler: async ({ req, principal }) => {
       const memory = await memories.add(principal.tenant_id, req.body);
-      onAdd(1);
+      onAdd(1, principal);
       return memory;
     },
   });

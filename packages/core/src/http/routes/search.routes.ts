@@ -1,11 +1,12 @@
 import { feedbackSchema, searchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
+import type { Principal } from '../../ports/edition';
 import type { RouteTable } from '../route';
 
 export function searchRoutes(
   table: RouteTable,
   engram: Engram,
-  onSearch: (latencyMs: number, results: number) => void,
+  onSearch: (latencyMs: number, results: number, principal: Principal) => void,
 ): void {
   table.add({
     method: 'post',
@@ -17,7 +18,7 @@ export function searchRoutes(
     handler: async ({ req, principal }) => {
       const started = performance.now();
       const response = await engram.services.search.search(principal, req.body);
-      onSearch(performance.now() - started, response.results.length);
+      onSearch(performance.now() - started, response.results.length, principal);
       return response;
     },
   });
