@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateApiKey, hashKey } from '@engram/core';
-import { tenancyPlugin } from '@engram/ee';
+import { type OidcOptions, tenancyPlugin } from '@engram/ee';
 import { createOssServer, type OssServer } from '@engram/oss-server';
 import type { Logger } from 'pino';
 
@@ -25,6 +25,16 @@ function platformKey(
   return { hash: hashKey(key), generated: key };
 }
 
+/** SSO is on when ENGRAM_OIDC_ISSUER, _AUDIENCE and _JWKS_URI are all set. */
+function oidcFrom(env: NodeJS.ProcessEnv): OidcOptions | undefined {
+  const { ENGRAM_OIDC_ISSUER: issuer, ENGRAM_OIDC_AUDIENCE: audience, ENGRAM_OIDC_JWKS_URI: jwksUri } = env;
+  if (!issuer && !audience && !jwksUri) return undefined;
+  if (!issuer || !audience || !jwksUri) {
+    throw new Error('SSO needs all of ENGRAM_OIDC_ISSUER, ENGRAM_OIDC_AUDIENCE and ENGRAM_OIDC_JWKS_URI');
+  }
+  return { issuer, audience, jwksUri };
+}
+
 /**
  * The cloud edition: the same composition and HTTP API as the OSS server, plus ee plugins
  * (tenancy, project keys, RBAC, admin API). Edition defaults come from config/cloud.yaml.
@@ -38,7 +48,19 @@ export async function createCloudServer(
   const admin = platformKey(dataDir, withEdition.ENGRAM_ADMIN_KEY);
   const oss = await createOssServer(withEdition, {
     logger: options.logger,
-    extraPlugins: [tenancyPlugin({ path: path.join(dataDir, 'tenancy.db'), platformKeyHash: admin.hash })],
+    extraPlugins: [
+      tenancyPlugin({
+        path: path.join(dataDir, 'tenancy.db'),
+        platformKeyHash: admin.hash,
+        oidc: oidcFrom(withEdition),
+        amplitude: withEdition.ENGRAM_AMPLITUDE_API_KEY
+          ? {
+              apiKey: withEdition.ENGRAM_AMPLITUDE_API_KEY,
+              serverUrl: withEdition.ENGRAM_AMPLITUDE_SERVER_URL,
+            }
+          : undefined,
+      }),
+    ],
   });
   return { ...oss, generatedAdminKey: admin.generated };
 }
