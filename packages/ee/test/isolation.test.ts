@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { startCloud } from './harness';
 
@@ -38,6 +40,30 @@ describe('tenant isolation (property)', () => {
     // Every piece of content carries its tenant's marker; the other marker must never come back.
     const marker = ['alphamark', 'bravomark'];
     const latest: (string | null)[] = [null, null];
+    // Each tenant subscribes its own receiver to every memory event.
+    const inbox: string[][] = [[], []];
+    const receivers = await Promise.all(
+      [0, 1].map(async (t) => {
+        const server = createServer((req, res) => {
+          let body = '';
+          req.on('data', (c) => {
+            body += c;
+          });
+          req.on('end', () => {
+            inbox[t]!.push(body);
+            res.writeHead(204).end();
+          });
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+        const sub = await cloud.api
+          .post('/v1/webhooks')
+          .set('X-API-Key', tenants[t]!.adminKey.key)
+          .send({ url, events: ['memory.created', 'memory.updated', 'memory.deleted', 'batch.completed'] });
+        expect(sub.status).toBe(201);
+        return server;
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 12 }), async (ops) => {
         for (const o of ops) {
@@ -98,6 +124,11 @@ describe('tenant isolation (property)', () => {
       }),
       { numRuns: 15 },
     );
+    await cloud.engram.ports.jobQueue.idle();
+    for (const server of receivers) server.close();
+    // Webhooks went only to their own tenant's receiver.
+    expect(inbox[0]!.length + inbox[1]!.length).toBeGreaterThan(0);
+    for (const t of [0, 1] as const) expect(inbox[t]!.join('\n')).not.toContain(marker[1 - t]);
     // The other tenant's data is intact: probes changed nothing.
     for (const t of [0, 1] as const) {
       const listed = await cloud.api.get('/v1/memory?limit=1000').set('X-API-Key', tenants[t]!.read.key);
