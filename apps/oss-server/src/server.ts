@@ -6,6 +6,7 @@ import {
   createHttpApp,
   type Engram,
   type EngramPlugin,
+  LlmEntityExtractor,
   loadConfig,
   OpenAIEmbedder,
   PostHogTelemetry,
@@ -48,6 +49,15 @@ function embedderPlugin(settings: ServerSettings): EngramPlugin {
   };
 }
 
+/** Rule-based extraction comes with core's defaults; an LLM extractor replaces it when asked for. */
+function extractorPlugins(settings: ServerSettings): EngramPlugin[] {
+  const chosen = settings.extractor;
+  if (chosen.kind === 'rules') return [];
+  return [
+    { name: 'extract-llm', setup: (ctx) => ctx.provide('entityExtractor', new LlmEntityExtractor(chosen)) },
+  ];
+}
+
 function telemetryPlugin(settings: ServerSettings, env: NodeJS.ProcessEnv): EngramPlugin {
   return {
     name: 'telemetry-posthog',
@@ -88,6 +98,7 @@ export async function createOssServer(
       sqliteStorePlugin({ path: `${settings.dataDir}/engram.db` }),
       embedderPlugin(settings),
       coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
+      ...extractorPlugins(settings),
       telemetryPlugin(settings, env),
       ...(options.extraPlugins ?? []),
     ],

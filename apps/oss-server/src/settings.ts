@@ -26,6 +26,8 @@ export interface ServerSettings {
   embedderApiKey: string | undefined;
   /** ENGRAM_EMBEDDER_THREADS: worker threads for use-lite (default: cores, at most 4). */
   embedderThreads: number | undefined;
+  /** ENGRAM_EXTRACTOR: rules (default, offline) or llm (OpenAI-compatible chat model); ENGRAM_EXTRACTOR_URL, _MODEL, _API_KEY. */
+  extractor: { kind: 'rules' } | { kind: 'llm'; baseUrl: string; model: string; apiKey: string | undefined };
   /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 60000). */
   jobLeaseMs: number;
   /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
@@ -51,6 +53,9 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  if (!['rules', 'llm', undefined, ''].includes(env.ENGRAM_EXTRACTOR)) {
+    throw new Error(`ENGRAM_EXTRACTOR must be rules or llm, not ${env.ENGRAM_EXTRACTOR}`);
+  }
   const lease = Number(env.ENGRAM_JOB_LEASE_MS ?? 60_000);
   if (!Number.isInteger(lease) || lease < 500)
     throw new Error(`ENGRAM_JOB_LEASE_MS must be an integer ≥ 500, not ${env.ENGRAM_JOB_LEASE_MS}`);
@@ -79,6 +84,15 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
     embedderDimension: dimension,
     embedderApiKey: env.ENGRAM_EMBEDDER_API_KEY || env.OPENAI_API_KEY,
     embedderThreads: env.ENGRAM_EMBEDDER_THREADS ? Number(env.ENGRAM_EMBEDDER_THREADS) : undefined,
+    extractor:
+      (env.ENGRAM_EXTRACTOR || 'rules') === 'rules'
+        ? { kind: 'rules' }
+        : {
+            kind: 'llm',
+            baseUrl: env.ENGRAM_EXTRACTOR_URL || 'https://api.openai.com/v1',
+            model: env.ENGRAM_EXTRACTOR_MODEL || 'gpt-4o-mini',
+            apiKey: env.ENGRAM_EXTRACTOR_API_KEY || env.OPENAI_API_KEY,
+          },
     jobLeaseMs: lease,
     posthogHost: env.ENGRAM_POSTHOG_HOST || 'https://us.i.posthog.com',
     posthogKey: env.ENGRAM_POSTHOG_KEY || 'phc_engram_oss_anonymous',

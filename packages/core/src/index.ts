@@ -1,5 +1,6 @@
 export * from './ai/cached-embedder';
 export * from './ai/compromise-extractor';
+export * from './ai/llm-entity-extractor';
 export * from './ai/openai-embedder';
 export * from './auth/api-key-authenticator';
 export * from './config/config';
