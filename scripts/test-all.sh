@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: lint (incl. the open-core boundary), type-check, then every package's
-# tests. Services for production-backend suites are started by scripts/services.sh when present.
+# tests. scripts/services.sh installs the servers that backend suites start (Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
+
+bash scripts/services.sh
 
 echo "== lint and boundary check"
 biome check .

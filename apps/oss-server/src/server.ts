@@ -13,6 +13,7 @@ import {
   telemetryEnabled,
 } from '@engram/core';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
+import { bullMqPlugin } from '@engram/queue-bullmq';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import pino, { type Logger } from 'pino';
 import { installId, resolveApiKeys } from './data-dir';
@@ -99,6 +100,7 @@ export async function createOssServer(
       embedderPlugin(settings),
       coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
       ...extractorPlugins(settings),
+      ...(settings.redisUrl ? [bullMqPlugin({ url: settings.redisUrl })] : []),
       telemetryPlugin(settings, env),
       ...(options.extraPlugins ?? []),
     ],

@@ -28,6 +28,8 @@ export interface ServerSettings {
   embedderThreads: number | undefined;
   /** ENGRAM_EXTRACTOR: rules (default, offline) or llm (OpenAI-compatible chat model); ENGRAM_EXTRACTOR_URL, _MODEL, _API_KEY. */
   extractor: { kind: 'rules' } | { kind: 'llm'; baseUrl: string; model: string; apiKey: string | undefined };
+  /** REDIS_URL: run background work on Redis with BullMQ instead of in process. */
+  redisUrl: string | undefined;
   /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 60000). */
   jobLeaseMs: number;
   /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
@@ -93,6 +95,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
             model: env.ENGRAM_EXTRACTOR_MODEL || 'gpt-4o-mini',
             apiKey: env.ENGRAM_EXTRACTOR_API_KEY || env.OPENAI_API_KEY,
           },
+    redisUrl: env.REDIS_URL || undefined,
     jobLeaseMs: lease,
     posthogHost: env.ENGRAM_POSTHOG_HOST || 'https://us.i.posthog.com',
     posthogKey: env.ENGRAM_POSTHOG_KEY || 'phc_engram_oss_anonymous',

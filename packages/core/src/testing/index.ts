@@ -1,4 +1,5 @@
 export * from './config-defaults';
 export * from './engine-contract';
 export * from './fixtures';
+export * from './job-queue-contract';
 export * from './storage-contract';

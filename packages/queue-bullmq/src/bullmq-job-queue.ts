@@ -1,0 +1,121 @@
+import {
+  backoffDelay,
+  type HandlerOptions,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+  newId,
+} from '@engram/core';
+import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+
+interface Registered {
+  handler: JobHandler;
+  options: Required<HandlerOptions>;
+}
+
+interface Envelope {
+  tenantId: string;
+  payload: unknown;
+}
+
+export interface BullMqOptions {
+  /** redis://host:port/db */
+  url: string;
+  /** Queue name; one per deployment (default `engram`). */
+  name?: string;
+  concurrency?: number;
+}
+
+/** BullMQ job ids may not contain ':' (it separates Redis key parts). */
+const safeId = (id: string) => id.replace(/:/g, '_');
+
+/**
+ * Core's JobQueue on Redis with BullMQ, so several server processes share background work.
+ * One queue carries every kind (the job name); retries use core's backoff (exponential, full
+ * jitter); failed jobs that ran out of attempts stay in BullMQ's failed set (the dead letters),
+ * completed ones are kept a day so that a repeated id is still recognised.
+ */
+export class BullMqJobQueue implements JobQueue {
+  private readonly handlers = new Map<string, Registered>();
+  private readonly connection: ConnectionOptions;
+  private readonly queue: Queue<Envelope>;
+  private worker: Worker<Envelope> | null = null;
+
+  constructor(private readonly options: BullMqOptions) {
+    this.connection = { url: options.url, maxRetriesPerRequest: null } as ConnectionOptions;
+    this.queue = new Queue<Envelope>(options.name ?? 'engram', { connection: this.connection });
+  }
+
+  register(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    this.handlers.set(kind, {
+      handler,
+      options: {
+        maxAttempts: options.maxAttempts ?? 8,
+        baseDelayMs: options.baseDelayMs ?? 1000,
+        maxDelayMs: options.maxDelayMs ?? 600_000,
+      },
+    });
+  }
+
+  async enqueue(kind: string, payload: unknown, options: JobOptions): Promise<string> {
+    const id = safeId(options.id ?? newId('job'));
+    const registered = this.handlers.get(kind);
+    await this.queue.add(
+      kind,
+      { tenantId: options.tenantId, payload },
+      {
+        jobId: id,
+        delay: options.delayMs,
+        attempts: registered?.options.maxAttempts ?? 8,
+        backoff: { type: 'engram' },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: false,
+      },
+    );
+    return id;
+  }
+
+  async start(): Promise<void> {
+    if (this.worker) return;
+    this.worker = new Worker<Envelope>(
+      this.queue.name,
+      async (job) => {
+        const registered = this.handlers.get(job.name);
+        if (!registered) throw new Error(`no handler for job kind ${job.name}`);
+        await registered.handler(job.data.payload, {
+          id: job.id ?? '',
+          attempt: job.attemptsMade + 1,
+          tenantId: job.data.tenantId,
+        });
+      },
+      {
+        connection: this.connection,
+        concurrency: this.options.concurrency ?? 4,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, _err, job) => {
+            const opts = this.handlers.get(job?.name ?? '')?.options;
+            return backoffDelay(attemptsMade, opts?.baseDelayMs ?? 1000, opts?.maxDelayMs ?? 600_000);
+          },
+        },
+      },
+    );
+    this.worker.on('error', () => undefined); // connection errors are retried by the client
+    await this.worker.waitUntilReady();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close(); // waits for running jobs
+    this.worker = null;
+    await this.queue.close();
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const counts = await this.queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+      const delayed = await this.queue.getDelayed();
+      const due = delayed.filter((j) => j.timestamp + (j.delay ?? 0) <= Date.now());
+      if (Object.values(counts).every((n) => n === 0) && due.length === 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
