@@ -5,6 +5,7 @@ import {
   type JobOptions,
   type JobQueue,
   newId,
+  withDefaults,
 } from '@engram/core';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
 
@@ -49,11 +50,7 @@ export class BullMqJobQueue implements JobQueue {
   register(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
     this.handlers.set(kind, {
       handler,
-      options: {
-        maxAttempts: options.maxAttempts ?? 8,
-        baseDelayMs: options.baseDelayMs ?? 1000,
-        maxDelayMs: options.maxDelayMs ?? 600_000,
-      },
+      options: withDefaults(options),
     });
   }
 
@@ -66,7 +63,7 @@ export class BullMqJobQueue implements JobQueue {
       {
         jobId: id,
         delay: options.delayMs,
-        attempts: registered?.options.maxAttempts ?? 8,
+        attempts: (registered?.options ?? withDefaults({})).maxAttempts,
         backoff: { type: 'engram' },
         removeOnComplete: { age: 24 * 3600 },
         removeOnFail: false,
@@ -93,8 +90,8 @@ export class BullMqJobQueue implements JobQueue {
         concurrency: this.options.concurrency ?? 4,
         settings: {
           backoffStrategy: (attemptsMade, _type, _err, job) => {
-            const opts = this.handlers.get(job?.name ?? '')?.options;
-            return backoffDelay(attemptsMade, opts?.baseDelayMs ?? 1000, opts?.maxDelayMs ?? 600_000);
+            const opts = this.handlers.get(job?.name ?? '')?.options ?? withDefaults({});
+            return backoffDelay(attemptsMade, opts.baseDelayMs, opts.maxDelayMs);
           },
         },
       },

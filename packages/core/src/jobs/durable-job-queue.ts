@@ -7,6 +7,7 @@ import {
   type JobHandler,
   type JobOptions,
   type JobQueue,
+  withDefaults,
 } from './job-queue';
 
 interface Registered {
@@ -36,11 +37,7 @@ export class DurableJobQueue implements JobQueue {
   register(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
     this.handlers.set(kind, {
       handler,
-      options: {
-        maxAttempts: options.maxAttempts ?? 8,
-        baseDelayMs: options.baseDelayMs ?? 1000,
-        maxDelayMs: options.maxDelayMs ?? 600_000,
-      },
+      options: withDefaults(options),
     });
   }
 

@@ -32,6 +32,15 @@ export interface JobQueue {
   idle(): Promise<void>;
 }
 
+/** A handler's retry settings with the defaults every queue uses filled in. */
+export function withDefaults(options: HandlerOptions): Required<HandlerOptions> {
+  return {
+    maxAttempts: options.maxAttempts ?? 8,
+    baseDelayMs: options.baseDelayMs ?? 1000,
+    maxDelayMs: options.maxDelayMs ?? 600_000,
+  };
+}
+
 /** Exponential backoff with full jitter: spreads retries of many failing jobs over time. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
