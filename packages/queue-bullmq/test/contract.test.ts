@@ -2,13 +2,13 @@ import { describeEngineContract, describeJobQueueContract } from '@engram/core/t
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import { BullMqJobQueue, bullMqPlugin } from '../src';
-import { startRedis } from './redis-server';
+import { startTestRedis } from '../src/test-redis';
 
-let redis: Awaited<ReturnType<typeof startRedis>>;
+let redis: Awaited<ReturnType<typeof startTestRedis>>;
 let n = 0;
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startTestRedis();
 });
 afterAll(() => redis.stop());
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * A real Redis for the tests: REDIS_URL when set, else a redis-server started here on a free
+ * A real Redis for tests (ours and plugin authors'): REDIS_URL when set, else a redis-server started on a free
  * loopback port with persistence off. `.ci/run` installs Debian's redis-server.
  */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
   try {
     execFileSync('redis-server', ['--version']);
