@@ -6,6 +6,7 @@ import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
 import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
 import { validate } from '../domain/validate';
+import { invalid } from '../errors';
 import type { HookBus } from '../hooks';
 import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
 import type { Principal, UsageMeter } from '../ports/edition';
@@ -69,7 +70,9 @@ export class SearchService {
     const started = performance.now();
     const request: SearchRequest = validate(searchRequestSchema, raw);
     const tenantId = principal.tenant_id;
-    const topK = Math.min(request.top_k ?? this.config.search.default_top_k, this.config.search.max_top_k);
+    const maxTopK = this.config.search.max_top_k;
+    if (request.top_k !== undefined && request.top_k > maxTopK) throw invalid('top_k', `at most ${maxTopK}`);
+    const topK = request.top_k ?? this.config.search.default_top_k;
     const filter: MemoryFilter = {
       ...request.filters,
       ...(request.user_id !== undefined && { user_id: request.user_id }),
