@@ -118,6 +118,12 @@ export function describeApi(
           'validation_failed',
           'top_k',
         ],
+        [
+          api.post('/v1/memory/search').set(auth).send({ query: 'x', top_k: 101 }),
+          400,
+          'validation_failed',
+          'top_k',
+        ],
         [api.get('/v1/nothing-here').set(auth), 404, 'not_found'],
       ];
       for (const [req, status, code, field] of cases) {
