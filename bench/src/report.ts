@@ -33,9 +33,10 @@ export function renderMarkdown(r: Json): string {
         `| ${name} | ${s.recall['@1']} | ${s.recall['@5']} | ${s.recall['@10']} | ${s.recall['@20']} | ${s.ndcg10} | ${c('1')} | ${c('2')} | ${c('3')} | ${c('4')} |`,
       );
     }
+    const vsMem0 = q.ratio_recall10_vs_mem0 ? `Engram / mem0 recall@10: ${q.ratio_recall10_vs_mem0}; ` : '';
     lines.push(
       '',
-      `Engram / BM25 recall@10: ${q.ratio_recall10_vs_bm25}. Category columns are recall@10.`,
+      `${vsMem0}Engram / BM25 recall@10: ${q.ratio_recall10_vs_bm25}. Category columns are recall@10.`,
       '',
     );
   }
