@@ -139,4 +139,15 @@ export const MIGRATIONS: string[] = [
   -- Finding the turns around a memory in its session (search's context signal).
   CREATE INDEX memories_by_session ON memories (tenant_id, session_id, id);
   `,
+  `
+  -- Full-text rows carry scope tokens (tenant, tenant+user) that the MATCH itself filters on:
+  -- per-user search then reads that user's postings only (0.75 ms instead of 10 ms at 100k).
+  CREATE VIRTUAL TABLE memories_text USING fts5(content, scope, tokenize = 'porter unicode61 remove_diacritics 2');
+  INSERT INTO memories_text (rowid, content, scope)
+    SELECT f.rowid, f.content,
+           't' || hex(k.tenant_id) || ' u' || hex(k.tenant_id || char(31) || coalesce(m.user_id, ''))
+    FROM memories_fts f JOIN index_keys k ON k.rowid = f.rowid
+    JOIN memories m ON m.tenant_id = k.tenant_id AND m.id = k.memory_id;
+  DROP TABLE memories_fts;
+  `,
 ];

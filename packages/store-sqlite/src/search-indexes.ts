@@ -154,6 +154,13 @@ const STOPWORDS = new Set(
   ),
 );
 
+/** Hex as SQLite's hex() writes it, so tokens made here match those made in migrations. */
+const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase();
+
+/** The scope tokens of a full-text row: its tenant, and its tenant + user. */
+export const scopeTokens = (tenantId: string, userId: string | null) =>
+  `t${hex(tenantId)} u${hex(`${tenantId}\u001f${userId ?? ''}`)}`;
+
 /** Turns free text into an FTS5 query: each remaining word quoted (no operator injection), OR-ed. */
 export function ftsQuery(text: string): string | null {
   const words = text
@@ -170,19 +177,19 @@ export class SqliteTextIndex implements TextIndex {
   constructor(private readonly db: Db) {}
 
   async upsert(items: IndexedMemory[]): Promise<void> {
-    const del = this.db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
-    const ins = this.db.prepare('INSERT INTO memories_fts (rowid, content) VALUES (?, ?)');
+    const del = this.db.prepare('DELETE FROM memories_text WHERE rowid = ?');
+    const ins = this.db.prepare('INSERT INTO memories_text (rowid, content, scope) VALUES (?, ?, ?)');
     this.db.transaction(() => {
       for (const memory of items) {
         const key = keyOf(this.db, memory.tenant_id, memory.id);
         del.run(key);
-        ins.run(key, memory.content);
+        ins.run(key, memory.content, scopeTokens(memory.tenant_id, memory.user_id));
       }
     })();
   }
 
   async delete(tenantId: string, ids: string[]): Promise<void> {
-    const del = this.db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
+    const del = this.db.prepare('DELETE FROM memories_text WHERE rowid = ?');
     this.db.transaction(() => {
       for (const key of existingKeys(this.db, tenantId, ids)) del.run(key);
     })();
@@ -191,13 +198,15 @@ export class SqliteTextIndex implements TextIndex {
   async search(tenantId: string, text: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
     const match = ftsQuery(text);
     if (!match) return [];
+    // The scope token narrows the match to the tenant (or the tenant's user) inside FTS5
+    // itself; remaining filters are applied to that small set.
+    const [tenantToken, userToken] = scopeTokens(tenantId, filter.user_id ?? null).split(' ');
+    const scope = filter.user_id !== undefined ? userToken : tenantToken;
     const where = filterSql(filter);
-    // Match first, then filter: letting the planner drive from the memories table would
-    // re-run the full-text query once per candidate row (measured ~40x slower).
     return this.db
       .prepare<unknown[], { id: string; rank: number }>(
         `WITH hits AS MATERIALIZED (
-           SELECT rowid, bm25(memories_fts) AS rank FROM memories_fts WHERE memories_fts MATCH ?
+           SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
          )
          SELECT m.id AS id, h.rank AS rank
          FROM hits h
@@ -206,7 +215,7 @@ export class SqliteTextIndex implements TextIndex {
          WHERE k.tenant_id = ? AND ${where.sql}
          ORDER BY h.rank LIMIT ?`,
       )
-      .all(match, tenantId, ...where.params, k)
+      .all(`scope : "${scope}" AND content : (${match})`, tenantId, ...where.params, k)
       .map((r) => ({ id: r.id, score: -r.rank }));
   }
 }
