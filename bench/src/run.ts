@@ -93,6 +93,7 @@ async function main() {
       await server.stop();
       speed.push({
         memories: size,
+        measured: new Date().toISOString().slice(0, 16),
         batch_ingest: ingest,
         single_add: single,
         search_user_filter: [search1, search16],
@@ -112,6 +113,14 @@ async function main() {
     ? JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'))
     : {};
   const merged = { ...previous, ...result };
+  // A run of some sizes (--quick) replaces those rows and keeps the others, each with its date.
+  if (result.speed && previous.speed) {
+    const sizes = new Set((result.speed as { memories: number }[]).map((s) => s.memories));
+    merged.speed = [
+      ...previous.speed.filter((s: { memories: number }) => !sizes.has(s.memories)),
+      ...(result.speed as object[]),
+    ].sort((a, b) => (a as { memories: number }).memories - (b as { memories: number }).memories);
+  }
   writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(merged, null, 2)}\n`);
   const markdown = renderMarkdown(merged);
   writeFileSync(path.join(out, 'latest.md'), markdown);
