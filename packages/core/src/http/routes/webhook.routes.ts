@@ -3,11 +3,8 @@ import type { WebhookSubscription } from '../../domain/types';
 import type { Engram } from '../../engram';
 import { pageQuery, type RouteTable, requireParam } from '../route';
 
-/** The secret is shown once, at creation; afterwards only a hint of it. */
-const withoutSecret = ({ secret, ...sub }: WebhookSubscription) => ({
-  ...sub,
-  secret_hint: `${secret.slice(0, 10)}…`,
-});
+/** The secret is shown once, at creation; afterwards not even part of it. */
+const withoutSecret = ({ secret: _secret, ...sub }: WebhookSubscription) => sub;
 
 export function webhookRoutes(table: RouteTable, engram: Engram): void {
   const { webhooks } = engram.services;
