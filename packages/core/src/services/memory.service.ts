@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
@@ -218,5 +217,3 @@ export function asEngramError(error: unknown): EngramError {
     ? error
     : new EngramError('internal_error', 'the item could not be stored');
 }
-
-export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');
