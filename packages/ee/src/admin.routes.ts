@@ -38,6 +38,11 @@ export function adminRouter(store: TenancyStore, authorizer: RbacAuthorizer): ex
       throw new EngramError('forbidden', 'this key may not manage that project');
     }
   };
+  const org = (id: string) => {
+    const found = store.getOrg(id);
+    if (!found) throw new EngramError('not_found', `organization ${id} was not found`);
+    return found;
+  };
   const project = (id: string) => {
     const found = store.getProject(id);
     if (!found) throw new EngramError('not_found', `project ${id} was not found`);
@@ -47,14 +52,13 @@ export function adminRouter(store: TenancyStore, authorizer: RbacAuthorizer): ex
   router.post('/orgs', (req, res) => {
     requirePlatform(res);
     const input = validate(nameSchema, req.body);
-    const org = { id: newId('org'), name: input.name, created_at: nowIso() };
-    store.createOrg(org);
-    res.status(201).json(org);
+    const created = { id: newId('org'), name: input.name, created_at: nowIso() };
+    store.createOrg(created);
+    res.status(201).json(created);
   });
   router.post('/orgs/:org/projects', (req, res) => {
     requirePlatform(res);
-    const orgId = param(req, 'org');
-    if (!store.getOrg(orgId)) throw new EngramError('not_found', `organization ${orgId} was not found`);
+    const orgId = org(param(req, 'org')).id;
     const input = validate(nameSchema, req.body);
     const created = { id: newId('prj'), org_id: orgId, name: input.name, created_at: nowIso() };
     store.createProject(created);
@@ -62,8 +66,7 @@ export function adminRouter(store: TenancyStore, authorizer: RbacAuthorizer): ex
   });
   router.put('/orgs/:org/members', (req, res) => {
     requirePlatform(res);
-    const orgId = param(req, 'org');
-    if (!store.getOrg(orgId)) throw new EngramError('not_found', `organization ${orgId} was not found`);
+    const orgId = org(param(req, 'org')).id;
     const input = validate(memberSchema, req.body);
     store.setMember({ org_id: orgId, ...input });
     res.json({ data: store.listMembers(orgId) });
