@@ -7,6 +7,7 @@ export * from './config/config';
 export * from './defaults-plugin';
 export * from './domain/filter';
 export * from './domain/ids';
+export * from './domain/paging';
 export * from './domain/schemas';
 export type * from './domain/search';
 export * from './domain/types';

@@ -150,4 +150,19 @@ export const MIGRATIONS: string[] = [
     JOIN memories m ON m.tenant_id = k.tenant_id AND m.id = k.memory_id;
   DROP TABLE memories_fts;
   `,
+  // 4: the search indexes keep their own copy of the filterable fields, so they filter without
+  // the memories table and work beside a MemoryStore in another database (e.g. MongoDB).
+  `
+  ALTER TABLE index_keys ADD COLUMN user_id TEXT;
+  ALTER TABLE index_keys ADD COLUMN namespace TEXT;
+  ALTER TABLE index_keys ADD COLUMN agent_id TEXT;
+  ALTER TABLE index_keys ADD COLUMN session_id TEXT;
+  ALTER TABLE index_keys ADD COLUMN type TEXT;
+  ALTER TABLE index_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE index_keys ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE index_keys ADD COLUMN created_at TEXT;
+  UPDATE index_keys AS k SET user_id = m.user_id, namespace = m.namespace, agent_id = m.agent_id,
+    session_id = m.session_id, type = m.type, metadata = m.metadata, tags = m.tags, created_at = m.created_at
+  FROM memories m WHERE m.tenant_id = k.tenant_id AND m.id = k.memory_id;
+  `,
 ];

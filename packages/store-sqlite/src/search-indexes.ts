@@ -10,13 +10,34 @@ import {
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
 
-/** A stable integer key per (tenant, memory), shared by the vector and full-text tables. */
-function keyOf(db: Db, tenantId: string, memoryId: string): number {
-  db.prepare('INSERT OR IGNORE INTO index_keys (tenant_id, memory_id) VALUES (?, ?)').run(tenantId, memoryId);
+/**
+ * A stable integer key per (tenant, memory), shared by the vector and full-text tables. The row
+ * also keeps the memory's filterable fields, so searches filter here and never need the
+ * memories table (which is empty when the MemoryStore lives in another database).
+ */
+function keyOf(db: Db, memory: IndexedMemory): number {
+  db.prepare(
+    `INSERT INTO index_keys (tenant_id, memory_id, user_id, namespace, agent_id, session_id, type, metadata, tags, created_at)
+     VALUES (@tenant_id, @id, @user_id, @namespace, @agent_id, @session_id, @type, @metadata, @tags, @created_at)
+     ON CONFLICT (tenant_id, memory_id) DO UPDATE SET user_id = excluded.user_id, namespace = excluded.namespace,
+       agent_id = excluded.agent_id, session_id = excluded.session_id, type = excluded.type,
+       metadata = excluded.metadata, tags = excluded.tags, created_at = excluded.created_at`,
+  ).run({
+    tenant_id: memory.tenant_id,
+    id: memory.id,
+    user_id: memory.user_id,
+    namespace: memory.namespace,
+    agent_id: memory.agent_id,
+    session_id: memory.session_id,
+    type: memory.type,
+    metadata: JSON.stringify(memory.metadata),
+    tags: JSON.stringify(memory.tags),
+    created_at: memory.created_at,
+  });
   return (
     db
       .prepare('SELECT rowid FROM index_keys WHERE tenant_id = ? AND memory_id = ?')
-      .get(tenantId, memoryId) as { rowid: number }
+      .get(memory.tenant_id, memory.id) as { rowid: number }
   ).rowid;
 }
 
@@ -89,7 +110,7 @@ export class SqliteVectorIndex implements VectorIndex {
             `vector has ${vector.length} dimensions; the index has ${this.dimension}`,
           );
         }
-        const key = BigInt(keyOf(this.db, memory.tenant_id, memory.id));
+        const key = BigInt(keyOf(this.db, memory));
         del.run(key);
         ins.run(
           key,
@@ -121,14 +142,13 @@ export class SqliteVectorIndex implements VectorIndex {
     type Row = { id: string; distance: number };
     let rows: Row[];
     if (narrowsBeyondUser(filter)) {
-      const where = filterSql(filter);
+      const where = filterSql(filter, 'k');
       rows = this.db
         .prepare<unknown[], Row>(
-          `SELECT m.id AS id, vec_distance_cosine(v.embedding, ?) AS distance
-           FROM memories m
-           JOIN index_keys k ON k.tenant_id = m.tenant_id AND k.memory_id = m.id
+          `SELECT k.memory_id AS id, vec_distance_cosine(v.embedding, ?) AS distance
+           FROM index_keys k
            JOIN memory_vectors v ON v.rowid = k.rowid
-           WHERE m.tenant_id = ? AND ${where.sql}
+           WHERE k.tenant_id = ? AND ${where.sql}
            ORDER BY distance LIMIT ?`,
         )
         .all(query, tenantId, ...where.params, k);
@@ -181,7 +201,7 @@ export class SqliteTextIndex implements TextIndex {
     const ins = this.db.prepare('INSERT INTO memories_text (rowid, content, scope) VALUES (?, ?, ?)');
     this.db.transaction(() => {
       for (const memory of items) {
-        const key = keyOf(this.db, memory.tenant_id, memory.id);
+        const key = keyOf(this.db, memory);
         del.run(key);
         ins.run(key, memory.content, scopeTokens(memory.tenant_id, memory.user_id));
       }
@@ -202,16 +222,15 @@ export class SqliteTextIndex implements TextIndex {
     // itself; remaining filters are applied to that small set.
     const [tenantToken, userToken] = scopeTokens(tenantId, filter.user_id ?? null).split(' ');
     const scope = filter.user_id !== undefined ? userToken : tenantToken;
-    const where = filterSql(filter);
+    const where = filterSql(filter, 'k');
     return this.db
       .prepare<unknown[], { id: string; rank: number }>(
         `WITH hits AS MATERIALIZED (
            SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
          )
-         SELECT m.id AS id, h.rank AS rank
+         SELECT k.memory_id AS id, h.rank AS rank
          FROM hits h
          JOIN index_keys k ON k.rowid = h.rowid
-         JOIN memories m ON m.tenant_id = k.tenant_id AND m.id = k.memory_id
          WHERE k.tenant_id = ? AND ${where.sql}
          ORDER BY h.rank LIMIT ?`,
       )

@@ -14,8 +14,18 @@ const scopeId = (what: string) =>
     .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters')
     .describe(what);
 
+/** No dots and no leading `$`: every backend (SQL JSON paths, Mongo field paths) can filter on it. */
+const metadataKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(
+    (k) => !k.includes('.') && !k.startsWith('$'),
+    'metadata keys may not contain "." or start with "$"',
+  );
+
 export const metadataSchema = z
-  .record(z.string().min(1).max(128), z.json())
+  .record(metadataKey, z.json())
   .refine((m) => Object.keys(m).length <= 64, 'at most 64 keys')
   .describe('Free-form JSON metadata; filterable by key');
 
@@ -95,7 +105,7 @@ export const filterSchema = z
     session_id: scopeId('Only this session').optional(),
     type: z.string().optional(),
     tags: z.array(z.string()).max(32).optional(),
-    metadata: z.record(z.string(), metadataCondition).optional(),
+    metadata: z.record(metadataKey, metadataCondition).optional(),
     created_after: isoDate.optional(),
     created_before: isoDate.optional(),
   })

@@ -1,0 +1,172 @@
+import mongoose, { type Connection, type Model, Schema } from 'mongoose';
+
+/** Every document's `_id` is tenant + record id, so ids are unique per tenant, not across them. */
+export const docId = (tenantId: string, id: string) => `${tenantId}\u001f${id}`;
+
+// `minimize: false` keeps empty objects (metadata {}) instead of dropping the field.
+const options = { versionKey: false, minimize: false, strict: true, id: false } as const;
+const { Mixed } = Schema.Types;
+
+const memoryFields = {
+  _id: String,
+  id: { type: String, required: true },
+  tenant_id: { type: String, required: true },
+  user_id: { type: String, default: null },
+  namespace: { type: String, default: null },
+  agent_id: { type: String, default: null },
+  session_id: { type: String, default: null },
+  content: { type: String, required: true },
+  type: { type: String, required: true },
+  metadata: { type: Mixed, default: {} },
+  tags: { type: [String], default: [] },
+  created_at: { type: String, required: true },
+  updated_at: { type: String, required: true },
+  version: { type: Number, required: true },
+};
+
+const memorySchema = new Schema(memoryFields, options);
+memorySchema.index({ tenant_id: 1, id: -1 });
+memorySchema.index({ tenant_id: 1, user_id: 1, id: -1 });
+memorySchema.index({ tenant_id: 1, session_id: 1, id: 1 });
+
+const versionSchema = new Schema(
+  {
+    _id: String,
+    tenant_id: String,
+    memory_id: String,
+    version: Number,
+    change: String,
+    content: String,
+    type: String,
+    metadata: { type: Mixed, default: {} },
+    tags: [String],
+    created_at: String,
+  },
+  options,
+);
+versionSchema.index({ tenant_id: 1, memory_id: 1, version: 1 }, { unique: true });
+
+/** A log or record kept whole in `data`, with the fields it is looked up by beside it. */
+function recordSchema(fields: Record<string, unknown>, indexes: Record<string, 1 | -1>[]) {
+  const schema = new Schema({ _id: String, id: String, tenant_id: String, ...fields, data: Mixed }, options);
+  for (const index of indexes) schema.index(index);
+  return schema;
+}
+
+const querySchema = recordSchema({ user_id: String, created_at: String }, [
+  { tenant_id: 1, id: -1 },
+  { tenant_id: 1, user_id: 1, id: -1 },
+]);
+const retrievalSchema = recordSchema(
+  { search_id: String, memory_id: String, user_id: String, created_at: String },
+  [
+    { tenant_id: 1, id: -1 },
+    { tenant_id: 1, search_id: 1 },
+    { tenant_id: 1, memory_id: 1, id: -1 },
+  ],
+);
+const feedbackSchema = recordSchema({ search_id: String }, [{ tenant_id: 1, search_id: 1, id: 1 }]);
+const batchSchema = recordSchema({ items: Mixed }, []);
+const subscriptionSchema = recordSchema({}, [{ tenant_id: 1, id: 1 }]);
+const deliverySchema = recordSchema({ subscription_id: String }, [
+  { tenant_id: 1, subscription_id: 1, id: -1 },
+]);
+
+const jobSchema = new Schema(
+  {
+    _id: String,
+    kind: String,
+    tenant_id: String,
+    payload: Mixed,
+    status: String,
+    attempts: Number,
+    run_at: Number,
+    lease_until: { type: Number, default: null },
+    last_error: { type: String, default: null },
+    created_at: String,
+  },
+  options,
+);
+jobSchema.index({ status: 1, kind: 1, run_at: 1 });
+jobSchema.index({ status: 1, lease_until: 1 });
+
+/** One posting per (memory, term): BM25 is computed from these at query time. */
+const postingSchema = new Schema(
+  {
+    _id: String,
+    tenant_id: String,
+    memory_id: String,
+    user_id: { type: String, default: null },
+    term: String,
+    tf: Number,
+    length: Number,
+  },
+  options,
+);
+postingSchema.index({ tenant_id: 1, term: 1, user_id: 1 });
+postingSchema.index({ tenant_id: 1, memory_id: 1 });
+
+/** One row per indexed memory: its length and filterable fields, for BM25 statistics and filters. */
+const textDocSchema = new Schema(
+  {
+    _id: String,
+    tenant_id: String,
+    memory_id: String,
+    user_id: { type: String, default: null },
+    namespace: { type: String, default: null },
+    agent_id: { type: String, default: null },
+    session_id: { type: String, default: null },
+    type: String,
+    metadata: { type: Mixed, default: {} },
+    tags: { type: [String], default: [] },
+    created_at: String,
+    length: Number,
+  },
+  options,
+);
+textDocSchema.index({ tenant_id: 1, user_id: 1 });
+
+export interface Models {
+  memories: Model<any>;
+  versions: Model<any>;
+  queries: Model<any>;
+  retrievals: Model<any>;
+  feedback: Model<any>;
+  batches: Model<any>;
+  subscriptions: Model<any>;
+  deliveries: Model<any>;
+  jobs: Model<any>;
+  postings: Model<any>;
+  textDocs: Model<any>;
+}
+
+/** Connects and declares every collection with its indexes (created before the first use). */
+export async function openMongo(
+  url: string,
+  dbName?: string,
+): Promise<{ connection: Connection; models: Models }> {
+  const connection = mongoose.createConnection(url, {
+    ...(dbName ? { dbName } : {}),
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+  });
+  await connection.asPromise();
+  const models: Models = {
+    memories: connection.model('Memory', memorySchema, 'memories'),
+    versions: connection.model('MemoryVersion', versionSchema, 'memory_versions'),
+    queries: connection.model('QueryLog', querySchema, 'query_logs'),
+    retrievals: connection.model('MemoryRetrievalLog', retrievalSchema, 'retrieval_logs'),
+    feedback: connection.model('Feedback', feedbackSchema, 'feedback'),
+    batches: connection.model('BatchJob', batchSchema, 'batches'),
+    subscriptions: connection.model('WebhookSubscription', subscriptionSchema, 'webhook_subscriptions'),
+    deliveries: connection.model('WebhookDelivery', deliverySchema, 'webhook_deliveries'),
+    jobs: connection.model('Job', jobSchema, 'jobs'),
+    postings: connection.model('TextPosting', postingSchema, 'text_postings'),
+    textDocs: connection.model('TextDoc', textDocSchema, 'text_docs'),
+  };
+  for (const model of Object.values(models)) await model.createIndexes();
+  return { connection, models };
+}
+
+/** Mongo's duplicate-key error, the signal that an insert-only write has already happened. */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number })?.code === 11000;

@@ -1,0 +1,208 @@
+import {
+  type BatchJob,
+  type BatchStore,
+  decodeCursor,
+  type JobRecord,
+  type JobStore,
+  type PageRequest,
+  pageOf,
+  type WebhookDelivery,
+  type WebhookStore,
+  type WebhookSubscription,
+} from '@engram/core';
+import { insertNew } from './log-store';
+import { docId, type Models } from './models';
+
+type Data<T> = { data: T };
+
+export class MongoBatchStore implements BatchStore {
+  constructor(private readonly models: Models) {}
+
+  async create(batch: BatchJob, items: unknown[]): Promise<void> {
+    await this.models.batches.create({
+      _id: docId(batch.tenant_id, batch.id),
+      id: batch.id,
+      tenant_id: batch.tenant_id,
+      data: batch,
+      items,
+    });
+  }
+
+  async get(tenantId: string, id: string): Promise<BatchJob | null> {
+    const doc = await this.models.batches.findById(docId(tenantId, id), { data: 1 }).lean<Data<BatchJob>>();
+    return doc?.data ?? null;
+  }
+
+  async items(tenantId: string, id: string): Promise<unknown[]> {
+    const doc = await this.models.batches
+      .findById(docId(tenantId, id), { items: 1 })
+      .lean<{ items: unknown[] }>();
+    return doc?.items ?? [];
+  }
+
+  async save(batch: BatchJob): Promise<void> {
+    await this.models.batches.updateOne({ _id: docId(batch.tenant_id, batch.id) }, { $set: { data: batch } });
+  }
+}
+
+export class MongoWebhookStore implements WebhookStore {
+  constructor(private readonly models: Models) {}
+
+  async createSubscription(sub: WebhookSubscription): Promise<void> {
+    await this.models.subscriptions.create({
+      _id: docId(sub.tenant_id, sub.id),
+      id: sub.id,
+      tenant_id: sub.tenant_id,
+      data: sub,
+    });
+  }
+
+  async getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | null> {
+    const doc = await this.models.subscriptions
+      .findById(docId(tenantId, id))
+      .lean<Data<WebhookSubscription>>();
+    return doc?.data ?? null;
+  }
+
+  async listSubscriptions(tenantId: string): Promise<WebhookSubscription[]> {
+    const docs = await this.models.subscriptions
+      .find({ tenant_id: tenantId })
+      .sort({ id: 1 })
+      .lean<Data<WebhookSubscription>[]>();
+    return docs.map((d) => d.data);
+  }
+
+  async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
+    return (await this.models.subscriptions.deleteOne({ _id: docId(tenantId, id) })).deletedCount > 0;
+  }
+
+  async createDelivery(d: WebhookDelivery): Promise<void> {
+    await insertNew(this.models.deliveries, [
+      {
+        _id: docId(d.tenant_id, d.id),
+        id: d.id,
+        tenant_id: d.tenant_id,
+        subscription_id: d.subscription_id,
+        data: d,
+      },
+    ]);
+  }
+
+  async getDelivery(tenantId: string, id: string): Promise<WebhookDelivery | null> {
+    const doc = await this.models.deliveries.findById(docId(tenantId, id)).lean<Data<WebhookDelivery>>();
+    return doc?.data ?? null;
+  }
+
+  async updateDelivery(d: WebhookDelivery): Promise<void> {
+    await this.models.deliveries.updateOne({ _id: docId(d.tenant_id, d.id) }, { $set: { data: d } });
+  }
+
+  async listDeliveries(tenantId: string, subscriptionId: string, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const docs = await this.models.deliveries
+      .find({
+        tenant_id: tenantId,
+        subscription_id: subscriptionId,
+        ...(after ? { id: { $lt: after } } : {}),
+      })
+      .sort({ id: -1 })
+      .limit(page.limit + 1)
+      .lean<(Data<WebhookDelivery> & { id: string })[]>();
+    const paged = pageOf(docs, page.limit, (d) => d.id);
+    return { data: paged.data.map((d) => d.data), next_cursor: paged.next_cursor };
+  }
+}
+
+type JobDoc = Omit<JobRecord, 'id'> & { _id: string; lease_until: number | null };
+const toJob = ({ _id, lease_until: _l, ...doc }: JobDoc): JobRecord => ({ id: _id, ...doc });
+
+/**
+ * The outbox behind core's DurableJobQueue. A claim takes each job with one conditional
+ * findOneAndUpdate, which is atomic per document on every MongoDB-wire server, so two pollers
+ * never run the same job even without multi-document transactions.
+ */
+export class MongoJobStore implements JobStore {
+  constructor(private readonly models: Models) {}
+
+  async put(job: JobRecord): Promise<boolean> {
+    const { id, ...rest } = job;
+    const result = await this.models.jobs.updateOne(
+      { _id: id },
+      { $setOnInsert: { ...rest, lease_until: null } },
+      { upsert: true },
+    );
+    return result.upsertedCount > 0;
+  }
+
+  async claim(kinds: string[], now: number, leaseMs: number, limit: number): Promise<JobRecord[]> {
+    const due = (ids?: string[]) => ({
+      ...(ids ? { _id: { $in: ids } } : {}),
+      kind: { $in: kinds },
+      $or: [
+        { status: 'pending', run_at: { $lte: now } },
+        { status: 'running', lease_until: { $lte: now } },
+      ],
+    });
+    const candidates = await this.models.jobs
+      .find(due(), { _id: 1 })
+      .sort({ run_at: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    const claimed: JobRecord[] = [];
+    for (const { _id } of candidates) {
+      // Re-checks the due condition: another poller may have taken the job since the find.
+      const doc = await this.models.jobs
+        .findOneAndUpdate(
+          due([_id]),
+          { $set: { status: 'running', lease_until: now + leaseMs }, $inc: { attempts: 1 } },
+          { new: true },
+        )
+        .lean<JobDoc>();
+      if (doc) claimed.push(toJob(doc));
+    }
+    return claimed;
+  }
+
+  async extend(id: string, leaseUntil: number): Promise<void> {
+    await this.models.jobs.updateOne({ _id: id, status: 'running' }, { $set: { lease_until: leaseUntil } });
+  }
+
+  async complete(id: string): Promise<void> {
+    await this.models.jobs.updateOne(
+      { _id: id },
+      { $set: { status: 'done', lease_until: null, last_error: null } },
+    );
+  }
+
+  async fail(id: string, error: string, retryAt: number | null): Promise<void> {
+    await this.models.jobs.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: retryAt === null ? 'dead' : 'pending',
+          ...(retryAt === null ? {} : { run_at: retryAt }),
+          lease_until: null,
+          last_error: error.slice(0, 2000),
+        },
+      },
+    );
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const doc = await this.models.jobs.findById(id).lean<JobDoc>();
+    return doc ? toJob(doc) : null;
+  }
+
+  async counts(now: number) {
+    const count = (query: object) => this.models.jobs.countDocuments(query);
+    const [duePending, dueExpired, scheduled, running, done, dead] = await Promise.all([
+      count({ status: 'pending', run_at: { $lte: now } }),
+      count({ status: 'running', lease_until: { $lte: now } }),
+      count({ status: 'pending', run_at: { $gt: now } }),
+      count({ status: 'running', lease_until: { $gt: now } }),
+      count({ status: 'done' }),
+      count({ status: 'dead' }),
+    ]);
+    return { due: duePending + dueExpired, scheduled, running, done, dead };
+  }
+}

@@ -1,0 +1,142 @@
+import type { IndexedMemory, MemoryFilter, ScoredId, TextIndex } from '@engram/core';
+import stem from 'wink-porter2-stemmer';
+import { insertNew } from './log-store';
+import { docId, type Models } from './models';
+import { mongoFilter } from './mongo-filter';
+
+const STOPWORDS = new Set(
+  'a an and are as at be but by did do does for from had has have he her his how i in is it its me my of on or our she so that the their them they this to was we were what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** Lower-cased, accent-folded, stop words dropped, Porter2-stemmed: the same for texts and queries. */
+export function terms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0 && w.length <= 64 && !STOPWORDS.has(w))
+    .map((w) => stem(w));
+}
+
+// The usual BM25 constants (the ones SQLite's FTS5 uses), so both stores rank alike.
+const K1 = 1.2;
+const B = 0.75;
+/** Candidates checked against a narrow filter per round trip. */
+const FILTER_CHUNK = 500;
+
+/**
+ * BM25 over an inverted index kept in two collections (postings and per-memory lengths), so
+ * it works the same on MongoDB and on MongoDB-wire servers without `$text` (FerretDB).
+ * Scoring happens here: the store returns the postings of the query's terms in the scope
+ * searched (the tenant, or one of its users), which is what bounds the work.
+ */
+export class MongoTextIndex implements TextIndex {
+  constructor(private readonly models: Models) {}
+
+  async upsert(items: IndexedMemory[]): Promise<void> {
+    for (const memory of items) {
+      const counts = new Map<string, number>();
+      const words = terms(memory.content);
+      for (const term of words) counts.set(term, (counts.get(term) ?? 0) + 1);
+      const key = docId(memory.tenant_id, memory.id);
+      // Rewriting a memory's postings is idempotent, so a retried upsert converges.
+      await this.models.postings.deleteMany({ tenant_id: memory.tenant_id, memory_id: memory.id });
+      await insertNew(
+        this.models.postings,
+        [...counts].map(([term, tf]) => ({
+          _id: `${key}\u001f${term}`,
+          tenant_id: memory.tenant_id,
+          memory_id: memory.id,
+          user_id: memory.user_id,
+          term,
+          tf,
+          length: words.length,
+        })),
+      );
+      await this.models.textDocs.replaceOne(
+        { _id: key },
+        {
+          _id: key,
+          tenant_id: memory.tenant_id,
+          memory_id: memory.id,
+          user_id: memory.user_id,
+          namespace: memory.namespace,
+          agent_id: memory.agent_id,
+          session_id: memory.session_id,
+          type: memory.type,
+          metadata: memory.metadata,
+          tags: memory.tags,
+          created_at: memory.created_at,
+          length: words.length,
+        },
+        { upsert: true },
+      );
+    }
+  }
+
+  async delete(tenantId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.models.postings.deleteMany({ tenant_id: tenantId, memory_id: { $in: ids } });
+    await this.models.textDocs.deleteMany({ tenant_id: tenantId, memory_id: { $in: ids } });
+  }
+
+  async search(tenantId: string, query: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
+    const queryTerms = [...new Set(terms(query))];
+    if (queryTerms.length === 0) return [];
+    const scope = {
+      tenant_id: tenantId,
+      ...(filter.user_id !== undefined ? { user_id: filter.user_id } : {}),
+    };
+    const [postings, stats] = await Promise.all([
+      this.models.postings
+        .find({ ...scope, term: { $in: queryTerms } }, { memory_id: 1, term: 1, tf: 1, length: 1 })
+        .lean<{ memory_id: string; term: string; tf: number; length: number }[]>(),
+      this.models.textDocs
+        .aggregate<{ n: number; total: number }>([
+          { $match: scope },
+          { $group: { _id: null, n: { $sum: 1 }, total: { $sum: '$length' } } },
+        ])
+        .exec(),
+    ]);
+    const n = stats[0]?.n ?? 0;
+    if (postings.length === 0 || n === 0) return [];
+    const avgLength = (stats[0]?.total ?? 0) / n || 1;
+    const df = new Map<string, number>();
+    for (const p of postings) df.set(p.term, (df.get(p.term) ?? 0) + 1);
+    const scores = new Map<string, number>();
+    for (const p of postings) {
+      const d = df.get(p.term)!;
+      const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+      const weight = (p.tf * (K1 + 1)) / (p.tf + K1 * (1 - B + (B * p.length) / avgLength));
+      scores.set(p.memory_id, (scores.get(p.memory_id) ?? 0) + idf * weight);
+    }
+    const ranked = [...scores]
+      .map(([id, score]) => ({ id, score }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1));
+    const { user_id: _user, ...rest } = filter;
+    if (Object.values(rest).every((v) => v === undefined)) return ranked.slice(0, k);
+    return this.keepMatching(tenantId, ranked, mongoFilter(filter), k);
+  }
+
+  /** The best `k` of `ranked` whose memories match the filter, checked a chunk at a time. */
+  private async keepMatching(
+    tenantId: string,
+    ranked: ScoredId[],
+    query: Record<string, unknown>,
+    k: number,
+  ): Promise<ScoredId[]> {
+    const out: ScoredId[] = [];
+    for (let i = 0; i < ranked.length && out.length < k; i += FILTER_CHUNK) {
+      const chunk = ranked.slice(i, i + FILTER_CHUNK);
+      const matching = await this.models.textDocs
+        .find({ tenant_id: tenantId, memory_id: { $in: chunk.map((r) => r.id) }, ...query }, { memory_id: 1 })
+        .lean<{ memory_id: string }[]>();
+      const keep = new Set(matching.map((m) => m.memory_id));
+      out.push(...chunk.filter((r) => keep.has(r.id)));
+    }
+    return out.slice(0, k);
+  }
+}
