@@ -12,3 +12,8 @@ if ! command -v redis-server >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# MongoDB wire protocol (FerretDB, built from the Go module proxy) and Neo4j (Maven Central):
+# built once per machine or checkout, started by the test suites themselves.
+bash "$(dirname "$0")/install-ferretdb.sh"
+bash "$(dirname "$0")/install-neo4j.sh"

@@ -1,0 +1,285 @@
+import {
+  decodeCursor,
+  type Entity,
+  type EntityKind,
+  type GraphNeighborhood,
+  type GraphStore,
+  type NewRelation,
+  newId,
+  nowIso,
+  type PageRequest,
+  pageOf,
+  type Relation,
+  type ScoredId,
+} from '@engram/core';
+import { type Driver, int, type Record as Neo4jRecord } from 'neo4j-driver';
+
+const MENTIONS = 'MENTIONS';
+const normalize = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** Created on start; uniqueness constraints also make MERGE safe under concurrent writers. */
+export const SCHEMA = [
+  'CREATE CONSTRAINT engram_node IF NOT EXISTS FOR (n:Node) REQUIRE (n.tenant_id, n.id) IS UNIQUE',
+  'CREATE CONSTRAINT engram_entity IF NOT EXISTS FOR (e:Entity) REQUIRE (e.tenant_id, e.user_key, e.norm) IS UNIQUE',
+  'CREATE INDEX engram_edge_type IF NOT EXISTS FOR ()-[r:EDGE]-() ON (r.tenant_id, r.type)',
+];
+
+type EntityProps = Entity & { user_key: string; norm: string };
+// Neo4j stores no null properties: a missing user_id is an entity shared by the tenant.
+const toEntity = ({ user_key: _u, norm: _n, ...e }: EntityProps): Entity => ({
+  ...e,
+  user_id: e.user_id ?? null,
+});
+
+/** An edge as the query returns it: its properties and the ids of its two ends. */
+const RELATION = 'r { .*, source_id: startNode(r).id, target_id: endNode(r).id } AS r';
+const toRelation = (record: Neo4jRecord): Relation => {
+  const { metadata, ...r } = record.get('r') as Omit<Relation, 'metadata'> & { metadata: string };
+  return { ...r, metadata: JSON.parse(metadata) };
+};
+
+/**
+ * The graph in Neo4j: every memory and entity is a `:Node {tenant_id, id}` (entities also
+ * `:Entity`), every relation an `:EDGE` whose `type` property names it (Cypher cannot take a
+ * relationship type as a parameter). Every query matches on the tenant.
+ */
+export class Neo4jGraphStore implements GraphStore {
+  constructor(
+    private readonly driver: Driver,
+    private readonly database?: string,
+  ) {}
+
+  async init(): Promise<void> {
+    for (const statement of SCHEMA) await this.run(statement);
+  }
+
+  async upsertEntities(
+    tenantId: string,
+    userId: string | null,
+    entities: { name: string; kind: EntityKind }[],
+  ): Promise<Entity[]> {
+    if (entities.length === 0) return [];
+    const rows = entities.map((e, i) => ({
+      i,
+      id: newId('ent'),
+      name: e.name.trim(),
+      norm: normalize(e.name),
+      kind: e.kind,
+    }));
+    const records = await this.run(
+      `UNWIND $rows AS row
+       MERGE (e:Node:Entity {tenant_id: $tenant, user_key: $userKey, norm: row.norm})
+         ON CREATE SET e.id = row.id, e.user_id = $userId, e.name = row.name, e.kind = row.kind, e.created_at = $now
+       RETURN row.i AS i, e { .* } AS e ORDER BY i`,
+      { rows, tenant: tenantId, userKey: userId ?? '', userId, now: nowIso() },
+    );
+    return records.map((r) => toEntity(r.get('e')));
+  }
+
+  async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
+    if (names.length === 0) return [];
+    const records = await this.run(
+      `MATCH (e:Entity {tenant_id: $tenant}) WHERE e.norm IN $norms AND ($userKey IS NULL OR e.user_key = $userKey)
+       RETURN e { .* } AS e`,
+      { tenant: tenantId, norms: names.map(normalize), userKey: userId },
+    );
+    return records.map((r) => toEntity(r.get('e')));
+  }
+
+  async setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void> {
+    await this.run(
+      `MERGE (m:Node:Memory {tenant_id: $tenant, id: $memory})
+       WITH m
+       OPTIONAL MATCH (m)-[old:EDGE {type: '${MENTIONS}'}]->()
+       DELETE old
+       WITH DISTINCT m
+       UNWIND $edges AS edge
+       MATCH (e:Entity {tenant_id: $tenant, id: edge.entity})
+       CREATE (m)-[:EDGE {id: edge.id, tenant_id: $tenant, type: '${MENTIONS}', metadata: '{}', created_at: $now}]->(e)`,
+      {
+        tenant: tenantId,
+        memory: memoryId,
+        edges: [...new Set(entityIds)].map((entity) => ({ entity, id: newId('rel') })),
+        now: nowIso(),
+      },
+    );
+  }
+
+  async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {
+    const row: Relation = {
+      id: newId('rel'),
+      tenant_id: tenantId,
+      source_id: relation.source_id,
+      target_id: relation.target_id,
+      type: relation.type,
+      metadata: relation.metadata ?? {},
+      created_at: nowIso(),
+    };
+    // A memory node may not exist yet (its index write can lag): create it; entities always exist.
+    await this.run(
+      `MERGE (a:Node {tenant_id: $tenant, id: $source}) ON CREATE SET a:Memory
+       MERGE (b:Node {tenant_id: $tenant, id: $target}) ON CREATE SET b:Memory
+       CREATE (a)-[:EDGE {id: $id, tenant_id: $tenant, type: $type, metadata: $metadata, created_at: $createdAt}]->(b)`,
+      {
+        tenant: tenantId,
+        source: row.source_id,
+        target: row.target_id,
+        id: row.id,
+        type: row.type,
+        metadata: JSON.stringify(row.metadata),
+        createdAt: row.created_at,
+      },
+    );
+    return row;
+  }
+
+  async forgetUser(tenantId: string, userId: string): Promise<void> {
+    await this.run('MATCH (e:Entity {tenant_id: $tenant, user_key: $user}) DETACH DELETE e', {
+      tenant: tenantId,
+      user: userId,
+    });
+  }
+
+  async removeNode(tenantId: string, nodeId: string): Promise<void> {
+    // A memory's node goes with its edges; an entity stays (other memories may name it later).
+    await this.run(
+      `MATCH (n:Node {tenant_id: $tenant, id: $id})
+       OPTIONAL MATCH (n)-[r:EDGE]-()
+       DELETE r
+       WITH DISTINCT n WHERE NOT n:Entity
+       DELETE n`,
+      { tenant: tenantId, id: nodeId },
+    );
+  }
+
+  async entitiesOf(tenantId: string, memoryIds: string[]): Promise<Map<string, Entity[]>> {
+    const records = await this.run(
+      `MATCH (m:Node {tenant_id: $tenant})-[:EDGE {type: '${MENTIONS}'}]->(e:Entity)
+       WHERE m.id IN $ids RETURN m.id AS memory, e { .* } AS e`,
+      { tenant: tenantId, ids: memoryIds },
+    );
+    const out = new Map<string, Entity[]>();
+    for (const record of records) {
+      const memory = record.get('memory') as string;
+      out.set(memory, [...(out.get(memory) ?? []), toEntity(record.get('e'))]);
+    }
+    return out;
+  }
+
+  async memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]> {
+    // Each shared entity counts 1 / (memories mentioning it): rare names say more than common ones.
+    const records = await this.run(
+      `MATCH (e:Entity {tenant_id: $tenant}) WHERE e.id IN $ids
+       MATCH (m:Node)-[:EDGE {type: '${MENTIONS}'}]->(e)
+       WITH e, collect(m.id) AS memories
+       UNWIND memories AS memory
+       WITH memory, sum(1.0 / size(memories)) AS score
+       RETURN memory, score ORDER BY score DESC, memory DESC LIMIT $limit`,
+      { tenant: tenantId, ids: entityIds, limit: int(limit) },
+    );
+    return records.map((r) => ({ id: r.get('memory') as string, score: r.get('score') as number }));
+  }
+
+  async neighbors(
+    tenantId: string,
+    nodeId: string,
+    depth: number,
+    limit: number,
+  ): Promise<GraphNeighborhood> {
+    // Breadth first, one query per hop, so nodes come nearest first and a hub cannot blow up
+    // a variable-length pattern.
+    const seen = new Set([nodeId]);
+    let frontier = [nodeId];
+    for (let d = 0; d < depth && frontier.length && seen.size < limit; d++) {
+      const next: string[] = [];
+      for (const relation of await this.edgesTouching(tenantId, frontier)) {
+        for (const id of [relation.source_id, relation.target_id]) {
+          if (seen.has(id) || seen.size >= limit) continue;
+          seen.add(id);
+          next.push(id);
+        }
+      }
+      frontier = next;
+    }
+    const nodes = [...seen];
+    const records = await this.run(
+      `MATCH (a:Node {tenant_id: $tenant})-[r:EDGE]->(b:Node {tenant_id: $tenant})
+       WHERE a.id IN $nodes AND b.id IN $nodes RETURN ${RELATION} ORDER BY r.id`,
+      { tenant: tenantId, nodes },
+    );
+    return { nodes, relations: records.map(toRelation) };
+  }
+
+  async path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
+    const via = new Map<string, Relation | null>([[fromId, null]]);
+    let frontier = [fromId];
+    for (let d = 0; d < maxDepth && frontier.length; d++) {
+      const next: string[] = [];
+      for (const edge of await this.edgesTouching(tenantId, frontier)) {
+        for (const [from, to] of [
+          [edge.source_id, edge.target_id],
+          [edge.target_id, edge.source_id],
+        ] as const) {
+          if (!frontier.includes(from) || via.has(to)) continue;
+          via.set(to, edge);
+          next.push(to);
+        }
+      }
+      if (via.has(toId)) {
+        const path: Relation[] = [];
+        for (let node = toId; node !== fromId; ) {
+          const edge = via.get(node)!;
+          path.unshift(edge);
+          node = edge.source_id === node ? edge.target_id : edge.source_id;
+        }
+        return path;
+      }
+      frontier = next;
+    }
+    return null;
+  }
+
+  async listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const records = await this.run(
+      `MATCH (e:Entity {tenant_id: $tenant})
+       WHERE ($user IS NULL OR e.user_key = $user) AND ($kind IS NULL OR e.kind = $kind) AND ($after IS NULL OR e.id < $after)
+       WITH e ORDER BY e.id DESC LIMIT $limit
+       RETURN e { .*, mentions: COUNT { (:Node)-[:EDGE {type: '${MENTIONS}'}]->(e) } } AS e`,
+      {
+        tenant: tenantId,
+        user: filter.user_id ?? null,
+        kind: filter.kind ?? null,
+        after,
+        limit: int(page.limit + 1),
+      },
+    );
+    const rows = records.map((r) => {
+      const { mentions, ...e } = r.get('e') as EntityProps & { mentions: number };
+      return { ...toEntity(e), mentions };
+    });
+    return pageOf(rows, page.limit, (e) => e.id);
+  }
+
+  async getEntity(tenantId: string, id: string): Promise<Entity | null> {
+    const [record] = await this.run('MATCH (e:Entity {tenant_id: $tenant, id: $id}) RETURN e { .* } AS e', {
+      tenant: tenantId,
+      id,
+    });
+    return record ? toEntity(record.get('e')) : null;
+  }
+
+  private async edgesTouching(tenantId: string, nodes: string[]): Promise<Relation[]> {
+    const records = await this.run(
+      `MATCH (a:Node {tenant_id: $tenant})-[r:EDGE]-(b:Node)
+       WHERE a.id IN $nodes RETURN DISTINCT ${RELATION} ORDER BY r.id`,
+      { tenant: tenantId, nodes },
+    );
+    return records.map(toRelation);
+  }
+
+  private async run(cypher: string, params: Record<string, unknown> = {}): Promise<Neo4jRecord[]> {
+    const { records } = await this.driver.executeQuery(cypher, params, { database: this.database });
+    return records;
+  }
+}
