@@ -14,6 +14,9 @@ import {
 } from '@engram/core';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { bullMqPlugin } from '@engram/queue-bullmq';
+import { mongoStorePlugin } from '@engram/store-mongo';
+import { neo4jGraphPlugin } from '@engram/store-neo4j';
+import { qdrantVectorPlugin } from '@engram/store-qdrant';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import pino, { type Logger } from 'pino';
 import { installId, resolveApiKeys } from './data-dir';
@@ -48,6 +51,19 @@ function embedderPlugin(settings: ServerSettings): EngramPlugin {
         ),
       ),
   };
+}
+
+/**
+ * Production backends chosen by URL, in any mix: each replaces the embedded ports it covers
+ * (they are composed after SQLite, so theirs win); what none covers stays in the data file.
+ */
+export function backendPlugins(settings: ServerSettings): EngramPlugin[] {
+  return [
+    ...(settings.mongoUrl ? [mongoStorePlugin({ url: settings.mongoUrl })] : []),
+    ...(settings.neo4j ? [neo4jGraphPlugin(settings.neo4j)] : []),
+    ...(settings.qdrant ? [qdrantVectorPlugin(settings.qdrant)] : []),
+    ...(settings.redisUrl ? [bullMqPlugin({ url: settings.redisUrl })] : []),
+  ];
 }
 
 /** Rule-based extraction comes with core's defaults; an LLM extractor replaces it when asked for. */
@@ -100,7 +116,7 @@ export async function createOssServer(
       embedderPlugin(settings),
       coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
       ...extractorPlugins(settings),
-      ...(settings.redisUrl ? [bullMqPlugin({ url: settings.redisUrl })] : []),
+      ...backendPlugins(settings),
       telemetryPlugin(settings, env),
       ...(options.extraPlugins ?? []),
     ],

@@ -30,6 +30,12 @@ export interface ServerSettings {
   extractor: { kind: 'rules' } | { kind: 'llm'; baseUrl: string; model: string; apiKey: string | undefined };
   /** REDIS_URL: run background work on Redis with BullMQ instead of in process. */
   redisUrl: string | undefined;
+  /** MONGODB_URL: memories, history, logs, batches, webhooks and the text index on MongoDB. */
+  mongoUrl: string | undefined;
+  /** NEO4J_URL (+ NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE): the graph on Neo4j. */
+  neo4j: { url: string; user?: string; password?: string; database?: string } | undefined;
+  /** QDRANT_URL (+ QDRANT_API_KEY, QDRANT_COLLECTION): vectors on Qdrant. */
+  qdrant: { url: string; apiKey?: string; collection?: string } | undefined;
   /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 60000). */
   jobLeaseMs: number;
   /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
@@ -96,6 +102,22 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
             apiKey: env.ENGRAM_EXTRACTOR_API_KEY || env.OPENAI_API_KEY,
           },
     redisUrl: env.REDIS_URL || undefined,
+    mongoUrl: env.MONGODB_URL || undefined,
+    neo4j: env.NEO4J_URL
+      ? {
+          url: env.NEO4J_URL,
+          user: env.NEO4J_USER || undefined,
+          password: env.NEO4J_PASSWORD || undefined,
+          database: env.NEO4J_DATABASE || undefined,
+        }
+      : undefined,
+    qdrant: env.QDRANT_URL
+      ? {
+          url: env.QDRANT_URL,
+          apiKey: env.QDRANT_API_KEY || undefined,
+          collection: env.QDRANT_COLLECTION || undefined,
+        }
+      : undefined,
     jobLeaseMs: lease,
     posthogHost: env.ENGRAM_POSTHOG_HOST || 'https://us.i.posthog.com',
     posthogKey: env.ENGRAM_POSTHOG_KEY || 'phc_engram_oss_anonymous',
