@@ -209,6 +209,29 @@ export function describeApi(
       expect((await api.get(`/v1/graph/neighbors?id=${a.id}&depth=9`).set(auth)).status).toBe(400);
     });
 
+    it('lists dead letters, refuses to retry an unknown one, and reconciles the indexes', async () => {
+      const dead = await api.get('/v1/jobs/dead?limit=5').set(auth);
+      expect(dead.status).toBe(200);
+      expect(dead.body).toEqual({ data: [], next_cursor: null });
+      const retry = await api.post('/v1/jobs/dead/job_missing/retry').set(auth);
+      expect(retry.status).toBe(404);
+      expect(retry.body).toMatchObject({ code: 'not_found' });
+      const stored = await add({ content: 'Reconcile keeps Oslo in every index', user_id: 'ops' });
+      const full = await api.post('/v1/index/reconcile?full=true').set(auth);
+      expect(full.status).toBe(200);
+      expect(full.body.checked).toBeGreaterThanOrEqual(1);
+      expect(full.body.repaired).toBe(full.body.checked);
+      const quick = await api.post('/v1/index/reconcile').set(auth);
+      expect(quick.body).toMatchObject({ repaired: 0 });
+      const found = await api.post('/v1/memory/search').set(auth).send({ query: 'Oslo', user_id: 'ops' });
+      expect(found.body.results.map((r: { memory: { id: string } }) => r.memory.id)).toEqual([
+        stored.body.id,
+      ]);
+      expect((await api.post('/v1/index/reconcile?full=maybe').set(auth)).body).toMatchObject({
+        code: 'validation_failed',
+      });
+    });
+
     it('publishes OpenAPI 3.1, an API reference page and Prometheus metrics', async () => {
       const doc = (await api.get('/openapi.json')).body;
       expect(doc.openapi).toBe('3.1.0');

@@ -68,3 +68,34 @@ export const notFound = (what: string, id: string) =>
 
 export const invalid = (field: string, message: string) =>
   new EngramError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ServiceUnavailable',
+  'SessionExpired',
+  'SQLITE_BUSY',
+]);
+const UNAVAILABLE_NAMES = /^(Mongo|Mongoose)(ServerSelection|Network|NetworkTimeout|NotConnected)Error$/;
+
+/**
+ * A store that cannot be reached (refused connection, no server to select, database busy),
+ * told apart by the error's name or code so core needs none of the drivers: the client gets
+ * 503 and may retry, instead of a 500 that reads like a bug.
+ */
+export function isBackendUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  const { code, name, cause } = err as { code?: unknown; name?: unknown; cause?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof name === 'string' && UNAVAILABLE_NAMES.test(name)) return true;
+  return isBackendUnavailable(cause, depth + 1);
+}
+
+/** The message and code of an unavailable backend: nothing was stored, retrying is right. */
+export const backendUnavailable = () =>
+  new EngramError(
+    'dependency_unavailable',
+    'a storage backend is unavailable; nothing was stored, retry shortly',
+  );

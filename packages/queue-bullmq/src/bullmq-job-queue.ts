@@ -1,10 +1,15 @@
 import {
   backoffDelay,
+  type DeadJob,
+  decodeCursor,
   type HandlerOptions,
   type JobHandler,
   type JobOptions,
   type JobQueue,
   newId,
+  type Page,
+  type PageRequest,
+  pageOf,
   withDefaults,
 } from '@engram/core';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
@@ -98,6 +103,39 @@ export class BullMqJobQueue implements JobQueue {
     );
     this.worker.on('error', () => undefined); // connection errors are retried by the client
     await this.worker.waitUntilReady();
+  }
+
+  /**
+   * BullMQ's failed set is the dead-letter list (a job lands there only after its last attempt).
+   * It is one set for every tenant, so this reads it whole and keeps the tenant's: fine for a
+   * list that an operator keeps short by retrying or fixing what failed.
+   */
+  async deadJobs(tenantId: string, page: PageRequest): Promise<Page<DeadJob>> {
+    const failed = await this.queue.getFailed(0, -1);
+    const after = decodeCursor(page.cursor);
+    const mine = failed
+      .filter((job) => job.data.tenantId === tenantId && (!after || (job.id ?? '') < after))
+      .sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? 1 : -1))
+      .slice(0, page.limit + 1)
+      .map(
+        (job): DeadJob => ({
+          id: job.id ?? '',
+          kind: job.name,
+          tenant_id: tenantId,
+          payload: job.data.payload,
+          attempts: job.attemptsMade,
+          last_error: job.failedReason ?? null,
+          created_at: new Date(job.timestamp).toISOString(),
+        }),
+      );
+    return pageOf(mine, page.limit, (job) => job.id);
+  }
+
+  async retryDead(tenantId: string, id: string): Promise<boolean> {
+    const job = await this.queue.getJob(safeId(id));
+    if (!job || job.data.tenantId !== tenantId || !(await job.isFailed())) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
   }
 
   async stop(): Promise<void> {

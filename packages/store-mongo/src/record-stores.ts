@@ -193,6 +193,24 @@ export class MongoJobStore implements JobStore {
     return doc ? toJob(doc) : null;
   }
 
+  async listDead(tenantId: string, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const docs = await this.models.jobs
+      .find({ tenant_id: tenantId, status: 'dead', ...(after ? { _id: { $lt: after } } : {}) })
+      .sort({ _id: -1 })
+      .limit(page.limit + 1)
+      .lean<JobDoc[]>();
+    return pageOf(docs.map(toJob), page.limit, (j) => j.id);
+  }
+
+  async revive(tenantId: string, id: string, runAt: number): Promise<boolean> {
+    const result = await this.models.jobs.updateOne(
+      { _id: id, tenant_id: tenantId, status: 'dead' },
+      { $set: { status: 'pending', attempts: 0, run_at: runAt, last_error: null } },
+    );
+    return result.modifiedCount > 0;
+  }
+
   async counts(now: number) {
     const count = (query: object) => this.models.jobs.countDocuments(query);
     const [duePending, dueExpired, scheduled, running, done, dead] = await Promise.all([

@@ -11,11 +11,20 @@ export interface Neo4jOptions {
   database?: string;
 }
 
-/** A driver that returns plain JS numbers (counts and scores here are far below 2^53). */
+/**
+ * A driver that returns plain JS numbers (counts and scores here are far below 2^53) and
+ * gives up on an unreachable server within seconds: the indexer then hands the write to its
+ * retried repair job instead of holding the request for the driver's default 30 s.
+ */
 export function openNeo4jDriver(options: Neo4jOptions): Driver {
   const auth =
     options.user !== undefined ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
-  return neo4j.driver(options.url, auth, { disableLosslessIntegers: true });
+  return neo4j.driver(options.url, auth, {
+    disableLosslessIntegers: true,
+    maxTransactionRetryTime: 2_000,
+    connectionTimeout: 3_000,
+    connectionAcquisitionTimeout: 5_000,
+  });
 }
 
 /** Connects, checks the server answers, and creates the constraints and indexes. */

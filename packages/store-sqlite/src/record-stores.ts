@@ -189,6 +189,27 @@ export class SqliteJobStore implements JobStore {
     return row ? toJob(row) : null;
   }
 
+  async listDead(tenantId: string, page: PageRequest) {
+    const after = decodeCursor(page.cursor);
+    const rows = this.db
+      .prepare<unknown[], JobRow>(
+        `SELECT * FROM jobs WHERE tenant_id = ? AND status = 'dead' ${after ? 'AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(tenantId, ...(after ? [after] : []), page.limit + 1);
+    return pageOf(rows.map(toJob), page.limit, (j) => j.id);
+  }
+
+  async revive(tenantId: string, id: string, runAt: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = 'pending', attempts = 0, run_at = ?, last_error = NULL
+           WHERE tenant_id = ? AND id = ? AND status = 'dead'`,
+        )
+        .run(runAt, tenantId, id).changes > 0
+    );
+  }
+
   async counts(now: number) {
     const row = this.db
       .prepare<

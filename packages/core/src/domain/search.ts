@@ -13,4 +13,6 @@ export interface SearchResponse {
   results: SearchResult[];
   entities?: Entity[];
   relations?: Relation[];
+  /** Signals left out because their store did not answer (e.g. `graph` while Neo4j restarts). */
+  degraded?: string[];
 }

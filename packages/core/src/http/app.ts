@@ -12,6 +12,7 @@ import { batchRoutes } from './routes/batch.routes';
 import { graphRoutes } from './routes/graph.routes';
 import { logRoutes } from './routes/logs.routes';
 import { memoryRoutes } from './routes/memory.routes';
+import { operationsRoutes } from './routes/operations.routes';
 import { searchRoutes } from './routes/search.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 
@@ -95,6 +96,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   graphRoutes(table, engram);
   logRoutes(table, engram);
   webhookRoutes(table, engram);
+  operationsRoutes(table, engram);
   const openapi = buildOpenApi(table.routes, options.version);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);

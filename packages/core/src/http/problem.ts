@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { EngramError } from '../errors';
+import { backendUnavailable, EngramError, isBackendUnavailable } from '../errors';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -49,11 +49,19 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       });
     } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       error = new EngramError('unsupported_media_type', err.message);
+    } else if (isBackendUnavailable(err)) {
+      logger.warn({ err, path: req.path, request_id: res.locals.requestId }, 'a backend is unavailable');
+      error = new EngramError(
+        'dependency_unavailable',
+        'a storage backend is unavailable; nothing was stored, retry shortly',
+      );
+      res.setHeader('Retry-After', '5');
     } else {
       logger.error({ err, path: req.path, request_id: res.locals.requestId }, 'unhandled error');
       error = new EngramError('internal_error', 'an unexpected error occurred');
     }
     if (res.headersSent) return res.end();
+    if (error.code === 'dependency_unavailable') res.setHeader('Retry-After', '5');
     sendProblem(res, error, req.originalUrl);
   };
 }

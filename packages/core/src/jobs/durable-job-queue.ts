@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
 import { newId, nowIso } from '../domain/ids';
-import type { JobRecord, JobStore } from '../ports/storage';
+import type { Page } from '../domain/types';
+import type { JobRecord, JobStore, PageRequest } from '../ports/storage';
 import {
   backoffDelay,
+  type DeadJob,
   type HandlerOptions,
   type JobHandler,
   type JobOptions,
   type JobQueue,
   withDefaults,
 } from './job-queue';
+
+const deadJob = ({ status: _s, run_at: _r, ...job }: JobRecord): DeadJob => job;
 
 interface Registered {
   handler: JobHandler;
@@ -39,6 +43,17 @@ export class DurableJobQueue implements JobQueue {
       handler,
       options: withDefaults(options),
     });
+  }
+
+  async deadJobs(tenantId: string, page: PageRequest): Promise<Page<DeadJob>> {
+    const { data, next_cursor } = await this.store.listDead(tenantId, page);
+    return { data: data.map(deadJob), next_cursor };
+  }
+
+  async retryDead(tenantId: string, id: string): Promise<boolean> {
+    const revived = await this.store.revive(tenantId, id, Date.now());
+    if (revived) this.kick();
+    return revived;
   }
 
   async enqueue(kind: string, payload: unknown, options: JobOptions): Promise<string> {

@@ -1,3 +1,6 @@
+import type { Page } from '../domain/types';
+import type { PageRequest } from '../ports/storage';
+
 /** Background work: batches, webhook deliveries, index repair. */
 export interface JobContext {
   id: string;
@@ -22,6 +25,17 @@ export interface HandlerOptions {
   maxDelayMs?: number;
 }
 
+/** A job that ran out of attempts: kept, listed through the API, and retried on request. */
+export interface DeadJob {
+  id: string;
+  kind: string;
+  tenant_id: string;
+  payload: unknown;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+}
+
 export interface JobQueue {
   register(kind: string, handler: JobHandler, options?: HandlerOptions): void;
   enqueue(kind: string, payload: unknown, options: JobOptions): Promise<string>;
@@ -30,6 +44,10 @@ export interface JobQueue {
   stop(): Promise<void>;
   /** Resolves when no job is due or running (tests, graceful shutdown). */
   idle(): Promise<void>;
+  /** The tenant's dead letters, newest first. */
+  deadJobs(tenantId: string, page: PageRequest): Promise<Page<DeadJob>>;
+  /** Runs one of the tenant's dead jobs again from its first attempt; false when there is no such job. */
+  retryDead(tenantId: string, id: string): Promise<boolean>;
 }
 
 /** A handler's retry settings with the defaults every queue uses filled in. */

@@ -221,6 +221,10 @@ export interface JobStore {
   /** Records a failed attempt's error: pending again at `retryAt`, or `dead` when retryAt is null. */
   fail(id: string, error: string, retryAt: number | null): Promise<void>;
   get(id: string): Promise<JobRecord | null>;
+  /** The tenant's dead jobs (ran out of attempts), newest first by id. */
+  listDead(tenantId: string, page: PageRequest): Promise<Page<JobRecord>>;
+  /** Makes one of the tenant's dead jobs pending again at `runAt` with its attempts reset; false if none. */
+  revive(tenantId: string, id: string, runAt: number): Promise<boolean>;
   /** `due`: pending and runnable at `now`; `scheduled`: pending for later (retries). */
   counts(
     now: number,

@@ -71,12 +71,19 @@ export class Indexer {
     await this.write(memory, vector!);
   }
 
-  /** Repairs drift for a whole tenant: every memory without a vector is re-indexed. */
-  async reconcile(tenantId: string): Promise<{ checked: number; repaired: number }> {
+  /**
+   * Repairs drift for a whole tenant: every memory without a vector is re-indexed (`full`:
+   * every memory, which also repairs text and graph entries after restoring one store from
+   * an older backup).
+   */
+  async reconcile(
+    tenantId: string,
+    options: { full?: boolean } = {},
+  ): Promise<{ checked: number; repaired: number }> {
     const ids = await this.ports.memoryStore.listIds(tenantId, {});
     let repaired = 0;
     for (const id of ids) {
-      if (!(await this.ports.vectorIndex.has(tenantId, id))) {
+      if (options.full || !(await this.ports.vectorIndex.has(tenantId, id))) {
         await this.sync(tenantId, id);
         repaired++;
       }

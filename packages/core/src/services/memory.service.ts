@@ -10,7 +10,7 @@ import {
 } from '../domain/schemas';
 import type { Memory, MemoryVersion, Page } from '../domain/types';
 import { validate } from '../domain/validate';
-import { EngramError, notFound } from '../errors';
+import { backendUnavailable, EngramError, isBackendUnavailable, notFound } from '../errors';
 import type { HookBus } from '../hooks';
 import type { Entitlements, UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore } from '../ports/storage';
@@ -213,7 +213,7 @@ export class MemoryService {
 }
 
 export function asEngramError(error: unknown): EngramError {
-  return error instanceof EngramError
-    ? error
-    : new EngramError('internal_error', 'the item could not be stored');
+  if (error instanceof EngramError) return error;
+  if (isBackendUnavailable(error)) return backendUnavailable();
+  return new EngramError('internal_error', 'the item could not be stored');
 }

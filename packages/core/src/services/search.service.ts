@@ -87,7 +87,13 @@ export class SearchService {
         .then(([v]) => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
       this.ports.textIndex.search(tenantId, request.query, depth, filter),
     ]);
-    const graphHits = await this.graphHits(tenantId, request.query, filter, textHits, depth);
+    // The graph only adds to the ranking: while its store is unreachable, search answers from
+    // the other signals and says so, rather than failing.
+    const degraded: string[] = [];
+    const graphHits = await this.graphHits(tenantId, request.query, filter, textHits, depth).catch(() => {
+      degraded.push('graph');
+      return [];
+    });
 
     const candidates = await this.addContext(
       tenantId,
@@ -109,7 +115,11 @@ export class SearchService {
       .map((c) => ({ memory: memories.get(c.id)!, score: c.fused, signals: c.signals }));
     results = (await this.rerank(request.query, results)).slice(0, topK);
 
-    const response: SearchResponse = { search_id: newId('srch'), results };
+    const response: SearchResponse = {
+      search_id: newId('srch'),
+      results,
+      ...(degraded.length ? { degraded } : {}),
+    };
     if (request.include_graph) await this.attachGraph(tenantId, response);
     this.log(principal, request, filter, topK, response, performance.now() - started);
     await this.ports.usageMeter.record(tenantId, 'searches', 1);

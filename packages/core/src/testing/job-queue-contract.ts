@@ -16,6 +16,14 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+async function untilAsync(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(25);
+  }
+}
+
 /**
  * The JobQueue contract (batches, webhook deliveries and index repair depend on it): handlers
  * get payload and tenant, ids make enqueueing idempotent, failures are retried with backoff
@@ -80,6 +88,35 @@ export function describeJobQueueContract(name: string, harness: JobQueueHarness)
       await until(() => attempts === 2);
       await sleep(500);
       expect(attempts).toBe(2);
+    });
+
+    it('keeps a job that ran out of attempts as a dead letter of its tenant, and retries it on request', async () => {
+      let attempts = 0;
+      let healthy = false;
+      queue = await harness.open();
+      queue.register(
+        'fragile',
+        async () => {
+          attempts++;
+          if (!healthy) throw new Error('downstream is down');
+        },
+        { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 },
+      );
+      await queue.start();
+      const id = await queue.enqueue('fragile', { n: 7 }, { tenantId: 't1', id: 'fragile-1' });
+      let dead: Awaited<ReturnType<JobQueue['deadJobs']>>['data'] = [];
+      await untilAsync(async () => {
+        dead = (await queue.deadJobs('t1', { limit: 10 })).data;
+        return dead.length === 1;
+      });
+      expect(dead[0]).toMatchObject({ id, kind: 'fragile', tenant_id: 't1', payload: { n: 7 }, attempts: 2 });
+      expect(dead[0]!.last_error).toContain('downstream is down');
+      expect((await queue.deadJobs('t2', { limit: 10 })).data).toEqual([]);
+      expect(await queue.retryDead('t2', id)).toBe(false);
+      healthy = true;
+      expect(await queue.retryDead('t1', id)).toBe(true);
+      await until(() => attempts === 3);
+      await untilAsync(async () => (await queue.deadJobs('t1', { limit: 10 })).data.length === 0);
     });
 
     it('honours a delay', async () => {

@@ -456,6 +456,16 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         expect(retry.map((j) => j.id)).toEqual(['a']);
         await jobs.fail('a', 'boom again', null);
         expect(await jobs.get('a')).toMatchObject({ status: 'dead', last_error: 'boom again', attempts: 3 });
+        expect((await jobs.listDead('t1', { limit: 10 })).data.map((j) => [j.id, j.last_error])).toEqual([
+          ['a', 'boom again'],
+        ]);
+        expect((await jobs.listDead('t2', { limit: 10 })).data).toEqual([]);
+        expect(await jobs.revive('t2', 'a', 7000)).toBe(false); // another tenant's job
+        expect(await jobs.revive('t1', 'later', 7000)).toBe(false); // not dead
+        expect(await jobs.revive('t1', 'a', 7000)).toBe(true);
+        expect(await jobs.get('a')).toMatchObject({ status: 'pending', attempts: 0, run_at: 7000 });
+        expect((await jobs.claim(['k'], 7000, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 1]]);
+        await jobs.fail('a', 'boom for good', null);
         const [later] = await jobs.claim(['k'], 20_000, 500, 10);
         await jobs.complete(later!.id);
         expect(await jobs.counts(20_000)).toMatchObject({ due: 0, running: 0, done: 1, dead: 1 });
