@@ -2,13 +2,17 @@
 # Installs the servers that backend test suites run against, from Debian's packages, when they
 # are missing: tests start them themselves on loopback ports (never a shared system instance).
 set -euo pipefail
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "== installing redis-server (Debian)"
+# redis-server: the BullMQ suites; docker-compose: validates docker/*.yml without an engine.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian)"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "redis-server is needed by packages/queue-bullmq tests: install it (apt-get install redis-server) or set REDIS_URL" >&2
+    echo "the tests need ${missing[*]}: install them (apt-get install ${missing[*]})" >&2
     exit 1
   fi
 fi

@@ -8,11 +8,10 @@ import {
   type QueryLog,
   type QueryLogFilter,
 } from '@engram/core';
-import type { Model } from 'mongoose';
-import { docId, isDuplicateKey, type Models } from './models';
+import { type Collection, docId, isDuplicateKey, type Models } from './models';
 
 /** Inserts every document; ones that exist already (a repeated flush) are skipped, not errors. */
-export async function insertNew(model: Model<any>, docs: object[]): Promise<void> {
+export async function insertNew(model: Collection, docs: object[]): Promise<void> {
   if (docs.length === 0) return;
   try {
     await model.insertMany(docs, { ordered: false });
@@ -91,7 +90,7 @@ export class MongoLogStore implements LogStore {
   }
 
   private async page<T>(
-    model: Model<any>,
+    model: Collection,
     tenantId: string,
     filter: Filter & { id?: string },
     page: PageRequest,

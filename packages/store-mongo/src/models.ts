@@ -126,18 +126,21 @@ const textDocSchema = new Schema(
 );
 textDocSchema.index({ tenant_id: 1, user_id: 1 });
 
+// biome-ignore lint/suspicious/noExplicitAny: documents are typed at each query, with lean<T>()
+export type Collection = Model<any>;
+
 export interface Models {
-  memories: Model<any>;
-  versions: Model<any>;
-  queries: Model<any>;
-  retrievals: Model<any>;
-  feedback: Model<any>;
-  batches: Model<any>;
-  subscriptions: Model<any>;
-  deliveries: Model<any>;
-  jobs: Model<any>;
-  postings: Model<any>;
-  textDocs: Model<any>;
+  memories: Collection;
+  versions: Collection;
+  queries: Collection;
+  retrievals: Collection;
+  feedback: Collection;
+  batches: Collection;
+  subscriptions: Collection;
+  deliveries: Collection;
+  jobs: Collection;
+  postings: Collection;
+  textDocs: Collection;
 }
 
 /** Connects and declares every collection with its indexes (created before the first use). */

@@ -9,11 +9,9 @@ import {
 } from '@engram/core';
 import { qdrantFilter } from './qdrant-filter';
 
-// The client's type declarations are ESM-only (its CommonJS build is what loads at run time).
-export type QdrantModule = typeof import('@qdrant/js-client-rest', {
-  with: { 'resolution-mode': 'import' },
-});
-export type QdrantClient = InstanceType<QdrantModule['QdrantClient']>;
+import type { QdrantClient } from './qdrant-module';
+
+export type { QdrantClient, QdrantModule } from './qdrant-module';
 
 /** Qdrant point ids are UUIDs or integers: a name-based UUID of (tenant, memory). */
 export function pointId(tenantId: string, memoryId: string): string {
