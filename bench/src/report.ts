@@ -55,6 +55,24 @@ export function renderMarkdown(r: Json): string {
     }
     lines.push('');
   }
+  if (r.backends) {
+    const b = r.backends;
+    lines.push(
+      `**Embedded default vs production set** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; production: MongoDB wire protocol via FerretDB on SQLite, Neo4j 5, Redis/BullMQ, vectors in the embedded index, all on the same 2 cores):`,
+      '',
+      '| backends | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 ms | search 16 clients p50 / p95 ms (req/s) |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const name of ['embedded', 'production']) {
+      const s = b[name];
+      if (!s) continue;
+      const [one, many] = s.search_user_filter;
+      lines.push(
+        `| ${name} | ${s.batch_ingest.per_second} | ${s.single_add.per_second} (${s.single_add.p50_ms}, ${s.single_add.p95_ms}) | ${one.p50_ms} / ${one.p95_ms} | ${many.p50_ms} / ${many.p95_ms} (${many.throughput_rps}) |`,
+      );
+    }
+    lines.push('');
+  }
   return `${lines.join('\n')}\n`;
 }
 
