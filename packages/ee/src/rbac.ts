@@ -9,7 +9,7 @@ const WRITE: Action[] = [
   'batch:write',
   'feedback:write',
 ];
-const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'admin'];
+const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', 'admin'];
 
 /** What each role may do inside its project. */
 export const ROLE_ACTIONS: Record<string, ReadonlySet<Action>> = {

@@ -37,6 +37,8 @@ export type Action =
   | 'logs:read'
   | 'feedback:write'
   | 'webhooks:manage'
+  /** A tenant's dead letters and index repair. */
+  | 'operations:manage'
   | 'admin';
 
 export interface Authorizer {
@@ -49,7 +51,7 @@ export class ScopeAuthorizer implements Authorizer {
   can(principal: Principal, action: Action): boolean {
     if (principal.scopes.includes('admin')) return true;
     const readOnly = action.endsWith(':read') || action === 'search';
-    if (action === 'admin' || action === 'webhooks:manage') return false;
+    if (action === 'admin' || action === 'webhooks:manage' || action === 'operations:manage') return false;
     return readOnly
       ? principal.scopes.some((s) => s === 'read' || s === 'write')
       : principal.scopes.includes('write');

@@ -11,7 +11,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     path: '/jobs/dead',
     summary: 'Background jobs that ran out of attempts (dead letters), newest first, with their last error',
     tag: 'operations',
-    action: 'admin',
+    action: 'operations:manage',
     query: pageQuery,
     handler: ({ principal, query }) => jobQueue.deadJobs(principal.tenant_id, query),
   });
@@ -20,7 +20,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     path: '/jobs/dead/:id/retry',
     summary: 'Runs a dead job again from its first attempt',
     tag: 'operations',
-    action: 'admin',
+    action: 'operations:manage',
     status: 202,
     handler: async ({ req, principal }) => {
       const id = requireParam(req, 'id');
@@ -33,7 +33,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     path: '/index/reconcile',
     summary: "Re-indexes the tenant's memories missing from the vector index (all of them with full=true)",
     tag: 'operations',
-    action: 'admin',
+    action: 'operations:manage',
     query: z.object({ full: z.enum(['true', 'false']).default('false') }),
     handler: ({ principal, query }) =>
       engram.services.indexer.reconcile(principal.tenant_id, { full: query.full === 'true' }),
