@@ -15,6 +15,8 @@ export interface AmplitudeOptions {
  */
 export class AmplitudeTelemetry implements TelemetrySink {
   private readonly client = createInstance();
+  /** Events not yet sent: tracking runs through an async plugin pipeline before it is queued. */
+  private readonly unsent = new Set<Promise<unknown>>();
 
   constructor(options: AmplitudeOptions) {
     this.client.init(options.apiKey, {
@@ -26,7 +28,7 @@ export class AmplitudeTelemetry implements TelemetrySink {
 
   capture(event: string, properties: TelemetryProperties, principal?: Principal): void {
     try {
-      this.client.track(
+      const { promise } = this.client.track(
         event,
         { ...properties, project_id: principal?.tenant_id ?? null },
         {
@@ -34,12 +36,19 @@ export class AmplitudeTelemetry implements TelemetrySink {
           device_id: principal ? undefined : 'engram-server',
         },
       );
+      const done = promise.catch(() => undefined).finally(() => this.unsent.delete(done));
+      this.unsent.add(done);
     } catch {
       // telemetry must never affect the caller
     }
   }
 
+  /** Flushes until every tracked event is sent (an event still in the pipeline misses one flush). */
   async shutdown(): Promise<void> {
-    await this.client.flush().promise.catch(() => undefined);
+    for (let round = 0; round < 20; round++) {
+      await this.client.flush().promise.catch(() => undefined);
+      if (this.unsent.size === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
