@@ -8,7 +8,10 @@ version=v1.24.2
 bin="${ENGRAM_CACHE:-$HOME/.cache/engram}/bin"
 target="$bin/ferretdb-$version"
 [ -x "$target" ] && exit 0
-command -v go >/dev/null || { echo "Go is needed to build FerretDB for the MongoDB tests" >&2; exit 1; }
+command -v go >/dev/null || {
+  echo "Go 1.22 or newer is needed once, to build FerretDB for the MongoDB tests (or set MONGODB_URL)" >&2
+  exit 1
+}
 echo "== building FerretDB $version (once per machine)"
 src=$(go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 work=$(mktemp -d)

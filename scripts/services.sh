@@ -2,10 +2,13 @@
 # Installs the servers that backend test suites run against, from Debian's packages, when they
 # are missing: tests start them themselves on loopback ports (never a shared system instance).
 set -euo pipefail
-# redis-server: the BullMQ suites; docker-compose: validates docker/*.yml without an engine.
+# redis-server: the BullMQ suites; docker-compose: validates docker/*.yml without an engine;
+# Java 17 and Maven: the Neo4j test server. (Go, for FerretDB, is checked by install-ferretdb.sh.)
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian)"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -6,6 +6,7 @@ export * from './auth/api-key-authenticator';
 export * from './config/config';
 export * from './defaults-plugin';
 export * from './domain/filter';
+export * from './domain/graph-walk';
 export * from './domain/ids';
 export * from './domain/paging';
 export * from './domain/schemas';

@@ -11,6 +11,7 @@ import {
   pageOf,
   type Relation,
   type ScoredId,
+  shortestPath,
 } from '@engram/core';
 import { type Driver, int, type Record as Neo4jRecord } from 'neo4j-driver';
 
@@ -210,33 +211,8 @@ export class Neo4jGraphStore implements GraphStore {
     return { nodes, relations: records.map(toRelation) };
   }
 
-  async path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
-    const via = new Map<string, Relation | null>([[fromId, null]]);
-    let frontier = [fromId];
-    for (let d = 0; d < maxDepth && frontier.length; d++) {
-      const next: string[] = [];
-      for (const edge of await this.edgesTouching(tenantId, frontier)) {
-        for (const [from, to] of [
-          [edge.source_id, edge.target_id],
-          [edge.target_id, edge.source_id],
-        ] as const) {
-          if (!frontier.includes(from) || via.has(to)) continue;
-          via.set(to, edge);
-          next.push(to);
-        }
-      }
-      if (via.has(toId)) {
-        const path: Relation[] = [];
-        for (let node = toId; node !== fromId; ) {
-          const edge = via.get(node)!;
-          path.unshift(edge);
-          node = edge.source_id === node ? edge.target_id : edge.source_id;
-        }
-        return path;
-      }
-      frontier = next;
-    }
-    return null;
+  path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
+    return shortestPath(fromId, toId, maxDepth, (frontier) => this.edgesTouching(tenantId, frontier));
   }
 
   async listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest) {

@@ -9,6 +9,7 @@ import {
   type PageRequest,
   type Relation,
   type ScoredId,
+  shortestPath,
 } from '@engram/core';
 import type { Db } from './database';
 import { decodeCursor, pageOf } from './sql-helpers';
@@ -188,40 +189,15 @@ export class SqliteGraphStore implements GraphStore {
     return { nodes, relations };
   }
 
-  /** Breadth-first search, one query per hop; depth is small (≤ 4). */
-  async path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
-    const via = new Map<string, Relation>([[fromId, null as unknown as Relation]]);
-    let frontier = [fromId];
-    for (let d = 0; d < maxDepth && frontier.length; d++) {
-      const edges = this.db
+  path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
+    return shortestPath(fromId, toId, maxDepth, async (frontier) =>
+      this.db
         .prepare<[string, string, string], EdgeRow>(
           `SELECT * FROM edges WHERE tenant_id = ? AND (source_id IN (SELECT value FROM json_each(?)) OR target_id IN (SELECT value FROM json_each(?)))`,
         )
         .all(tenantId, json(frontier), json(frontier))
-        .map(toRelation);
-      const next: string[] = [];
-      for (const edge of edges) {
-        for (const [from, to] of [
-          [edge.source_id, edge.target_id],
-          [edge.target_id, edge.source_id],
-        ] as const) {
-          if (!frontier.includes(from) || via.has(to)) continue;
-          via.set(to, edge);
-          next.push(to);
-        }
-      }
-      if (via.has(toId)) {
-        const path: Relation[] = [];
-        for (let node = toId; node !== fromId; ) {
-          const edge = via.get(node)!;
-          path.unshift(edge);
-          node = edge.source_id === node ? edge.target_id : edge.source_id;
-        }
-        return path;
-      }
-      frontier = next;
-    }
-    return null;
+        .map(toRelation),
+    );
   }
 
   async listEntities(tenantId: string, filter: { user_id?: string; kind?: EntityKind }, page: PageRequest) {
