@@ -121,6 +121,8 @@ const textDocSchema = new Schema(
     tags: { type: [String], default: [] },
     created_at: String,
     length: Number,
+    /** The terms this memory has postings for, so they can be removed by `_id`. */
+    terms: { type: [String], default: [] },
   },
   options,
 );

@@ -36,18 +36,56 @@ const FILTER_CHUNK = 500;
 export class MongoTextIndex implements TextIndex {
   constructor(private readonly models: Models) {}
 
+  /**
+   * Each memory's text document lists the terms it may have postings for, so a rewrite
+   * removes exactly those by `_id`: every write here is a point write, which MongoDB-wire
+   * servers that push only `_id` lookups down to an index (FerretDB's SQLite backend) also
+   * serve without scanning the collection.
+   */
   async upsert(items: IndexedMemory[]): Promise<void> {
     for (const memory of items) {
       const counts = new Map<string, number>();
       const words = terms(memory.content);
       for (const term of words) counts.set(term, (counts.get(term) ?? 0) + 1);
       const key = docId(memory.tenant_id, memory.id);
-      // Rewriting a memory's postings is idempotent, so a retried upsert converges.
-      await this.models.postings.deleteMany({ tenant_id: memory.tenant_id, memory_id: memory.id });
+      const postingId = (term: string) => `${key}\u001f${term}`;
+      const previous = await this.models.textDocs.findById(key, { terms: 1 }).lean<{ terms?: string[] }>();
+      const stale = previous?.terms ?? [];
+      // Crash-safe order: the document first lists every term that may have a posting (old
+      // and new), then old postings go, new ones come, and the list shrinks to the new terms.
+      // A retry after a crash anywhere finds every posting it must remove.
+      const document = {
+        _id: key,
+        tenant_id: memory.tenant_id,
+        memory_id: memory.id,
+        user_id: memory.user_id,
+        namespace: memory.namespace,
+        agent_id: memory.agent_id,
+        session_id: memory.session_id,
+        type: memory.type,
+        metadata: memory.metadata,
+        tags: memory.tags,
+        created_at: memory.created_at,
+        length: words.length,
+      };
+      await this.models.textDocs.replaceOne(
+        { _id: key },
+        { ...document, terms: [...new Set([...stale, ...counts.keys()])] },
+        { upsert: true },
+      );
+      if (previous && !previous.terms) {
+        // Indexed before documents listed their terms.
+        await this.models.postings.deleteMany({ tenant_id: memory.tenant_id, memory_id: memory.id });
+      } else if (stale.length > 0) {
+        await this.models.postings.bulkWrite(
+          stale.map((term) => ({ deleteOne: { filter: { _id: postingId(term) } } })),
+          { ordered: false },
+        );
+      }
       await insertNew(
         this.models.postings,
         [...counts].map(([term, tf]) => ({
-          _id: `${key}\u001f${term}`,
+          _id: postingId(term),
           tenant_id: memory.tenant_id,
           memory_id: memory.id,
           user_id: memory.user_id,
@@ -58,20 +96,7 @@ export class MongoTextIndex implements TextIndex {
       );
       await this.models.textDocs.replaceOne(
         { _id: key },
-        {
-          _id: key,
-          tenant_id: memory.tenant_id,
-          memory_id: memory.id,
-          user_id: memory.user_id,
-          namespace: memory.namespace,
-          agent_id: memory.agent_id,
-          session_id: memory.session_id,
-          type: memory.type,
-          metadata: memory.metadata,
-          tags: memory.tags,
-          created_at: memory.created_at,
-          length: words.length,
-        },
+        { ...document, terms: [...counts.keys()] },
         { upsert: true },
       );
     }
