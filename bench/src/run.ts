@@ -3,7 +3,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { loadLocomo } from './locomo';
 import { mem0Quality } from './peer-mem0';
-import { startProductionBackends } from './production-backends';
+import { BACKEND_SETS } from './production-backends';
 import { bm25Quality, engramQuality } from './quality';
 import { renderMarkdown, updateReadme } from './report';
 import { startServer } from './server-process';
@@ -112,21 +112,26 @@ async function main() {
   if (opts.only === 'backends') {
     // The same speed run on the embedded default and on the production set that runs here.
     const rows: Record<string, unknown> = {};
-    for (const name of ['embedded', 'production'] as const) {
-      console.log(`backends: ${name}, ${opts.size} memories`);
-      const backends = name === 'production' ? await startProductionBackends() : null;
+    for (const set of BACKEND_SETS) {
+      console.log(`backends: ${set.name}, ${opts.size} memories`);
+      const backends = await set.start();
       const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
-      const server = await startServer(dir, 18_502, backends?.env ?? {});
+      const server = await startServer(dir, 18_502, backends.env);
       const users = 20;
       const ingest = await batchIngest(server.url, corpus(turns, opts.size, users));
       const single = await addThroughput(server.url, turns, 200);
       const search1 = await searchLatency(server.url, questions, users, 1, opts.seconds);
       const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
       await server.stop();
-      await backends?.stop();
+      await backends.stop();
       rmSync(dir, { recursive: true, force: true });
-      rows[name] = { batch_ingest: ingest, single_add: single, search_user_filter: [search1, search16] };
-      console.log(JSON.stringify(rows[name], null, 2));
+      rows[set.name] = {
+        label: set.label,
+        batch_ingest: ingest,
+        single_add: single,
+        search_user_filter: [search1, search16],
+      };
+      console.log(JSON.stringify(rows[set.name], null, 2));
     }
     result.backends = { memories: opts.size, measured: new Date().toISOString().slice(0, 16), ...rows };
   }
