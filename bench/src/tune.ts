@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Engram, Principal } from '@engram/core';
 import { startTestEngram } from '@engram/core/testing';
+import { staticEmbedderPlugin } from '@engram/embed-static';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import { loadLocomo } from './locomo';
@@ -11,7 +12,7 @@ import { rankingOf, score } from './metrics';
  * Measures search variants on LoCoMo in process, against one ingested data file, so each
  * change to fusion can be compared on the same memories. Not part of `pnpm bench`'s report:
  * it is how the defaults in config/opensource.yaml were chosen.
- *   node bench/dist/tune.js [--data PATH] [--db /tmp/locomo.db]
+ *   node bench/dist/tune.js [--data PATH] [--db /tmp/locomo.db] [--embedder use-lite|static]
  */
 async function main() {
   const argv = process.argv.slice(2);
@@ -22,7 +23,9 @@ async function main() {
   const data = value('--data', path.resolve(__dirname, '../../../shared/bench/locomo-dev.json'));
   const db = value('--db', '/tmp/engram-locomo.db');
   const fresh = !existsSync(db);
-  const engram: Engram = await startTestEngram([sqliteStorePlugin({ path: db }), useLiteEmbedderPlugin()]);
+  const embedder =
+    value('--embedder', 'use-lite') === 'static' ? staticEmbedderPlugin() : useLiteEmbedderPlugin();
+  const engram: Engram = await startTestEngram([sqliteStorePlugin({ path: db }), embedder]);
   const { turns, questions } = loadLocomo(data);
   const tenant: Principal = { tenant_id: 'bench', subject: 'tune', scopes: ['admin'] };
   if (fresh) {

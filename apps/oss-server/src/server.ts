@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import {
   CachedEmbedder,
   coreDefaultsPlugin,
@@ -12,15 +13,17 @@ import {
   PostHogTelemetry,
   telemetryEnabled,
 } from '@engram/core';
-import { useLiteEmbedderPlugin } from '@engram/embed-use';
+import { staticEmbedderPlugin } from '@engram/embed-static';
+import { transformersEmbedderPlugin } from '@engram/embed-transformers';
+import { MODEL_ID as USE_LITE_MODEL_ID, useLiteEmbedderPlugin } from '@engram/embed-use';
 import { bullMqPlugin } from '@engram/queue-bullmq';
 import { mongoStorePlugin } from '@engram/store-mongo';
 import { neo4jGraphPlugin } from '@engram/store-neo4j';
 import { qdrantVectorPlugin } from '@engram/store-qdrant';
-import { sqliteStorePlugin } from '@engram/store-sqlite';
+import { indexedEmbeddingModel, sqliteStorePlugin } from '@engram/store-sqlite';
 import pino, { type Logger } from 'pino';
 import { installId, resolveApiKeys } from './data-dir';
-import { readSettings, type ServerSettings } from './settings';
+import { type EmbedderKind, readSettings, type ServerSettings } from './settings';
 
 export const VERSION = '0.1.0';
 
@@ -34,8 +37,23 @@ export interface OssServer {
   close(): Promise<void>;
 }
 
+/**
+ * ENGRAM_EMBEDDER when set; otherwise the static table for a new data file, and USE-lite for
+ * a file already indexed with it, so upgrading never strands existing vectors.
+ */
+export function chooseEmbedder(settings: ServerSettings): EmbedderKind {
+  if (settings.embedder) return settings.embedder;
+  return indexedEmbeddingModel(dataFile(settings)) === USE_LITE_MODEL_ID ? 'use-lite' : 'static';
+}
+
+const dataFile = (settings: ServerSettings) => path.join(settings.dataDir, 'engram.db');
+
 function embedderPlugin(settings: ServerSettings): EngramPlugin {
-  if (settings.embedder === 'use-lite') return useLiteEmbedderPlugin({ threads: settings.embedderThreads });
+  const embedder = chooseEmbedder(settings);
+  if (embedder === 'use-lite') return useLiteEmbedderPlugin({ threads: settings.embedderThreads });
+  if (embedder === 'static') return staticEmbedderPlugin();
+  if (embedder === 'transformers')
+    return transformersEmbedderPlugin({ model: settings.embedderModel, ...settings.transformers });
   return {
     name: 'embed-openai',
     setup: (ctx) =>
@@ -112,7 +130,7 @@ export async function createOssServer(
     allowPrivateWebhooks: settings.allowPrivateWebhooks,
     jobLeaseMs: settings.jobLeaseMs,
     plugins: [
-      sqliteStorePlugin({ path: `${settings.dataDir}/engram.db` }),
+      sqliteStorePlugin({ path: dataFile(settings) }),
       embedderPlugin(settings),
       coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
       ...extractorPlugins(settings),

@@ -17,15 +17,27 @@ export interface ServerSettings {
   apiKeys: string[];
   /** ENGRAM_WEBHOOK_ALLOW_PRIVATE=1: allow webhook targets on private/loopback addresses. */
   allowPrivateWebhooks: boolean;
-  /** ENGRAM_EMBEDDER: use-lite (default, offline) or openai (any OpenAI-compatible server). */
-  embedder: 'use-lite' | 'openai';
-  /** ENGRAM_EMBEDDER_URL, _MODEL, _DIMENSION, _API_KEY: for ENGRAM_EMBEDDER=openai. */
+  /**
+   * ENGRAM_EMBEDDER: static (offline, a word table distilled from USE-lite; the default for a
+   * new data file), use-lite (offline, the model itself; kept for files indexed with it),
+   * openai (any OpenAI-compatible server) or transformers (an ONNX model run locally).
+   * Null when unset: the server chooses by the data file (see `chooseEmbedder`).
+   */
+  embedder: EmbedderKind | null;
+  /** ENGRAM_EMBEDDER_URL, _DIMENSION, _API_KEY: for ENGRAM_EMBEDDER=openai. */
   embedderUrl: string;
+  /** ENGRAM_EMBEDDER_MODEL: the openai model name, or the transformers hub id or model folder. */
   embedderModel: string;
   embedderDimension: number;
   embedderApiKey: string | undefined;
   /** ENGRAM_EMBEDDER_THREADS: worker threads for use-lite (default: cores, at most 4). */
   embedderThreads: number | undefined;
+  /**
+   * For ENGRAM_EMBEDDER=transformers: ENGRAM_EMBEDDER_POOLING (mean, or cls for BGE),
+   * ENGRAM_EMBEDDER_CACHE_DIR, and ENGRAM_EMBEDDER_ALLOW_DOWNLOAD=1 to fetch a model missing
+   * from the cache (off by default: the server never touches the network on its own).
+   */
+  transformers: { pooling: 'mean' | 'cls'; cacheDir: string | undefined; allowDownload: boolean };
   /** ENGRAM_EXTRACTOR: rules (default, offline) or llm (OpenAI-compatible chat model); ENGRAM_EXTRACTOR_URL, _MODEL, _API_KEY. */
   extractor: { kind: 'rules' } | { kind: 'llm'; baseUrl: string; model: string; apiKey: string | undefined };
   /** REDIS_URL: run background work on Redis with BullMQ instead of in process. */
@@ -43,6 +55,14 @@ export interface ServerSettings {
   posthogKey: string;
 }
 
+const EMBEDDERS = ['use-lite', 'static', 'openai', 'transformers'] as const;
+export type EmbedderKind = (typeof EMBEDDERS)[number];
+
+const DEFAULT_MODEL: Partial<Record<EmbedderKind, string>> = {
+  openai: 'text-embedding-3-small',
+  transformers: 'Xenova/all-MiniLM-L6-v2',
+};
+
 function findConfigDir(): string {
   // Works from src/ (tests), dist/ (built) and the Docker image layout alike.
   for (const up of ['../../../config', '../../config', '../config', './config']) {
@@ -54,10 +74,13 @@ function findConfigDir(): string {
 
 export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
   const edition = env.ENGRAM_EDITION || 'opensource';
-  const embedder = env.ENGRAM_EMBEDDER || 'use-lite';
-  if (embedder !== 'use-lite' && embedder !== 'openai') {
-    throw new Error(`ENGRAM_EMBEDDER must be use-lite or openai, not ${embedder}`);
+  const embedder = (env.ENGRAM_EMBEDDER || null) as EmbedderKind | null;
+  if (embedder !== null && !EMBEDDERS.includes(embedder)) {
+    throw new Error(`ENGRAM_EMBEDDER must be one of ${EMBEDDERS.join(', ')}, not ${embedder}`);
   }
+  const pooling = env.ENGRAM_EMBEDDER_POOLING || 'mean';
+  if (pooling !== 'mean' && pooling !== 'cls')
+    throw new Error(`ENGRAM_EMBEDDER_POOLING must be mean or cls, not ${pooling}`);
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
@@ -88,10 +111,15 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
     allowPrivateWebhooks: /^(1|true|yes)$/i.test(env.ENGRAM_WEBHOOK_ALLOW_PRIVATE ?? ''),
     embedder,
     embedderUrl: env.ENGRAM_EMBEDDER_URL || 'https://api.openai.com/v1',
-    embedderModel: env.ENGRAM_EMBEDDER_MODEL || 'text-embedding-3-small',
+    embedderModel: env.ENGRAM_EMBEDDER_MODEL || (embedder && DEFAULT_MODEL[embedder]) || '',
     embedderDimension: dimension,
     embedderApiKey: env.ENGRAM_EMBEDDER_API_KEY || env.OPENAI_API_KEY,
     embedderThreads: env.ENGRAM_EMBEDDER_THREADS ? Number(env.ENGRAM_EMBEDDER_THREADS) : undefined,
+    transformers: {
+      pooling,
+      cacheDir: env.ENGRAM_EMBEDDER_CACHE_DIR || undefined,
+      allowDownload: /^(1|true|yes)$/i.test(env.ENGRAM_EMBEDDER_ALLOW_DOWNLOAD ?? ''),
+    },
     extractor:
       (env.ENGRAM_EXTRACTOR || 'rules') === 'rules'
         ? { kind: 'rules' }

@@ -229,6 +229,19 @@ describe('start-up', () => {
     await expect(createOssServer(testEnv({ ENGRAM_EMBEDDER: 'magic' }))).rejects.toThrow(/ENGRAM_EMBEDDER/);
   });
 
+  it('indexes a new data file with the static table and keeps USE-lite for a file built with it', async () => {
+    const fresh = await startServer(testEnv());
+    expect(fresh.engram.ports.embedder.modelId).toBe('static-use-lite-512-v1');
+    await fresh.close();
+    const env = testEnv({ ENGRAM_EMBEDDER: 'use-lite' });
+    const built = await startServer(env);
+    await built.engram.services.memories.add('t1', { content: 'indexed with the model itself' });
+    await built.close();
+    const reopened = await startServer({ ...env, ENGRAM_EMBEDDER: '' });
+    expect(reopened.engram.ports.embedder.modelId).toBe('use-lite-512');
+    await reopened.close();
+  });
+
   it('refuses to open a data file indexed with another embedding model', async () => {
     const env = testEnv();
     const first = await startServer(env);

@@ -13,6 +13,9 @@ function startProcess(dataDir: string, port: number): ChildProcess {
       ENGRAM_DATA_DIR: dataDir,
       ENGRAM_API_KEYS: API_KEY,
       ENGRAM_TELEMETRY: 'off',
+      // The model itself (not its fast word table), one thread: the batch takes seconds,
+      // so the kill below lands while it runs.
+      ENGRAM_EMBEDDER: 'use-lite',
       ENGRAM_EMBEDDER_THREADS: '1',
       ENGRAM_JOB_LEASE_MS: '1500',
       ENGRAM_BATCH_PROCESSING__MAX_BATCH_SIZE: '200',

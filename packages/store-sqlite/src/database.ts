@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -32,5 +32,24 @@ function migrate(db: Db): void {
       db.exec(sql);
       db.pragma(`user_version = ${version}`);
     })();
+  }
+}
+
+/**
+ * The embedding model a data file's vectors were made with, or null for a new file (read
+ * without migrating or writing), so a server can keep using the model a file was built with.
+ */
+export function indexedEmbeddingModel(path: string): string | null {
+  if (path === ':memory:' || !existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'vector.model'").get() as
+      | { value: string }
+      | undefined;
+    return row?.value ?? null;
+  } catch {
+    return null; // no meta table yet: nothing was indexed
+  } finally {
+    db.close();
   }
 }

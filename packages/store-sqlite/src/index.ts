@@ -1,4 +1,4 @@
-export { type Db, openDatabase } from './database';
+export { type Db, indexedEmbeddingModel, openDatabase } from './database';
 export { SqliteGraphStore } from './graph-store';
 export { SqliteLogStore } from './log-store';
 export { SqliteMemoryStore } from './memory-store';

@@ -1,0 +1,4 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  testEnvironment: require.resolve('./jest.environment.js'),
+};
