@@ -3,16 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { UseLiteEmbedder } from '@engram/embed-use';
+import type { Embedder } from '@engram/core';
+import { StaticEmbedder } from '@engram/embed-static';
 import { Memory } from 'mem0ai/oss';
 import type { Question, Turn } from './locomo';
 import { type QualityScores, rankingOf, score } from './metrics';
 
 /**
- * Serves Engram's default embedder (USE-lite) over OpenAI's embeddings protocol, so the peer
- * runs with exactly the same model as Engram.
+ * Serves Engram's default embedder (the static table) over OpenAI's embeddings protocol, so
+ * the peer runs with exactly the same vectors as Engram.
  */
-async function embeddingServer(embedder: UseLiteEmbedder): Promise<{ url: string; server: Server }> {
+async function embeddingServer(embedder: Embedder): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => {
@@ -28,7 +29,7 @@ async function embeddingServer(embedder: UseLiteEmbedder): Promise<{ url: string
         JSON.stringify({
           object: 'list',
           data,
-          model: 'use-lite-512',
+          model: embedder.modelId,
           usage: { prompt_tokens: 0, total_tokens: 0 },
         }),
       );
@@ -44,15 +45,19 @@ async function embeddingServer(embedder: UseLiteEmbedder): Promise<{ url: string
  */
 export async function mem0Quality(turns: Turn[], questions: Question[]): Promise<QualityScores> {
   process.env.MEM0_TELEMETRY = 'false'; // no network here, and none wanted from a benchmark
-  const embedder = new UseLiteEmbedder();
+  const embedder = new StaticEmbedder();
   const { url, server } = await embeddingServer(embedder);
   const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-mem0-'));
   try {
     const memory = new Memory({
-      embedder: { provider: 'openai', config: { apiKey: 'local', baseURL: url, model: 'use-lite-512' } },
+      embedder: { provider: 'openai', config: { apiKey: 'local', baseURL: url, model: embedder.modelId } },
       vectorStore: {
         provider: 'memory',
-        config: { collectionName: 'locomo', dimension: 512, dbPath: path.join(dir, 'vectors.db') },
+        config: {
+          collectionName: 'locomo',
+          dimension: embedder.dimension,
+          dbPath: path.join(dir, 'vectors.db'),
+        },
       },
       llm: { provider: 'openai', config: { apiKey: 'unused', model: 'unused' } },
       disableHistory: true,
@@ -78,7 +83,6 @@ export async function mem0Quality(turns: Turn[], questions: Question[]): Promise
     return score(rankings);
   } finally {
     server.close();
-    await embedder.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -22,8 +22,9 @@ export function renderMarkdown(r: Json): string {
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     const rows: [string, Json | undefined][] = [
-      ['Engram (hybrid)', q.engram],
-      ['mem0 OSS (same embedder, no LLM)', q.mem0],
+      ['Engram (hybrid, static table: the default)', q.engram],
+      ['Engram (hybrid, USE-lite model)', q.engram_use_lite],
+      ['mem0 OSS (same static embedder, no LLM)', q.mem0],
       ['BM25 (FTS5)', q.bm25],
     ];
     for (const [name, s] of rows) {
@@ -34,15 +35,18 @@ export function renderMarkdown(r: Json): string {
       );
     }
     const vsMem0 = q.ratio_recall10_vs_mem0 ? `Engram / mem0 recall@10: ${q.ratio_recall10_vs_mem0}; ` : '';
+    const ingest = q.ingest_seconds_use_lite
+      ? ` Ingesting the ${r.dataset.memories} turns took ${q.ingest_seconds} s with the static table and ${q.ingest_seconds_use_lite} s with USE-lite.`
+      : '';
     lines.push(
       '',
-      `${vsMem0}Engram / BM25 recall@10: ${q.ratio_recall10_vs_bm25}. Category columns are recall@10.`,
+      `${vsMem0}Engram / BM25 recall@10: ${q.ratio_recall10_vs_bm25}. Category columns are recall@10.${ingest}`,
       '',
     );
   }
   if (r.speed) {
     lines.push(
-      '**Speed** over HTTP, server in its own process, USE-lite embeddings included:',
+      '**Speed** over HTTP, server in its own process, embeddings by the default static table included:',
       '',
       '| memories (measured) | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 / p99 ms (req/s) | search 16 clients p50 / p95 / p99 ms (req/s) | search, no user filter p50 / p95 ms | peak RSS MiB | disk bytes / 1,000 |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -54,6 +58,13 @@ export function renderMarkdown(r: Json): string {
       );
     }
     lines.push('');
+  }
+  if (r.ann) {
+    const a = r.ann;
+    lines.push(
+      `**Tenant-wide search without a filter** (${a.vectors.toLocaleString('en')} vectors of ${a.dimension} dimensions, in process): exact scan p50 ${a.exact.p50_ms} ms / p95 ${a.exact.p95_ms} ms; approximate index (HNSW, float16) p50 ${a.approximate.p50_ms} ms / p95 ${a.approximate.p95_ms} ms, built in ${a.approximate.build_seconds} s in the background; it finds ${a.recall_at_10} of the exact top 10 (${a.recall_at_10_within_ties} counting near-ties within the 10th distance).`,
+      '',
+    );
   }
   if (r.backends) {
     const b = r.backends;

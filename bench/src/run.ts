@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
+import { annBench } from './ann';
 import { loadLocomo } from './locomo';
 import { mem0Quality } from './peer-mem0';
 import { BACKEND_SETS } from './production-backends';
@@ -55,11 +56,17 @@ async function main() {
 
   if (!opts.only || opts.only === 'quality') {
     console.log(`quality: ingesting ${turns.length} LoCoMo turns and asking ${questions.length} questions`);
-    const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
-    const server = await startServer(dir, 18_500);
-    const engram = await engramQuality(server.url, turns, questions);
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    const engramWith = async (embedder: string) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
+      const server = await startServer(dir, 18_500, { ENGRAM_EMBEDDER: embedder });
+      const run = await engramQuality(server.url, turns, questions);
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      return run;
+    };
+    const engram = await engramWith('static');
+    console.log('quality: the same with the USE-lite model itself');
+    const engramUse = await engramWith('use-lite');
     const bm25 = await bm25Quality(turns, questions);
     console.log('quality: the same through mem0 (mem0ai/oss, same embedder, no LLM)');
     const mem0 = await mem0Quality(turns, questions);
@@ -67,11 +74,13 @@ async function main() {
       Math.round((engram.scores.recall['@10']! / other.recall['@10']!) * 100) / 100;
     result.quality = {
       engram: engram.scores,
+      engram_use_lite: engramUse.scores,
       mem0,
       bm25,
       ratio_recall10_vs_mem0: ratio(mem0),
       ratio_recall10_vs_bm25: ratio(bm25),
       ingest_seconds: Math.round(engram.ingestSeconds),
+      ingest_seconds_use_lite: Math.round(engramUse.ingestSeconds),
     };
     console.log(JSON.stringify(result.quality, null, 2));
   }
@@ -107,6 +116,13 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
     result.speed = speed;
+  }
+
+  if (!opts.only || opts.only === 'ann') {
+    const size = opts.quick ? 10_000 : 100_000;
+    console.log(`ann: ${size} vectors, tenant-wide search without a filter`);
+    result.ann = await annBench(turns, questions, size);
+    console.log(JSON.stringify(result.ann, null, 2));
   }
 
   if (opts.only === 'backends') {

@@ -1,3 +1,4 @@
+export type { AnnOptions } from './ann-index';
 export { type Db, indexedEmbeddingModel, openDatabase } from './database';
 export { SqliteGraphStore } from './graph-store';
 export { SqliteLogStore } from './log-store';

@@ -1,4 +1,5 @@
 import type { EngramPlugin } from '@engram/core';
+import type { AnnOptions } from './ann-index';
 import { type Db, openDatabase } from './database';
 import { SqliteGraphStore } from './graph-store';
 import { SqliteLogStore } from './log-store';
@@ -19,12 +20,12 @@ export interface SqliteStores {
 }
 
 /** Every storage port over one SQLite file. */
-export function openSqliteStores(path: string): SqliteStores {
+export function openSqliteStores(path: string, options: { ann?: AnnOptions } = {}): SqliteStores {
   const db = openDatabase(path);
   return {
     db,
     memoryStore: new SqliteMemoryStore(db),
-    vectorIndex: new SqliteVectorIndex(db),
+    vectorIndex: new SqliteVectorIndex(db, options.ann),
     textIndex: new SqliteTextIndex(db),
     graphStore: new SqliteGraphStore(db),
     logStore: new SqliteLogStore(db),
@@ -41,6 +42,8 @@ export interface SqlitePluginOptions {
   path: string;
   /** Only these ports (default: all), to mix with production backends. */
   ports?: SqlitePort[];
+  /** When tenant-wide searches without a filter become approximate (default: 20,000 vectors). */
+  ann?: AnnOptions;
 }
 
 /** The embedded default: provides every storage port from one file, closed on shutdown. */
@@ -49,7 +52,7 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
   return {
     name: 'store-sqlite',
     setup(ctx) {
-      stores = openSqliteStores(options.path);
+      stores = openSqliteStores(options.path, { ann: options.ann });
       const all: SqlitePort[] = [
         'memoryStore',
         'vectorIndex',
@@ -63,6 +66,7 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
       for (const port of options.ports ?? all) ctx.provide(port, stores[port]);
     },
     async shutdown() {
+      stores?.vectorIndex.close();
       stores?.db.close();
       stores = null;
     },

@@ -7,6 +7,7 @@ import {
   type TextIndex,
   type VectorIndex,
 } from '@engram/core';
+import { AnnIndexes, type AnnOptions } from './ann-index';
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
 
@@ -53,16 +54,25 @@ function existingKeys(db: Db, tenantId: string, ids: string[]): number[] {
 /** Partition value: kNN inside one user's memories reads only that user's vectors. */
 const userKey = (tenantId: string, userId: string | null) => `${tenantId}\u001f${userId ?? ''}`;
 
+type Row = { id: string; distance: number };
+
+const asBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+
 /**
  * sqlite-vec `vec0` with the (tenant, user) pair as partition key, so per-user search, the
  * common case for memory, is an exact kNN over that user's vectors only. A filter that says
  * more than the user (namespace, metadata, time…) is applied in SQL first and the remaining
- * rows are scanned exactly, so a filter never silently loses matches.
+ * rows are scanned exactly, so a filter never silently loses matches. A search with no filter
+ * at all, over a large tenant, goes to an approximate index (see AnnIndexes).
  */
 export class SqliteVectorIndex implements VectorIndex {
   private dimension = 0;
+  private ann: AnnIndexes | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly annOptions: AnnOptions = {},
+  ) {}
 
   async init(model: EmbeddingModelInfo): Promise<void> {
     const get = (key: string) =>
@@ -95,6 +105,17 @@ export class SqliteVectorIndex implements VectorIndex {
       put.run('vector.dimension', String(model.dimension));
     })();
     this.dimension = model.dimension;
+    this.ann = new AnnIndexes(this.db, model.dimension, this.annOptions);
+    this.ann.buildLargeTenants();
+  }
+
+  /** Whether this tenant's unfiltered searches use the approximate index yet. */
+  approximateStatus(tenantId: string): 'exact' | 'building' | 'ready' {
+    return this.ann?.status(tenantId) ?? 'exact';
+  }
+
+  close(): void {
+    this.ann?.close();
   }
 
   async upsert(items: { memory: IndexedMemory; vector: Float32Array }[]): Promise<void> {
@@ -102,31 +123,31 @@ export class SqliteVectorIndex implements VectorIndex {
     const ins = this.db.prepare(
       'INSERT INTO memory_vectors (rowid, user_key, tenant_id, embedding) VALUES (?, ?, ?, ?)',
     );
-    this.db.transaction(() => {
-      for (const { memory, vector } of items) {
+    const written = this.db.transaction(() =>
+      items.map(({ memory, vector }) => {
         if (vector.length !== this.dimension) {
           throw new EngramError(
             'model_mismatch',
             `vector has ${vector.length} dimensions; the index has ${this.dimension}`,
           );
         }
-        const key = BigInt(keyOf(this.db, memory));
-        del.run(key);
-        ins.run(
-          key,
-          userKey(memory.tenant_id, memory.user_id),
-          memory.tenant_id,
-          Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
-        );
-      }
-    })();
+        const key = keyOf(this.db, memory);
+        del.run(BigInt(key));
+        ins.run(BigInt(key), userKey(memory.tenant_id, memory.user_id), memory.tenant_id, asBlob(vector));
+        return { tenantId: memory.tenant_id, key, vector };
+      }),
+    )();
+    // After the commit: the approximate index never holds a vector the file does not.
+    for (const { tenantId, key, vector } of written) this.ann?.upsert(tenantId, key, vector);
   }
 
   async delete(tenantId: string, ids: string[]): Promise<void> {
     const del = this.db.prepare('DELETE FROM memory_vectors WHERE rowid = ?');
+    const keys = existingKeys(this.db, tenantId, ids);
     this.db.transaction(() => {
-      for (const key of existingKeys(this.db, tenantId, ids)) del.run(BigInt(key));
+      for (const key of keys) del.run(BigInt(key));
     })();
+    this.ann?.remove(tenantId, keys);
   }
 
   async has(tenantId: string, id: string): Promise<boolean> {
@@ -138,33 +159,62 @@ export class SqliteVectorIndex implements VectorIndex {
   }
 
   async search(tenantId: string, vector: Float32Array, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
-    const query = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-    type Row = { id: string; distance: number };
-    let rows: Row[];
-    if (narrowsBeyondUser(filter)) {
-      const where = filterSql(filter, 'k');
-      rows = this.db
-        .prepare<unknown[], Row>(
-          `SELECT k.memory_id AS id, vec_distance_cosine(v.embedding, ?) AS distance
-           FROM index_keys k
-           JOIN memory_vectors v ON v.rowid = k.rowid
-           WHERE k.tenant_id = ? AND ${where.sql}
-           ORDER BY distance LIMIT ?`,
-        )
-        .all(query, tenantId, ...where.params, k);
-    } else {
-      const partition = filter.user_id !== undefined ? 'user_key = ?' : 'tenant_id = ?';
-      const value = filter.user_id !== undefined ? userKey(tenantId, filter.user_id) : tenantId;
-      rows = this.db
-        .prepare<unknown[], Row>(
-          `SELECT k.memory_id AS id, v.distance AS distance
-           FROM (SELECT rowid, distance FROM memory_vectors WHERE embedding MATCH ? AND k = ? AND ${partition}) v
-           JOIN index_keys k ON k.rowid = v.rowid
-           ORDER BY v.distance`,
-        )
-        .all(query, k, value);
-    }
+    const rows = narrowsBeyondUser(filter)
+      ? this.filteredScan(tenantId, vector, k, filter)
+      : filter.user_id !== undefined
+        ? this.partitionKnn(vector, k, 'user_key', userKey(tenantId, filter.user_id))
+        : this.tenantWide(tenantId, vector, k);
     return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
+  }
+
+  /** A filter beyond the user: the matching rows, found in SQL, scanned exactly. */
+  private filteredScan(tenantId: string, vector: Float32Array, k: number, filter: MemoryFilter): Row[] {
+    const where = filterSql(filter, 'k');
+    return this.db
+      .prepare<unknown[], Row>(
+        `SELECT k.memory_id AS id, vec_distance_cosine(v.embedding, ?) AS distance
+         FROM index_keys k
+         JOIN memory_vectors v ON v.rowid = k.rowid
+         WHERE k.tenant_id = ? AND ${where.sql}
+         ORDER BY distance LIMIT ?`,
+      )
+      .all(asBlob(vector), tenantId, ...where.params, k);
+  }
+
+  /** Exact kNN inside one user's partition, or over every partition of a tenant. */
+  private partitionKnn(
+    vector: Float32Array,
+    k: number,
+    column: 'user_key' | 'tenant_id',
+    value: string,
+  ): Row[] {
+    return this.db
+      .prepare<unknown[], Row>(
+        `SELECT k.memory_id AS id, v.distance AS distance
+         FROM (SELECT rowid, distance FROM memory_vectors WHERE embedding MATCH ? AND k = ? AND ${column} = ?) v
+         JOIN index_keys k ON k.rowid = v.rowid
+         ORDER BY v.distance`,
+      )
+      .all(asBlob(vector), k, value);
+  }
+
+  /** No filter at all: the tenant's approximate index once it has one, else the exact scan. */
+  private tenantWide(tenantId: string, vector: Float32Array, k: number): Row[] {
+    const approximate = this.ann?.search(tenantId, vector, k);
+    return approximate ? this.idsOf(approximate) : this.partitionKnn(vector, k, 'tenant_id', tenantId);
+  }
+
+  /** Memory ids for the approximate index's row keys, nearest first. */
+  private idsOf(hits: { rowid: number; distance: number }[]): Row[] {
+    const ids = new Map(
+      this.db
+        .prepare<[string], { rowid: number; memory_id: string }>(
+          'SELECT rowid, memory_id FROM index_keys WHERE rowid IN (SELECT value FROM json_each(?))',
+        )
+        .all(JSON.stringify(hits.map((h) => h.rowid)))
+        .map((r) => [r.rowid, r.memory_id]),
+    );
+    return hits.flatMap((h) => (ids.has(h.rowid) ? [{ id: ids.get(h.rowid)!, distance: h.distance }] : []));
   }
 }
 

@@ -1,0 +1,113 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeMemory } from '@engram/core/testing';
+import { openSqliteStores, type SqliteStores } from '../src';
+
+const DIM = 32;
+
+/** A deterministic pseudo-random unit vector per seed. */
+function vectorOf(seed: number): Float32Array {
+  let x = seed * 2654435761;
+  const v = Float32Array.from({ length: DIM }, () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 30 - 1;
+  });
+  const norm = Math.hypot(...v);
+  return v.map((c) => c / norm);
+}
+
+const untilReady = async (stores: SqliteStores, tenant: string) => {
+  for (let i = 0; i < 500 && stores.vectorIndex.approximateStatus(tenant) !== 'ready'; i++)
+    await new Promise((r) => setImmediate(r));
+  expect(stores.vectorIndex.approximateStatus(tenant)).toBe('ready');
+};
+
+describe('approximate index for tenant-wide search without a filter', () => {
+  let stores: SqliteStores;
+  const memories = Array.from({ length: 600 }, (_, i) =>
+    makeMemory({ user_id: `u${i % 7}`, content: `m${i}` }),
+  );
+
+  const exactTop = (query: Float32Array, k: number) =>
+    memories
+      .map((m, i) => ({ id: m.id, score: vectorOf(i).reduce((s, x, d) => s + x * query[d]!, 0) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k)
+      .map((h) => h.id);
+
+  beforeAll(async () => {
+    stores = openSqliteStores(':memory:', { ann: { minVectors: 500, buildChunk: 64 } });
+    await stores.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    await stores.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    // A small tenant stays exact.
+    await stores.vectorIndex.upsert([{ memory: makeMemory({ tenant_id: 't2' }), vector: vectorOf(1) }]);
+  });
+  afterAll(() => {
+    stores.vectorIndex.close();
+    stores.db.close();
+  });
+
+  it('answers exactly while it builds in the background, then finds the exact neighbours', async () => {
+    const exact = await stores.vectorIndex.search('t1', vectorOf(3), 10, {});
+    expect(exact[0]!.id).toBe(memories[3]!.id);
+    expect(stores.vectorIndex.approximateStatus('t1')).toBe('building');
+    await untilReady(stores, 't1');
+    let found = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = vectorOf(10_000 + q);
+      const truth = new Set(exactTop(query, 10));
+      const approx = await stores.vectorIndex.search('t1', query, 10, {});
+      found += approx.filter((h) => truth.has(h.id)).length;
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.9);
+    await stores.vectorIndex.search('t2', vectorOf(1), 10, {});
+    expect(stores.vectorIndex.approximateStatus('t2')).toBe('exact');
+  });
+
+  it('follows updates and deletes at once', async () => {
+    await untilReady(stores, 't1');
+    const [moved, gone] = [memories[5]!, memories[6]!];
+    await stores.vectorIndex.upsert([{ memory: moved, vector: vectorOf(777_777) }]);
+    await stores.vectorIndex.delete('t1', [gone.id]);
+    const top = await stores.vectorIndex.search('t1', vectorOf(777_777), 3, {});
+    expect(top[0]).toMatchObject({ id: moved.id });
+    expect(top[0]!.score).toBeCloseTo(1, 2);
+    const near = await stores.vectorIndex.search('t1', vectorOf(6), 20, {});
+    expect(near.map((h) => h.id)).not.toContain(gone.id);
+    const added = makeMemory({ content: 'new' });
+    await stores.vectorIndex.upsert([{ memory: added, vector: vectorOf(888_888) }]);
+    expect((await stores.vectorIndex.search('t1', vectorOf(888_888), 1, {}))[0]).toMatchObject({
+      id: added.id,
+    });
+  });
+
+  it('keeps per-user and filtered searches exact', async () => {
+    const hits = await stores.vectorIndex.search('t1', vectorOf(12), 5, { user_id: 'u5' });
+    expect(hits[0]!.id).toBe(memories[12]!.id);
+    expect(hits.every((h) => memories.find((m) => m.id === h.id)?.user_id === 'u5')).toBe(true);
+  });
+});
+
+describe('approximate index after a restart', () => {
+  it('starts building for large tenants when the file is opened, before any search', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'engram-ann-')), 'engram.db');
+    const model = { id: 'test-model', dimension: DIM };
+    const first = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await first.vectorIndex.init(model);
+    const memories = Array.from({ length: 150 }, (_, i) => makeMemory({ user_id: `u${i % 3}` }));
+    await first.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    first.vectorIndex.close();
+    first.db.close();
+
+    const second = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await second.vectorIndex.init(model);
+    expect(second.vectorIndex.approximateStatus('t1')).toBe('building');
+    await untilReady(second, 't1');
+    expect((await second.vectorIndex.search('t1', vectorOf(42), 1, {}))[0]).toMatchObject({
+      id: memories[42]!.id,
+    });
+    second.vectorIndex.close();
+    second.db.close();
+  });
+});
