@@ -59,6 +59,19 @@ export function renderMarkdown(r: Json): string {
     }
     lines.push('');
   }
+  if (r.embedders) {
+    lines.push(
+      '**Offline embedders alone** (LoCoMo turns; dense recall@10 is per-user cosine search with no fusion):',
+      '',
+      '| embedder | texts / s | threads | dense recall@10 |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const e of Object.values(r.embedders) as Json[])
+      lines.push(
+        `| ${e.model} | ${e.texts_per_second.toLocaleString('en')} | ${e.threads} | ${e.dense_recall_at_10} |`,
+      );
+    lines.push('');
+  }
   if (r.ann) {
     const a = r.ann;
     lines.push(
@@ -69,7 +82,7 @@ export function renderMarkdown(r: Json): string {
   if (r.backends) {
     const b = r.backends;
     lines.push(
-      `**Embedded default vs production backends** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; vectors in the embedded index; every server on loopback on the same 2 cores):`,
+      `**Embedded default vs production backends** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; default embedder, vectors in the embedded index; every server on loopback on the same 2 cores):`,
       '',
       '| backends | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 ms | search 16 clients p50 / p95 ms (req/s) |',
       '| --- | --- | --- | --- | --- |',

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { annBench } from './ann';
+import { embedderBench } from './embedders';
 import { loadLocomo } from './locomo';
 import { mem0Quality } from './peer-mem0';
 import { BACKEND_SETS } from './production-backends';
@@ -116,6 +117,12 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
     result.speed = speed;
+  }
+
+  if (!opts.only || opts.only === 'embedders') {
+    console.log('embedders: the offline embedders alone on the LoCoMo turns');
+    result.embedders = await embedderBench(turns, questions);
+    console.log(JSON.stringify(result.embedders, null, 2));
   }
 
   if (!opts.only || opts.only === 'ann') {

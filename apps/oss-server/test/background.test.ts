@@ -242,6 +242,34 @@ describe('start-up', () => {
     await reopened.close();
   });
 
+  it('runs on a transformers.js model from a folder, and names the folder when it is missing', async () => {
+    const folder = path.resolve(__dirname, '../../../packages/embed-transformers/test/fixtures/tiny-bert');
+    const oss = await startServer(
+      testEnv({ ENGRAM_EMBEDDER: 'transformers', ENGRAM_EMBEDDER_MODEL: folder }),
+    );
+    try {
+      expect(oss.engram.ports.embedder.modelId).toBe('transformers:tiny-bert:fp32');
+      expect(oss.engram.ports.embedder.dimension).toBe(8);
+      const kept = await oss.engram.services.memories.add('t1', {
+        content: 'my kitten sleeps on the sofa',
+        user_id: 'u',
+      });
+      await oss.engram.services.memories.add('t1', { content: 'stock prices fell', user_id: 'u' });
+      const found = await oss.engram.services.search.search(
+        { tenant_id: 't1', subject: 'test', scopes: ['admin'] },
+        { query: 'cat', user_id: 'u' },
+      );
+      expect(found.results[0]?.memory.id).toBe(kept.id);
+    } finally {
+      await oss.close();
+    }
+    await expect(
+      startServer(
+        testEnv({ ENGRAM_EMBEDDER: 'transformers', ENGRAM_EMBEDDER_MODEL: path.join(folder, 'missing') }),
+      ),
+    ).rejects.toThrow(/cannot load embedding model/);
+  });
+
   it('refuses to open a data file indexed with another embedding model', async () => {
     const env = testEnv();
     const first = await startServer(env);

@@ -23,8 +23,9 @@ const RECHECK_MS = 60_000;
  * Approximate nearest neighbours (HNSW, usearch) for the one search an exact partitioned kNN
  * is slow at: tenant-wide, with no filter, over many vectors (a scan of every vector the
  * tenant has). Per-user and filtered searches stay exact. Each tenant's index lives in memory,
- * is built in the background in small steps once the tenant is large enough (exact search
- * answers until it is ready), and follows every upsert and delete made through this process.
+ * is built in the background in small steps once the tenant is large enough (when the file is
+ * opened, or as writes or searches find it grown; exact search answers until it is ready), and
+ * follows every upsert and delete made through this process.
  * Vectors are kept as float16 (int8 lost too much of unit vectors' small components). The
  * graph settings were chosen with `pnpm bench --only ann` at 100,000 vectors: connectivity 16
  * with a wide search (1024) found 0.99 of the exact top 10 in ~2 ms and built in ~20 s, where
@@ -65,7 +66,13 @@ export class AnnIndexes {
 
   upsert(tenantId: string, rowid: number, vector: Float32Array): void {
     const tenant = this.tenants.get(tenantId);
-    if (!tenant || rowid > tenant.builtThrough) return; // the build will read it
+    if (!tenant) {
+      // A tenant that grows past the threshold gets its index while it grows, not at the
+      // first search after (counted at most once a minute).
+      this.maybeBuild(tenantId);
+      return;
+    }
+    if (rowid > tenant.builtThrough) return; // the build will read it
     const key = BigInt(rowid);
     if (tenant.index.contains(key)) tenant.index.remove(key);
     tenant.index.add(key, vector);

@@ -111,3 +111,31 @@ describe('approximate index after a restart', () => {
     second.db.close();
   });
 });
+
+describe('approximate index for a growing tenant', () => {
+  it('starts building when writes take the tenant past the threshold', async () => {
+    const stores = openSqliteStores(':memory:', { ann: { minVectors: 50 } });
+    await stores.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    const memories = Array.from({ length: 60 }, () => makeMemory({ tenant_id: 'grows' }));
+    await stores.vectorIndex.upsert(
+      memories.slice(0, 10).map((memory, i) => ({ memory, vector: vectorOf(i) })),
+    );
+    expect(stores.vectorIndex.approximateStatus('grows')).toBe('exact');
+    // Counted again only after a minute: a fresh store stands in for the minute passing.
+    const later = openSqliteStores(':memory:', { ann: { minVectors: 50 } });
+    await later.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    await later.vectorIndex.upsert(
+      memories.slice(0, 55).map((memory, i) => ({ memory, vector: vectorOf(i) })),
+    );
+    await later.vectorIndex.upsert([{ memory: memories[55]!, vector: vectorOf(55) }]);
+    expect(later.vectorIndex.approximateStatus('grows')).not.toBe('exact');
+    await untilReady(later, 'grows');
+    expect((await later.vectorIndex.search('grows', vectorOf(55), 1, {}))[0]).toMatchObject({
+      id: memories[55]!.id,
+    });
+    for (const s of [stores, later]) {
+      s.vectorIndex.close();
+      s.db.close();
+    }
+  });
+});
