@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { backendUnavailable, EngramError, isBackendUnavailable } from '../errors';
+import { EngramError, isBackendUnavailable } from '../errors';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
