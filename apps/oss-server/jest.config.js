@@ -1,1 +1,5 @@
-module.exports = { ...require('../../jest.preset.js') };
+// The transformers.js embedder runs in these tests: see jest.shared-arrays-env.js.
+module.exports = {
+  ...require('../../jest.preset.js'),
+  testEnvironment: require.resolve('../../jest.shared-arrays-env.js'),
+};

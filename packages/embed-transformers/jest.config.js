@@ -1,4 +1,4 @@
 module.exports = {
   ...require('../../jest.preset.js'),
-  testEnvironment: require.resolve('./jest.environment.js'),
+  testEnvironment: require.resolve('../../jest.shared-arrays-env.js'),
 };
