@@ -105,6 +105,7 @@ export class SqliteVectorIndex implements VectorIndex {
       put.run('vector.dimension', String(model.dimension));
     })();
     this.dimension = model.dimension;
+    this.ann?.close(); // a second init replaces the first index set rather than running two
     this.ann = new AnnIndexes(this.db, model.dimension, this.annOptions);
     this.ann.buildLargeTenants();
   }
