@@ -9,6 +9,7 @@ export * from './domain/filter';
 export * from './domain/graph-walk';
 export * from './domain/ids';
 export * from './domain/paging';
+export * from './domain/relations';
 export * from './domain/schemas';
 export type * from './domain/search';
 export * from './domain/types';

@@ -10,6 +10,7 @@ import {
   type PageRequest,
   pageOf,
   type Relation,
+  relationRecord,
   type ScoredId,
   shortestPath,
 } from '@engram/core';
@@ -107,15 +108,7 @@ export class Neo4jGraphStore implements GraphStore {
   }
 
   async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {
-    const row: Relation = {
-      id: newId('rel'),
-      tenant_id: tenantId,
-      source_id: relation.source_id,
-      target_id: relation.target_id,
-      type: relation.type,
-      metadata: relation.metadata ?? {},
-      created_at: nowIso(),
-    };
+    const row = relationRecord(tenantId, relation);
     // A memory node may not exist yet (its index write can lag): create it; entities always exist.
     await this.run(
       `MERGE (a:Node {tenant_id: $tenant, id: $source}) ON CREATE SET a:Memory

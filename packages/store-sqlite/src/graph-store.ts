@@ -8,6 +8,7 @@ import {
   nowIso,
   type PageRequest,
   type Relation,
+  relationRecord,
   type ScoredId,
   shortestPath,
 } from '@engram/core';
@@ -80,15 +81,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {
-    const row: Relation = {
-      id: newId('rel'),
-      tenant_id: tenantId,
-      source_id: relation.source_id,
-      target_id: relation.target_id,
-      type: relation.type,
-      metadata: relation.metadata ?? {},
-      created_at: nowIso(),
-    };
+    const row = relationRecord(tenantId, relation);
     this.db
       .prepare(
         'INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
