@@ -48,7 +48,7 @@ export interface ServerSettings {
   neo4j: { url: string; user?: string; password?: string; database?: string } | undefined;
   /** QDRANT_URL (+ QDRANT_API_KEY, QDRANT_COLLECTION): vectors on Qdrant. */
   qdrant: { url: string; apiKey?: string; collection?: string } | undefined;
-  /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 60000). */
+  /** ENGRAM_JOB_LEASE_MS: how soon background work of a crashed process is resumed (default 10000). */
   jobLeaseMs: number;
   /** ENGRAM_POSTHOG_HOST and ENGRAM_POSTHOG_KEY: where anonymous telemetry goes. */
   posthogHost: string;
@@ -87,7 +87,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ServerSettings {
   if (!['rules', 'llm', undefined, ''].includes(env.ENGRAM_EXTRACTOR)) {
     throw new Error(`ENGRAM_EXTRACTOR must be rules or llm, not ${env.ENGRAM_EXTRACTOR}`);
   }
-  const lease = Number(env.ENGRAM_JOB_LEASE_MS ?? 60_000);
+  const lease = Number(env.ENGRAM_JOB_LEASE_MS ?? 10_000);
   if (!Number.isInteger(lease) || lease < 500)
     throw new Error(`ENGRAM_JOB_LEASE_MS must be an integer ≥ 500, not ${env.ENGRAM_JOB_LEASE_MS}`);
   const dimension = Number(env.ENGRAM_EMBEDDER_DIMENSION ?? 1536);

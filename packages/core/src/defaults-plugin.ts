@@ -1,4 +1,4 @@
-import { CompromiseEntityExtractor } from './ai/compromise-extractor';
+import { WorkerEntityExtractor } from './ai/worker-extractor';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator';
 import type { EngramPlugin } from './plugin';
 
@@ -7,13 +7,24 @@ export interface CoreDefaultsOptions {
   apiKeyHashes: string[];
 }
 
-/** Core's offline defaults: rule-based entity extraction and single-tenant API keys. */
+/**
+ * Core's offline defaults: rule-based entity extraction (on worker threads, sized by
+ * `compute.threads`) and single-tenant API keys.
+ */
 export function coreDefaultsPlugin(options: CoreDefaultsOptions): EngramPlugin {
+  let extractor: WorkerEntityExtractor | null = null;
   return {
     name: 'core-defaults',
     setup(ctx) {
-      ctx.provide('entityExtractor', new CompromiseEntityExtractor());
+      extractor = new WorkerEntityExtractor(
+        { threads: ctx.config.compute.threads, callTimeoutMs: ctx.config.compute.extraction_budget_ms },
+        ctx.logger,
+      );
+      ctx.provide('entityExtractor', extractor);
       ctx.provide('authenticator', new ApiKeyAuthenticator(options.apiKeyHashes));
+    },
+    async shutdown() {
+      await extractor?.close();
     },
   };
 }

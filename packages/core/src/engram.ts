@@ -28,7 +28,10 @@ export interface EngramOptions {
   logger?: Logger;
   /** Allow webhook targets on private and loopback addresses (never link-local or metadata). */
   allowPrivateWebhooks?: boolean;
-  /** How long a claimed job stays taken without a heartbeat: how soon work of a dead process resumes. */
+  /**
+   * How long a claimed job stays taken without a heartbeat: how soon work of a dead process
+   * resumes (default 10 s; the heartbeat renews it every third of that).
+   */
   jobLeaseMs?: number;
 }
 
@@ -106,7 +109,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
       throw new EngramError('config_invalid', 'No plugin provides jobQueue or jobStore.');
     provided.jobQueue = new DurableJobQueue(provided.jobStore, logger.child({ component: 'jobs' }), {
       pollMs: 200,
-      leaseMs: options.jobLeaseMs ?? 60_000,
+      leaseMs: options.jobLeaseMs ?? 10_000,
       concurrency: 4,
     });
   }
@@ -164,11 +167,13 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
 
   // Webhook events follow the memory lifecycle through the same hooks plugins use.
   const view = (m: Memory) => ({ id: m.id, user_id: m.user_id, namespace: m.namespace, version: m.version });
+  // Event keys derive from the memory and its version: an event emitted again for the same
+  // change (a batch resumed after a crash) reuses its delivery ids, so it is delivered once.
   hooks.on('afterAdd', (m) =>
-    webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }),
+    webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }, `${m.id}_v${m.version}`),
   );
   hooks.on('afterUpdate', (m) =>
-    webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }),
+    webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }, `${m.id}_v${m.version}`),
   );
   hooks.on('afterDelete', (m) => webhooks.emit(m.tenant_id, 'memory.deleted', view(m)));
   hooks.on('afterForget', (e) =>
@@ -185,7 +190,13 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
     hooks,
     http,
     logger,
-    start: () => ports.jobQueue.start(),
+    async start() {
+      await ports.jobQueue.start();
+      // In the background: the server answers while the last writes before a crash are checked.
+      void indexer
+        .repairRecent()
+        .catch((err: unknown) => logger.error({ err }, 'index check after start failed'));
+    },
     async shutdown() {
       if (stopped) return;
       stopped = true;

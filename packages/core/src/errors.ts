@@ -6,6 +6,8 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'invalid_json'
+  | 'invalid_body'
+  | 'invalid_path'
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'batch_too_large'
@@ -21,11 +23,15 @@ export type ErrorCode =
   | 'unsafe_webhook_target'
   | 'config_invalid'
   | 'dependency_unavailable'
+  | 'time_budget_exceeded'
+  | 'method_not_allowed'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   invalid_json: 400,
+  invalid_body: 400,
+  invalid_path: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   batch_too_large: 413,
@@ -41,6 +47,8 @@ const STATUS: Record<ErrorCode, number> = {
   unsafe_webhook_target: 400,
   config_invalid: 500,
   dependency_unavailable: 503,
+  time_budget_exceeded: 503,
+  method_not_allowed: 405,
   internal_error: 500,
 };
 

@@ -10,6 +10,7 @@ export interface Hooks {
     content: string;
     metadata: Memory['metadata'];
   }) => Promise<void> | void;
+  /** May run again for the same memory when a batch resumes after a crash: be idempotent by `memory.id`. */
   afterAdd: (memory: Memory) => Promise<void> | void;
   afterUpdate: (memory: Memory, previous: Memory) => Promise<void> | void;
   afterDelete: (memory: Memory) => Promise<void> | void;

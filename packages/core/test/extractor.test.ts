@@ -1,4 +1,5 @@
 import { CompromiseEntityExtractor } from '../src';
+import { adversarialTexts } from '../src/testing';
 
 describe('CompromiseEntityExtractor', () => {
   const extractor = new CompromiseEntityExtractor();
@@ -21,4 +22,20 @@ describe('CompromiseEntityExtractor', () => {
   it('returns nothing for text without entities', async () => {
     expect(await extractor.extract('ok')).toEqual([]);
   });
+});
+
+describe('CompromiseEntityExtractor on hostile input', () => {
+  const extractor = new CompromiseEntityExtractor();
+  // It runs on worker threads in a server, but must still be linear in the text: a bounded
+  // cost per byte keeps one worker from being held for minutes. The bound is ~10x what a
+  // 15,000-byte text of ordinary prose takes on a slow machine.
+  it.each(adversarialTexts().map((t) => [t.name, t.text] as const))(
+    'extracts from %s in bounded time',
+    async (_name, text) => {
+      const started = performance.now();
+      const entities = await extractor.extract(text);
+      expect(performance.now() - started).toBeLessThan(6000);
+      expect(entities.length).toBeLessThanOrEqual(24);
+    },
+  );
 });

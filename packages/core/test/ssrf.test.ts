@@ -21,8 +21,40 @@ describe('webhook target guard', () => {
     ['224.0.0.1', 'forbidden'],
     ['fd00:ec2::254', 'forbidden'],
     ['not-an-ip', 'forbidden'],
+    // IPv6 forms that carry an IPv4 address are judged by the IPv4 address they reach.
+    ['::127.0.0.1', 'private'], // IPv4-compatible
+    ['::a9fe:a9fe', 'forbidden'], // IPv4-compatible 169.254.169.254
+    ['::8.8.8.8', 'public'],
+    ['64:ff9b::a9fe:a9fe', 'forbidden'], // NAT64 to the metadata address
+    ['64:ff9b::a00:1', 'private'], // NAT64 to 10.0.0.1
+    ['64:ff9b::808:808', 'public'], // NAT64 to 8.8.8.8
+    ['64:ff9b:1::a9fe:a9fe', 'forbidden'], // local-use NAT64
+    ['2002:a9fe:a9fe::1', 'forbidden'], // 6to4 around 169.254.169.254
+    ['2002:7f00:1::1', 'private'], // 6to4 around 127.0.0.1
+    ['2002:808:808::1', 'public'],
+    ['::ffff:0:a9fe:a9fe', 'forbidden'], // IPv4-translated
+    ['::ffff:a9fe:a9fe', 'forbidden'], // IPv4-mapped in hex
+    ['[::ffff:7f00:1]', 'private'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'forbidden'], // Teredo
+    ['2001:db8::1', 'forbidden'], // documentation
+    ['ff02::1', 'forbidden'],
+    ['::', 'forbidden'],
+    ['100.100.100.200', 'forbidden'], // Alibaba Cloud metadata
+    ['198.18.0.1', 'private'],
+    ['192.0.2.1', 'forbidden'],
+    ['255.255.255.255', 'forbidden'],
   ])('%s is %s', (ip, kind) => {
     expect(classifyAddress(ip)).toBe(kind);
+  });
+
+  it.each([
+    'http://[::127.0.0.1]/',
+    'http://[::a9fe:a9fe]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[2002:a9fe:a9fe::1]/',
+    'http://[::ffff:0:a9fe:a9fe]/',
+  ])('refuses %s as a webhook target', async (url) => {
+    await expect(assertSafeUrl(url, false)).rejects.toMatchObject({ code: 'unsafe_webhook_target' });
   });
 
   it('checks names by what they resolve to, and refuses credentials and other schemes', async () => {

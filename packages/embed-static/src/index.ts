@@ -1,7 +1,7 @@
 import type { EngramPlugin } from '@engram/core';
 import { DEFAULT_TABLE, StaticEmbedder } from './static-embedder';
 
-export { DEFAULT_TABLE, StaticEmbedder, tokenize } from './static-embedder';
+export { DEFAULT_TABLE, MAX_SPELLED_LETTERS, StaticEmbedder, tokenize } from './static-embedder';
 export { readTable, type TableHeader, type WordTable, writeTable } from './table';
 
 /**

@@ -6,6 +6,13 @@ import { readTable, type WordTable } from './table';
 /** The table distilled from USE-lite by this package's build (scripts/distill.js), beside the code. */
 export const DEFAULT_TABLE = path.join(__dirname, '..', 'dist', 'static-use-lite.bin');
 
+/**
+ * Letters of one word that are spelled from sub-word pieces. A longer run (a hash, base64,
+ * DNA, a URL with its punctuation gone) carries no more meaning for a word-average embedding,
+ * and capping it keeps the work per word constant whatever a client sends.
+ */
+export const MAX_SPELLED_LETTERS = 64;
+
 /** Lower-cased, accents folded, split into runs of letters and runs of digits. */
 export function tokenize(text: string): string[] {
   return (
@@ -29,6 +36,8 @@ export class StaticEmbedder implements Embedder {
   readonly dimension: number;
   private readonly rowOf = new Map<string, number>();
   private readonly table: WordTable;
+  /** The longest sub-word piece in the table: no longer slice can match, so none is tried. */
+  private readonly longestPiece: number;
 
   constructor(tableFile: string = DEFAULT_TABLE) {
     try {
@@ -41,9 +50,13 @@ export class StaticEmbedder implements Embedder {
     }
     this.modelId = this.table.header.modelId;
     this.dimension = this.table.header.dimension;
+    let longest = 1;
     this.table.keys.forEach((key, row) => {
       this.rowOf.set(key, row);
+      const piece = key.startsWith('##') ? key.length - 2 : key.startsWith('\u2581') ? key.length - 1 : 0;
+      if (piece > longest) longest = piece;
     });
+    this.longestPiece = longest;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -73,14 +86,19 @@ export class StaticEmbedder implements Embedder {
     return out;
   }
 
-  /** The word's own row, else the longest pieces that spell it, left to right. */
-  private rowsOf(word: string): number[] {
-    const own = this.rowOf.get(word);
+  /**
+   * The word's own row, else the longest pieces that spell it, left to right. Linear in the
+   * word: each start tries at most `longestPiece` ends, and only the first
+   * MAX_SPELLED_LETTERS letters are spelled.
+   */
+  private rowsOf(whole: string): number[] {
+    const own = this.rowOf.get(whole);
     if (own !== undefined) return [own];
+    const word = whole.length > MAX_SPELLED_LETTERS ? whole.slice(0, MAX_SPELLED_LETTERS) : whole;
     const rows: number[] = [];
     let start = 0;
     while (start < word.length) {
-      let end = word.length;
+      let end = Math.min(word.length, start + this.longestPiece);
       let row: number | undefined;
       for (; end > start; end--) {
         row = this.rowOf.get(`${start === 0 ? '\u2581' : '##'}${word.slice(start, end)}`);

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EngramError } from '@engram/core';
-import { readTable, StaticEmbedder, tokenize, writeTable } from '../src';
+import { adversarialTexts } from '@engram/core/testing';
+import { MAX_SPELLED_LETTERS, readTable, StaticEmbedder, tokenize, writeTable } from '../src';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -80,5 +81,28 @@ describe('word table files', () => {
 
   it('tokenizes letters and digits, folding case and accents', () => {
     expect(tokenize("Café au lait, 2 cups—Zoë's")).toEqual(['cafe', 'au', 'lait', '2', 'cups', 'zoe', 's']);
+  });
+});
+
+describe('hostile input', () => {
+  const embedder = new StaticEmbedder();
+
+  // Before the piece length was bounded, 15,000 letters took minutes (cubic in the word).
+  // The bound below is 100x what the linear splitter needs on a slow machine.
+  it.each(adversarialTexts().map((t) => [t.name, t.text] as const))(
+    'embeds %s of 15,000 characters in linear time',
+    async (_name, text) => {
+      const started = performance.now();
+      const [vector] = await embedder.embed([text]);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(vector).toHaveLength(embedder.dimension);
+      expect(vector!.every(Number.isFinite)).toBe(true);
+    },
+  );
+
+  it('spells only the first MAX_SPELLED_LETTERS letters of a word', async () => {
+    const head = 'q'.repeat(MAX_SPELLED_LETTERS);
+    const [capped, longer] = await embedder.embed([head, `${head}${'zx'.repeat(5000)}`]);
+    expect(Array.from(longer!)).toEqual(Array.from(capped!));
   });
 });

@@ -139,6 +139,14 @@ export class MongoMemoryStore implements MemoryStore {
     return docs.map((d) => d.id);
   }
 
+  async recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]> {
+    return this.models.memories
+      .find({}, { tenant_id: 1, id: 1, _id: 0 })
+      .sort({ updated_at: -1 })
+      .limit(limit)
+      .lean<{ tenant_id: string; id: string }[]>();
+  }
+
   count(tenantId: string): Promise<number> {
     return this.models.memories.countDocuments({ tenant_id: tenantId });
   }

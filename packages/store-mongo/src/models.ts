@@ -28,6 +28,7 @@ const memorySchema = new Schema(memoryFields, options);
 memorySchema.index({ tenant_id: 1, id: -1 });
 memorySchema.index({ tenant_id: 1, user_id: 1, id: -1 });
 memorySchema.index({ tenant_id: 1, session_id: 1, id: 1 });
+memorySchema.index({ updated_at: -1 }); // the index check after a restart
 
 const versionSchema = new Schema(
   {

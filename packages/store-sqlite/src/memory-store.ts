@@ -152,6 +152,14 @@ export class SqliteMemoryStore implements MemoryStore {
       .map((r) => r.id);
   }
 
+  async recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]> {
+    return this.db
+      .prepare<[number], { tenant_id: string; id: string }>(
+        'SELECT tenant_id, id FROM memories ORDER BY updated_at DESC LIMIT ?',
+      )
+      .all(limit);
+  }
+
   async count(tenantId: string): Promise<number> {
     return (
       this.db.prepare('SELECT count(*) AS n FROM memories WHERE tenant_id = ?').get(tenantId) as { n: number }

@@ -165,4 +165,8 @@ export const MIGRATIONS: string[] = [
     session_id = m.session_id, type = m.type, metadata = m.metadata, tags = m.tags, created_at = m.created_at
   FROM memories m WHERE m.tenant_id = k.tenant_id AND m.id = k.memory_id;
   `,
+  // 5: the index check after a restart reads the memories written in the last minutes.
+  `
+  CREATE INDEX memories_by_updated ON memories (updated_at);
+  `,
 ];

@@ -62,3 +62,8 @@ function clean(raw: string): string {
     .replace(/^[\s.-]+|[\s.-]+$/g, '')
     .trim();
 }
+
+/** The factory a worker thread calls to build its own extractor (see WorkerEntityExtractor). */
+export function createCompromiseExtractor(): CompromiseEntityExtractor {
+  return new CompromiseEntityExtractor();
+}

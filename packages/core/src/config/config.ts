@@ -37,7 +37,12 @@ export const configSchema = z
     search: z
       .object({
         default_top_k: z.number().int().min(1).describe('Results returned when top_k is not given'),
-        max_top_k: z.number().int().min(1).describe('Largest top_k a caller may ask for'),
+        max_top_k: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .describe('Largest top_k a caller may ask for (100 at most)'),
         rrf_k: z
           .number()
           .min(1)
@@ -66,6 +71,36 @@ export const configSchema = z
           .max(30)
           .describe('Delivery attempts before a delivery is marked failed'),
         timeout_ms: z.number().int().min(100).describe('Per-attempt HTTP timeout'),
+      })
+      .strict(),
+    requests: z
+      .object({
+        time_budget_ms: z
+          .number()
+          .int()
+          .min(100)
+          .describe('A request not answered within this time gets 503 time_budget_exceeded'),
+        max_json_depth: z
+          .number()
+          .int()
+          .min(4)
+          .max(256)
+          .describe('Deepest nesting of objects and arrays accepted in a request body'),
+      })
+      .strict(),
+    compute: z
+      .object({
+        threads: z
+          .number()
+          .int()
+          .min(0)
+          .max(256)
+          .describe('Worker threads for entity extraction; 0: one per core less the HTTP thread'),
+        extraction_budget_ms: z
+          .number()
+          .int()
+          .min(100)
+          .describe("Longest one memory's entity extraction may run; past it the memory keeps no entities"),
       })
       .strict(),
     telemetry: toggle(

@@ -6,7 +6,7 @@ export type MetadataCondition =
   | number
   | boolean
   | null
-  | { in: Json[] }
+  | { in: (string | number | boolean | null)[] }
   | { gt?: number | string; gte?: number | string; lt?: number | string; lte?: number | string };
 
 /**

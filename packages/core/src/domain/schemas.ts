@@ -84,7 +84,16 @@ const metadataCondition = z.union([
   z.number(),
   z.boolean(),
   z.null(),
-  z.object({ in: z.array(z.json()).min(1) }).strict(),
+  z
+    .object({
+      in: z
+        .array(z.union([z.string(), z.number(), z.boolean(), z.null()]), {
+          error: 'in takes a list of strings, numbers, booleans or null',
+        })
+        .min(1)
+        .max(100),
+    })
+    .strict(),
   z
     .object({
       gt: z.union([z.number(), z.string()]).optional(),
@@ -117,7 +126,13 @@ export const searchRequestSchema = z
     user_id: scopeId('Only this user').optional(),
     namespace: scopeId('Only this namespace').optional(),
     filters: filterSchema.optional(),
-    top_k: z.number().int().min(1).optional(),
+    top_k: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Results to return (at most search.max_top_k)'),
     include_graph: z.boolean().optional(),
   })
   .strict();

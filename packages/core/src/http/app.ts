@@ -4,6 +4,7 @@ import { DEFAULT_TENANT } from '../domain/types';
 import type { Engram } from '../engram';
 import { EngramError } from '../errors';
 import type { Action, Principal } from '../ports/edition';
+import { bodyShapeGuard } from './body-guard';
 import { createMetrics } from './metrics';
 import { buildOpenApi, docsPage } from './openapi';
 import { problemHandler, sendProblem } from './problem';
@@ -46,6 +47,28 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
         "default-src 'none'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'",
     });
     if (req.path.startsWith('/v1')) res.set('Cache-Control', 'no-store');
+    // The time budget: a request still unanswered is answered for, so no client waits forever
+    // and a load balancer sees a clear 503 rather than a hung connection.
+    const budget = setTimeout(() => {
+      if (res.headersSent) return;
+      logger.warn(
+        { request_id: requestId, method: req.method, path: req.path },
+        'request overran its time budget',
+      );
+      sendProblem(
+        res,
+        new EngramError(
+          'time_budget_exceeded',
+          `the request was not answered within ${config.requests.time_budget_ms} ms`,
+          {
+            limit_ms: config.requests.time_budget_ms,
+          },
+        ),
+        req.originalUrl,
+      );
+    }, config.requests.time_budget_ms);
+    budget.unref();
+    res.on('close', () => clearTimeout(budget));
     const end = metrics.duration.startTimer();
     const started = performance.now();
     res.on('finish', () => {
@@ -104,12 +127,21 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  for (const path of ['/health', '/ready', '/metrics', '/openapi.json', '/docs']) {
+    app.all(path, (req, res) => {
+      res.set('Allow', 'GET, HEAD');
+      throw new EngramError('method_not_allowed', `${req.method} is not allowed here; use GET`, {
+        allow: ['GET', 'HEAD'],
+      });
+    });
+  }
   for (const { path, router, public: isPublic } of engram.http.routers) if (isPublic) app.use(path, router);
 
   const v1 = express.Router();
   v1.use(requireJson);
   v1.use('/memory/batch', express.json({ limit: config.batch_processing.max_batch_bytes }));
   v1.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));
+  v1.use(bodyShapeGuard(config.requests.max_json_depth));
   v1.use(async (req: Request, res: Response, next: NextFunction) => {
     const principal = await ports.authenticator.authenticate({ headers: req.headers });
     if (!principal) {

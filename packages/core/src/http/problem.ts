@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { EngramError, isBackendUnavailable } from '../errors';
+import { clientInputError } from './body-guard';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -8,6 +9,7 @@ const TITLES: Record<number, string> = {
   402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -40,28 +42,21 @@ export function sendProblem(res: Response, error: EngramError, instance?: string
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let error: EngramError;
-    if (err instanceof EngramError) error = err;
-    else if (err?.type === 'entity.parse.failed')
-      error = new EngramError('invalid_json', `the request body is not valid JSON: ${err.message}`);
-    else if (err?.type === 'entity.too.large') {
-      error = new EngramError('payload_too_large', `the request body is larger than ${err.limit} bytes`, {
-        limit: err.limit,
-      });
-    } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
-      error = new EngramError('unsupported_media_type', err.message);
-    } else if (isBackendUnavailable(err)) {
+    const fromClient = err instanceof EngramError ? err : clientInputError(err);
+    if (fromClient) error = fromClient;
+    else if (isBackendUnavailable(err)) {
       logger.warn({ err, path: req.path, request_id: res.locals.requestId }, 'a backend is unavailable');
       error = new EngramError(
         'dependency_unavailable',
         'a storage backend is unavailable; nothing was stored, retry shortly',
       );
-      res.setHeader('Retry-After', '5');
     } else {
       logger.error({ err, path: req.path, request_id: res.locals.requestId }, 'unhandled error');
       error = new EngramError('internal_error', 'an unexpected error occurred');
     }
     if (res.headersSent) return res.end();
-    if (error.code === 'dependency_unavailable') res.setHeader('Retry-After', '5');
+    if (error.code === 'dependency_unavailable' || error.code === 'time_budget_exceeded')
+      res.setHeader('Retry-After', '5');
     sendProblem(res, error, req.originalUrl);
   };
 }

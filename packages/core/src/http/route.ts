@@ -39,8 +39,21 @@ export class RouteTable {
         authorize(principal, spec.action);
         const query = spec.query ? validate(spec.query, req.query, 'query') : {};
         const body = await spec.handler({ req, res, principal, query });
-        if (body === undefined) return;
+        // Undefined: the handler wrote the response (streams); sent: the time budget answered.
+        if (body === undefined || res.headersSent) return;
         res.status(spec.status ?? 200).json(body);
+      });
+    }
+    // A known path with another method is 405 with the methods it has, not 404.
+    const methods = new Map<string, string[]>();
+    for (const spec of this.routes) methods.set(spec.path, [...(methods.get(spec.path) ?? []), spec.method]);
+    for (const [path, allowed] of methods) {
+      router.all(path, (req, res) => {
+        const allow = allowed.map((m) => m.toUpperCase()).join(', ');
+        res.set('Allow', allow);
+        throw new EngramError('method_not_allowed', `${req.method} is not allowed here; use ${allow}`, {
+          allow: allowed.map((m) => m.toUpperCase()),
+        });
       });
     }
   }

@@ -53,6 +53,12 @@ export interface MemoryStore {
   /** Ids of every memory matching the filter (used to forget a user and to reconcile indexes). */
   listIds(tenantId: string, filter: MemoryFilter): Promise<string[]>;
   count(tenantId: string): Promise<number>;
+  /**
+   * The `limit` memories created or updated last, newest first, across every tenant: the one
+   * cross-tenant read, used only by the index check after a restart (never reachable through
+   * the API). The writes a crash can interrupt are the last ones.
+   */
+  recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]>;
 }
 
 /** What an index needs about a memory to apply filters without asking the MemoryStore. */

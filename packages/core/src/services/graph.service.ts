@@ -4,7 +4,7 @@ import { validate } from '../domain/validate';
 import { EngramError, invalid, notFound } from '../errors';
 import type { GraphNeighborhood, GraphStore, MemoryStore } from '../ports/storage';
 
-export const MAX_DEPTH = 4;
+export const MAX_GRAPH_DEPTH = 4;
 
 /** Explicit relations between memories and entities, and reads over the graph. */
 export class GraphService {
@@ -53,7 +53,7 @@ export class GraphService {
 }
 
 function clampDepth(depth: number): number {
-  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
-    throw invalid('depth', `must be an integer from 1 to ${MAX_DEPTH}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_GRAPH_DEPTH)
+    throw invalid('depth', `must be an integer from 1 to ${MAX_GRAPH_DEPTH}`);
   return depth;
 }

@@ -52,31 +52,56 @@ export class MemoryService {
    * a bad item is reported and the others are kept.
    */
   async addMany(tenantId: string, items: { input: unknown; id?: string }[]): Promise<AddOutcome[]> {
-    const outcomes: (AddOutcome | { ok: 'pending'; input: MemoryInput; id?: string })[] = [];
+    type Work = { ok: 'pending'; input: MemoryInput; id?: string } | { ok: 'recover'; memory: Memory };
+    const outcomes: (AddOutcome | Work)[] = [];
     for (const item of items) {
       try {
         const input = await this.checkNew(tenantId, item.input);
         const existing = item.id ? await this.ports.memoryStore.get(tenantId, item.id) : null;
-        outcomes.push(existing ? { ok: true, memory: existing } : { ok: 'pending', input, id: item.id });
+        outcomes.push(existing ? { ok: 'recover', memory: existing } : { ok: 'pending', input, id: item.id });
       } catch (error) {
         outcomes.push({ ok: false, error: asEngramError(error) });
       }
     }
-    const pending = outcomes.flatMap((o, i) => (o.ok === 'pending' ? [{ ...o, index: i }] : []));
-    if (pending.length === 0) return outcomes as AddOutcome[];
-    const quota = await this.ports.entitlements.check(tenantId, 'memories', pending.length);
-    if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'memory quota exceeded');
-    const vectors = await this.indexer.embed(pending.map((p) => p.input.content));
-    for (const [n, p] of pending.entries()) {
+    const work = outcomes.flatMap((o, i) =>
+      o.ok === 'pending' || o.ok === 'recover' ? [{ ...o, index: i }] : [],
+    );
+    if (work.length === 0) return outcomes as AddOutcome[];
+    const fresh = work.filter((w) => w.ok === 'pending').length;
+    if (fresh) {
+      const quota = await this.ports.entitlements.check(tenantId, 'memories', fresh);
+      if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'memory quota exceeded');
+    }
+    const vectors = await this.indexer.embed(
+      work.map((w) => (w.ok === 'pending' ? w.input.content : w.memory.content)),
+    );
+    for (const [n, w] of work.entries()) {
       try {
-        outcomes[p.index] = { ok: true, memory: await this.store(tenantId, p.input, vectors[n]!, p.id) };
+        outcomes[w.index] = {
+          ok: true,
+          memory:
+            w.ok === 'pending'
+              ? await this.store(tenantId, w.input, vectors[n]!, w.id)
+              : await this.recover(w.memory, vectors[n]!),
+        };
       } catch (error) {
-        outcomes[p.index] = { ok: false, error: asEngramError(error) };
+        outcomes[w.index] = { ok: false, error: asEngramError(error) };
       }
     }
-    const added = outcomes.filter((o) => o.ok === true).length;
-    if (added) await this.ports.usageMeter.record(tenantId, 'memories_added', added);
+    const added = outcomes.filter((o) => o.ok === true).length - (work.length - fresh);
+    if (added > 0) await this.ports.usageMeter.record(tenantId, 'memories_added', added);
     return outcomes as AddOutcome[];
+  }
+
+  /**
+   * An item of a resumed batch that is already stored: the crash may have come between the
+   * store and its index writes or its events, so both are done again. Index writes are upserts
+   * and event ids derive from the memory, so a second run changes nothing.
+   */
+  private async recover(memory: Memory, vector: Float32Array): Promise<Memory> {
+    await this.indexer.index(memory, vector);
+    await this.hooks.run('afterAdd', memory);
+    return memory;
   }
 
   async get(tenantId: string, id: string): Promise<Memory> {

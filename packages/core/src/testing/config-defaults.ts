@@ -15,5 +15,7 @@ export const OPEN_SOURCE_DEFAULTS = {
     weights: { vector: 0.5, text: 1.0, graph: 0.3, context: 0.4 },
   },
   webhooks: { max_attempts: 8, timeout_ms: 10000 },
+  requests: { time_budget_ms: 30000, max_json_depth: 32 },
+  compute: { threads: 0, extraction_budget_ms: 10000 },
   telemetry: { enabled: false },
 };

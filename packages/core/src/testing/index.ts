@@ -1,3 +1,4 @@
+export * from './adversarial';
 export * from './config-defaults';
 export * from './engine-contract';
 export * from './fixtures';

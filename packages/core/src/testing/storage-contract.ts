@@ -61,6 +61,25 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       await expect(store.insert(a)).rejects.toMatchObject({ code: 'conflict' });
     });
 
+    given(
+      'memoryStore',
+      'recentlyWritten lists the last writes of every tenant, newest first',
+      async (store) => {
+        // Future timestamps make these the newest rows whatever else the store holds.
+        const at = (n: number) => `2999-01-01T00:00:0${n}.000Z`;
+        const a = makeMemory({ created_at: at(1), updated_at: at(1) });
+        const b = makeMemory({ tenant_id: 't2', created_at: at(2), updated_at: at(2) });
+        const c = makeMemory({ created_at: at(0), updated_at: at(0) });
+        for (const m of [a, b, c]) await store.insert(m);
+        await store.update({ ...c, content: 'changed last', version: 2, updated_at: at(3) });
+        expect(await store.recentlyWritten(3)).toEqual([
+          { tenant_id: 't1', id: c.id },
+          { tenant_id: 't2', id: b.id },
+          { tenant_id: 't1', id: a.id },
+        ]);
+      },
+    );
+
     given('memoryStore', 'update appends history and refuses a stale version', async (store) => {
       const m = makeMemory();
       await store.insert(m);
@@ -109,6 +128,12 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       const third = await store.list('t1', {}, { limit: 3, cursor: second.next_cursor });
       expect(third.data.map((m) => m.id)).toEqual([ids[0]]);
       expect(third.next_cursor).toBeNull();
+      // A cursor the store did not hand out is refused, never read as "start from the top".
+      for (const cursor of ['garbage', `${first.next_cursor}x`, `x${first.next_cursor}`]) {
+        await expect(store.list('t1', {}, { limit: 3, cursor })).rejects.toMatchObject({
+          code: 'validation_failed',
+        });
+      }
 
       const only = async (filter: Parameters<typeof store.list>[1]) =>
         (await store.list('t1', filter, { limit: 100 })).data.map((m) => m.metadata.n).sort();

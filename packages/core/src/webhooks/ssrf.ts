@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { EngramError } from '../errors';
 
 /**
@@ -11,38 +12,54 @@ import { EngramError } from '../errors';
  * to a forbidden address (DNS rebinding) is caught at delivery.
  */
 
-const forbidden = new BlockList();
-forbidden.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. 169.254.169.254 metadata
-forbidden.addSubnet('0.0.0.0', 8, 'ipv4');
-forbidden.addSubnet('224.0.0.0', 4, 'ipv4'); // multicast
-forbidden.addSubnet('240.0.0.0', 4, 'ipv4'); // reserved, broadcast
-forbidden.addSubnet('100.100.100.200', 32, 'ipv4'); // Alibaba Cloud metadata
-forbidden.addSubnet('fe80::', 10, 'ipv6'); // link-local
-forbidden.addSubnet('ff00::', 8, 'ipv6'); // multicast
-forbidden.addAddress('::', 'ipv6');
-forbidden.addAddress('fd00:ec2::254', 'ipv6'); // AWS IPv6 metadata
-
-const privateRanges = new BlockList();
-privateRanges.addSubnet('10.0.0.0', 8, 'ipv4');
-privateRanges.addSubnet('172.16.0.0', 12, 'ipv4');
-privateRanges.addSubnet('192.168.0.0', 16, 'ipv4');
-privateRanges.addSubnet('127.0.0.0', 8, 'ipv4');
-privateRanges.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
-privateRanges.addSubnet('198.18.0.0', 15, 'ipv4'); // benchmarking
-privateRanges.addAddress('::1', 'ipv6');
-privateRanges.addSubnet('fc00::', 7, 'ipv6'); // unique local
+/** Addresses inside otherwise allowed ranges that reach cloud metadata services. */
+const METADATA = new Set(['100.100.100.200', 'fd00:ec2::254']);
+const PRIVATE_V4 = new Set(['private', 'loopback', 'carrierGradeNat']);
+const PRIVATE_V6 = new Set(['uniqueLocal', 'loopback']);
+/** 198.18.0.0/15, benchmarking: ipaddr.js files it under "reserved" with ranges that stay forbidden. */
+const BENCHMARKING = ipaddr.parseCIDR('198.18.0.0/15');
+/** 64:ff9b:1::/48, local-use NAT64 (RFC 8215): where the IPv4 sits depends on the operator, so it is refused. */
+const LOCAL_NAT64 = ipaddr.parseCIDR('64:ff9b:1::/48');
 
 export type AddressClass = 'public' | 'private' | 'forbidden';
 
-export function classifyAddress(address: string): AddressClass {
-  let ip = address.replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) ip = mapped[1]!; // IPv4-mapped IPv6 is the IPv4 address in disguise
-  const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-  if (isIP(ip) === 0) return 'forbidden';
-  if (forbidden.check(ip, family)) return 'forbidden';
-  if (privateRanges.check(ip, family)) return 'private';
-  return 'public';
+/**
+ * The IPv4 address an IPv6 address carries and routes to, or null: IPv4-mapped (::ffff:a.b.c.d),
+ * IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4
+ * (2002:AABB:CCDD::/48). Each is checked as the IPv4 address it reaches.
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const bytes = address.toByteArray();
+  const at = (offset: number) => new ipaddr.IPv4(bytes.slice(offset, offset + 4));
+  const range = address.range();
+  if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052') return at(12);
+  if (range === '6to4') return at(2);
+  const compatible =
+    bytes.slice(0, 12).every((b) => b === 0) && range !== 'loopback' && range !== 'unspecified';
+  return compatible ? at(12) : null;
+}
+
+/**
+ * Public, private (LAN, loopback: allowed only when the operator says so) or forbidden
+ * (link-local, metadata, multicast, reserved, Teredo, anything unparseable). Only ranges
+ * known to be ordinary unicast are public.
+ */
+export function classifyAddress(raw: string): AddressClass {
+  const text = raw.replace(/^\[|\]$/g, '');
+  if (!ipaddr.isValid(text)) return 'forbidden';
+  let address = ipaddr.parse(text);
+  if (address.kind() === 'ipv6') {
+    const v6 = address as ipaddr.IPv6;
+    if (v6.match(LOCAL_NAT64)) return 'forbidden';
+    address = embeddedIPv4(v6) ?? v6;
+  }
+  if (METADATA.has(address.toNormalizedString()) || METADATA.has(address.toString())) return 'forbidden';
+  const range = address.range();
+  if (address.kind() === 'ipv4') {
+    if ((address as ipaddr.IPv4).match(BENCHMARKING)) return 'private';
+    if (PRIVATE_V4.has(range)) return 'private';
+  } else if (PRIVATE_V6.has(range)) return 'private';
+  return range === 'unicast' ? 'public' : 'forbidden';
 }
 
 export function assertAllowedAddress(address: string, allowPrivate: boolean): void {

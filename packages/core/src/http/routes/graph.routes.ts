@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { relationRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
+import { MAX_GRAPH_DEPTH } from '../../services/graph.service';
 import { pageQuery, type RouteTable } from '../route';
 
 export function graphRoutes(table: RouteTable, engram: Engram): void {
@@ -23,7 +24,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     action: 'graph:read',
     query: z.object({
       id: z.string().min(1),
-      depth: z.coerce.number().int().default(1),
+      depth: z.coerce.number().int().min(1).max(MAX_GRAPH_DEPTH).default(1),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
     handler: ({ principal, query }) =>
@@ -53,7 +54,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     query: z.object({
       from: z.string().min(1),
       to: z.string().min(1),
-      max_depth: z.coerce.number().int().default(4),
+      max_depth: z.coerce.number().int().min(1).max(MAX_GRAPH_DEPTH).default(4),
     }),
     handler: async ({ principal, query }) => ({
       relations: await graph.path(principal.tenant_id, query.from, query.to, query.max_depth),

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import { compiledModule, WorkerPool, type WorkerPoolOptions } from '../compute/worker-pool';
+import { EngramError } from '../errors';
+import type { EntityExtractor, ExtractedEntity } from '../ports/ai';
+
+/**
+ * Rule-based extraction on worker threads: compromise tags about 30 KB of text a second, so
+ * on the HTTP thread one large batch would stall every other request. Extraction that overruns
+ * its time budget yields no entities: the memory is still stored and found by vector and text,
+ * and the overrun is logged.
+ */
+export class WorkerEntityExtractor implements EntityExtractor {
+  private readonly pool: WorkerPool;
+
+  constructor(
+    options: WorkerPoolOptions,
+    private readonly logger?: Logger,
+  ) {
+    this.pool = new WorkerPool(
+      {
+        module: compiledModule(require.resolve('./compromise-extractor')),
+        factory: 'createCompromiseExtractor',
+      },
+      options,
+    );
+  }
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  async extract(text: string): Promise<ExtractedEntity[]> {
+    try {
+      return await this.pool.call<ExtractedEntity[]>('extract', text);
+    } catch (err) {
+      if (!(err instanceof EngramError && err.code === 'time_budget_exceeded')) throw err;
+      this.logger?.warn(
+        { bytes: Buffer.byteLength(text) },
+        'entity extraction overran its budget; none kept',
+      );
+      return [];
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

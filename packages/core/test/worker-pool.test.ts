@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compiledModule, EngramError, WorkerEntityExtractor, WorkerPool } from '../src';
+
+// A task module in plain JavaScript, as a worker loads it.
+const dir = mkdtempSync(path.join(tmpdir(), 'engram-pool-'));
+const taskFile = path.join(dir, 'task.js');
+writeFileSync(
+  taskFile,
+  `exports.create = (options = {}) => ({
+    echo: (x) => ({ x, prefix: options.prefix, thread: require('node:worker_threads').threadId }),
+    spin: (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; },
+    fail: () => { const e = new Error('nope'); e.code = 'E_NOPE'; throw e; },
+    crash: () => process.exit(3),
+  });`,
+);
+
+describe('WorkerPool', () => {
+  let pool: WorkerPool;
+  afterEach(() => pool?.close());
+
+  it('builds the provider in each worker and answers calls off the calling thread', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create', options: { prefix: 'p' } }, { threads: 2 });
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((x) => pool.call<{ x: number; prefix: string; thread: number }>('echo', x)),
+    );
+    expect(answers.map((a) => a.x)).toEqual([1, 2, 3, 4]);
+    expect(answers.every((a) => a.prefix === 'p' && a.thread !== 0)).toBe(true);
+  });
+
+  it('keeps the calling thread free while a worker computes', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await pool.call('spin', 300);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('passes errors back with their code', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1 });
+    await expect(pool.call('fail')).rejects.toMatchObject({ message: 'nope', code: 'E_NOPE' });
+    expect(await pool.call('echo', 5)).toMatchObject({ x: 5 });
+  });
+
+  it('cuts a call that overruns its budget and replaces the worker', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1, callTimeoutMs: 200 });
+    const error = await pool.call('spin', 60_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngramError);
+    expect((error as EngramError).code).toBe('time_budget_exceeded');
+    expect(await pool.call('echo', 6)).toMatchObject({ x: 6 });
+  });
+
+  it('replaces a worker that dies; the call it held fails, queued calls still run', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1 });
+    const [crashed, after] = await Promise.allSettled([pool.call('crash'), pool.call('echo', 7)]);
+    expect(crashed.status).toBe('rejected');
+    expect(after).toMatchObject({ status: 'fulfilled', value: { x: 7 } });
+  });
+
+  it('maps a source path under jest to its build output', () => {
+    expect(compiledModule('/r/src/x/packages/core/src/ai/a.ts')).toBe('/r/src/x/packages/core/dist/ai/a.js');
+    expect(compiledModule('/r/packages/core/dist/ai/a.js')).toBe('/r/packages/core/dist/ai/a.js');
+  });
+});
+
+describe('WorkerEntityExtractor', () => {
+  it('extracts on worker threads what the in-thread extractor does', async () => {
+    const extractor = new WorkerEntityExtractor({ threads: 1 });
+    try {
+      const entities = await extractor.extract('Caroline moved from Sweden to Boston');
+      expect(entities.map((e) => e.name)).toEqual(expect.arrayContaining(['Caroline', 'Sweden', 'Boston']));
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('keeps no entities, rather than failing the add, when extraction overruns its budget', async () => {
+    const extractor = new WorkerEntityExtractor({ threads: 1, callTimeoutMs: 100 });
+    try {
+      const text = 'Caroline met Melanie in Paris. '.repeat(480);
+      expect(await extractor.extract(text)).toEqual([]);
+    } finally {
+      await extractor.close();
+    }
+  });
+});
