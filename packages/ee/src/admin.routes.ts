@@ -10,7 +10,10 @@ const keySchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     scopes: z.array(z.enum(['read', 'write', 'admin'])).min(1),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future (a key issued expired is useless)')
+      .optional(),
   })
   .strict();
 const memberSchema = z
@@ -31,12 +34,19 @@ function requirePlatform(res: Response): void {
  */
 export function adminRouter(store: TenancyStore, authorizer: RbacAuthorizer): express.Router {
   const router = express.Router();
-  const requireProjectAdmin = (res: Response, projectId: string) => {
+  /**
+   * The project, for the platform admin or an admin key of that project. Another tenant's
+   * project answers exactly as a missing one does (404), so keys cannot probe which exist.
+   */
+  const projectForAdmin = (res: Response, projectId: string) => {
     const principal = principalOf(res);
-    if (principal.tenant_id === PLATFORM_TENANT) return;
-    if (principal.tenant_id !== projectId || !authorizer.can(principal, 'admin')) {
-      throw new EngramError('forbidden', 'this key may not manage that project');
+    if (principal.tenant_id !== PLATFORM_TENANT) {
+      if (principal.tenant_id !== projectId)
+        throw new EngramError('not_found', `project ${projectId} was not found`);
+      if (!authorizer.can(principal, 'admin'))
+        throw new EngramError('forbidden', 'this key may not manage that project');
     }
+    return project(projectId);
   };
   const org = (id: string) => {
     const found = store.getOrg(id);
@@ -72,21 +82,18 @@ export function adminRouter(store: TenancyStore, authorizer: RbacAuthorizer): ex
     res.json({ data: store.listMembers(orgId) });
   });
   router.post('/projects/:project/keys', (req, res) => {
-    const projectId = project(param(req, 'project')).id;
-    requireProjectAdmin(res, projectId);
+    const projectId = projectForAdmin(res, param(req, 'project')).id;
     const input = validate(keySchema, req.body);
     const { key, record } = issueKey(store, projectId, input.name, input.scopes, input.expires_at ?? null);
     const { hash: _hash, ...visible } = record;
     res.status(201).json({ ...visible, key });
   });
   router.get('/projects/:project/keys', (req, res) => {
-    const projectId = project(param(req, 'project')).id;
-    requireProjectAdmin(res, projectId);
+    const projectId = projectForAdmin(res, param(req, 'project')).id;
     res.json({ data: store.listKeys(projectId).map(({ hash: _hash, ...visible }) => visible) });
   });
   router.delete('/projects/:project/keys/:key', (req, res) => {
-    const projectId = project(param(req, 'project')).id;
-    requireProjectAdmin(res, projectId);
+    const projectId = projectForAdmin(res, param(req, 'project')).id;
     if (!store.revokeKey(projectId, param(req, 'key'), nowIso())) {
       throw new EngramError(
         'not_found',

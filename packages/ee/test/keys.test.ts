@@ -57,6 +57,15 @@ describe('project API keys', () => {
     expect((await use(flipped)).status).toBe(401);
   });
 
+  it('are never issued already expired', async () => {
+    const p = await cloud.project('expired-issue');
+    const res = await cloud
+      .admin('post', `/v1/admin/projects/${p.project.id}/keys`)
+      .send({ name: 'late', scopes: ['read'], expires_at: new Date(Date.now() - 1000).toISOString() });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('expires_at');
+  });
+
   it('let only the platform admin create organisations, and only project admins manage their keys', async () => {
     const a = await cloud.project('mgmt-a');
     const b = await cloud.project('mgmt-b');
@@ -72,7 +81,13 @@ describe('project API keys', () => {
       .post(`/v1/admin/projects/${b.project.id}/keys`)
       .set('X-API-Key', a.adminKey.key)
       .send({ name: 'ci', scopes: ['admin'] });
-    expect(other.status).toBe(403);
+    // Another tenant's project looks exactly like a missing one: no existence oracle.
+    const missing = await cloud.api
+      .post('/v1/admin/projects/prj_missing/keys')
+      .set('X-API-Key', a.adminKey.key)
+      .send({ name: 'ci', scopes: ['admin'] });
+    expect([other.status, missing.status]).toEqual([404, 404]);
+    expect(other.body.code).toBe(missing.body.code);
     expect(
       (await cloud.api.get(`/v1/admin/projects/${a.project.id}/keys`).set('X-API-Key', a.write.key)).status,
     ).toBe(403);

@@ -39,6 +39,17 @@ const ROUTES: {
     body: { memories: [{ content: 'b' }] },
     allowed: ['write', 'admin'],
   },
+  {
+    // A callback URL is the power to send signed requests anywhere: webhook permission.
+    method: 'post',
+    path: '/v1/memory/batch',
+    body: {
+      memories: [{ content: 'b' }],
+      webhook_url: 'http://127.0.0.1:9/cb',
+      webhook_secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    },
+    allowed: ['admin'],
+  },
   { method: 'get', path: '/v1/batch/{batch}', allowed: ['read', 'write', 'admin'] },
   {
     method: 'post',

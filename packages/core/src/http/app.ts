@@ -55,6 +55,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
         { request_id: requestId, method: req.method, path: req.path },
         'request overran its time budget',
       );
+      res.setHeader('Retry-After', '5');
       sendProblem(
         res,
         new EngramError(

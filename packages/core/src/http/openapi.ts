@@ -12,6 +12,14 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** Every route may answer 400, 401, 403, 429 and 503; bodies add 413 and 415; ids add 404. */
+function errorStatuses(route: RouteSpec): number[] {
+  const statuses = new Set([400, 401, 403, 429, 503, ...(route.errors ?? [])]);
+  if (route.body) for (const s of [413, 415]) statuses.add(s);
+  if (route.path.includes(':')) statuses.add(404);
+  return [...statuses].sort((a, b) => a - b);
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
 export function buildOpenApi(routes: RouteSpec[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -44,11 +52,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       }),
       responses: {
         [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
-        '400': problem,
-        '401': problem,
-        '403': problem,
-        ...(route.path.includes(':') && { '404': problem }),
-        '429': problem,
+        ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problem])),
       },
       security: [{ bearer: [] }, { apiKey: [] }],
     };

@@ -15,6 +15,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   body?: z.ZodType;
   query?: Q;
   status?: number;
+  /** Error statuses this route answers beyond the ones every route can (for /openapi.json). */
+  errors?: number[];
   /** Returns the JSON body, or undefined when it wrote the response itself (streams). */
   handler: (ctx: {
     req: Request;

@@ -1,5 +1,6 @@
 import { batchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
+import { EngramError } from '../../errors';
 import { publicBatch } from '../../services/batch.service';
 import { type RouteTable, requireParam } from '../route';
 
@@ -13,7 +14,22 @@ export function batchRoutes(table: RouteTable, engram: Engram): void {
     action: 'batch:write',
     body: batchRequestSchema,
     status: 202,
-    handler: async ({ req, principal }) => publicBatch(await batches.submit(principal.tenant_id, req.body)),
+    handler: async ({ req, principal }) => {
+      // A callback URL makes the server send signed requests to a target of the caller's
+      // choosing: the same power as registering a webhook, so it takes the same permission.
+      const body = req.body as { webhook_url?: unknown } | undefined;
+      if (body?.webhook_url !== undefined && !engram.ports.authorizer.can(principal, 'webhooks:manage')) {
+        throw new EngramError(
+          'forbidden',
+          'webhook_url needs a key that may manage webhooks (webhooks:manage)',
+          {
+            action: 'webhooks:manage',
+            errors: [{ field: 'webhook_url', message: 'needs the webhooks:manage permission' }],
+          },
+        );
+      }
+      return publicBatch(await batches.submit(principal.tenant_id, req.body));
+    },
   });
   table.add({
     method: 'get',

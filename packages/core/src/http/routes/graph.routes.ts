@@ -14,6 +14,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     action: 'graph:write',
     body: relationRequestSchema,
     status: 201,
+    errors: [404],
     handler: ({ req, principal }) => graph.relate(principal.tenant_id, req.body),
   });
   table.add({
@@ -22,6 +23,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     summary: 'Nodes and relations within `depth` hops of a memory or entity',
     tag: 'graph',
     action: 'graph:read',
+    errors: [404],
     query: z.object({
       id: z.string().min(1),
       depth: z.coerce.number().int().min(1).max(MAX_GRAPH_DEPTH).default(1),
@@ -51,6 +53,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     summary: 'The shortest path between two nodes',
     tag: 'graph',
     action: 'graph:read',
+    errors: [404],
     query: z.object({
       from: z.string().min(1),
       to: z.string().min(1),

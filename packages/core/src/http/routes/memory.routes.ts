@@ -72,6 +72,7 @@ export function memoryRoutes(
     tag: 'memory',
     action: 'memory:write',
     body: memoryUpdateSchema,
+    errors: [409],
     handler: ({ req, principal }) => memories.update(principal.tenant_id, requireParam(req, 'id'), req.body),
   });
   table.add({

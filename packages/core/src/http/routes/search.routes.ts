@@ -30,6 +30,7 @@ export function searchRoutes(
     action: 'feedback:write',
     body: feedbackSchema,
     status: 201,
+    errors: [404],
     handler: ({ req, principal }) => engram.services.logs.feedback(principal.tenant_id, req.body),
   });
 }

@@ -1,0 +1,176 @@
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import type { EngramPlugin } from '@engram/core';
+import pino from 'pino';
+import request from 'supertest';
+import { createOssServer, type OssServer } from '../src/server';
+import { API_KEY, testEnv } from './helpers';
+
+const auth = { Authorization: `Bearer ${API_KEY}` };
+/** `{"a":[[[…]]]}` nested `depth` deep, as raw JSON text (no recursion to build or send it). */
+const deepJson = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+/** What a careless client or an attacker sends: every case is a 4xx naming the cause, never a 500. */
+describe('hostile and careless input', () => {
+  let oss: OssServer;
+  let api: ReturnType<typeof request>;
+  // A plugin whose search hook outlasts the time budget set below.
+  const slowSearch: EngramPlugin = {
+    name: 'slow-search',
+    setup(ctx) {
+      ctx.hooks.on('beforeSearch', async (req) => {
+        if (req.query === 'slow please') await new Promise((r) => setTimeout(r, 1500));
+      });
+    },
+  };
+  beforeAll(async () => {
+    oss = await createOssServer(testEnv({ ENGRAM_REQUESTS__TIME_BUDGET_MS: '700' }), {
+      logger: pino({ level: 'silent' }),
+      extraPlugins: [slowSearch],
+    });
+    await oss.engram.start();
+    api = request(oss.app);
+  });
+  afterAll(() => oss.close());
+
+  const post = (path: string, raw: string) =>
+    api.post(path).set(auth).set('content-type', 'application/json').send(raw);
+
+  it.each([
+    ['metadata', '/v1/memory', (d: string) => `{"content":"x","metadata":{"a":${d}}}`, 'metadata.a.0.0'],
+    [
+      'a search filter',
+      '/v1/memory/search',
+      (d: string) => `{"query":"x","filters":{"metadata":{"k":${d}}}}`,
+      'filters.metadata.k',
+    ],
+    [
+      'a batch item',
+      '/v1/memory/batch',
+      (d: string) => `{"memories":[{"content":"x","metadata":{"a":${d}}}]}`,
+      'memories.0.metadata.a',
+    ],
+  ])('refuses %s nested 10,000 deep with 400 naming the field', async (_what, path, body, field) => {
+    const res = await post(path, body(deepJson(10_000)));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors[0].field.startsWith(field)).toBe(true);
+    expect(res.body.errors[0].message).toMatch(/nested deeper than 32/);
+  });
+
+  it('accepts nesting within the limit', async () => {
+    const res = await post('/v1/memory', `{"content":"nested but fine","metadata":{"a":${deepJson(20)}}}`);
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses an object inside an `in` list', async () => {
+    const res = await api
+      .post('/v1/memory/search')
+      .set(auth)
+      .send({ query: 'x', filters: { metadata: { k: { in: [{ a: 1 }] } } } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toMatch(/^filters\.metadata\.k/);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the metadata key %s by name', async (key) => {
+    const res = await post('/v1/memory', `{"content":"x","metadata":{"${key}":{"polluted":true}}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toEqual({ field: `metadata.${key}`, message: `"${key}" is a reserved key` });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each(['gzip', 'br', 'deflate'])(
+    'answers 400 to a body that does not decode as its Content-Encoding %s, before any key is checked',
+    async (encoding) => {
+      const res = await api
+        .post('/v1/memory')
+        .set('content-type', 'application/json')
+        .set('content-encoding', encoding)
+        .send('{"content":"not compressed at all"}');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_body');
+    },
+  );
+
+  it('accepts a body that really is gzip, and refuses an unknown encoding with 415', async () => {
+    // Over a real socket: the test client would re-encode a Buffer body.
+    const server = oss.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const ok = await fetch(`http://127.0.0.1:${port}/v1/memory`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync('{"content":"compressed on purpose"}'),
+      });
+      expect(ok.status).toBe(201);
+    } finally {
+      server.close();
+    }
+    const odd = await api
+      .post('/v1/memory')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'x-zorb')
+      .send('{"content":"x"}');
+    expect(odd.status).toBe(415);
+  });
+
+  it('answers 400 to a path with a malformed %-escape', async () => {
+    const res = await api.get('/v1/memory/%ZZ').set(auth);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'invalid_path', errors: [{ field: 'path' }] });
+  });
+
+  it('answers 405 with Allow to a method a path does not have', async () => {
+    const trace = await api.trace('/v1/memory').set(auth);
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow).toBe('POST, GET, DELETE');
+    const patch = await api.patch('/v1/memory/mem_x').set(auth).send({});
+    expect(patch.status).toBe(405);
+    expect((await api.post('/health')).status).toBe(405);
+  });
+
+  it('refuses a cursor it did not hand out', async () => {
+    const res = await api.get('/v1/memory?cursor=garbage').set(auth);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('cursor');
+  });
+
+  it('stores a 15,000-letter word and searches "qz" x 2000 quickly, staying responsive', async () => {
+    const started = performance.now();
+    const [added, searched, health] = await Promise.all([
+      api
+        .post('/v1/memory')
+        .set(auth)
+        .send({ content: 'e'.repeat(15_000) }),
+      api
+        .post('/v1/memory/search')
+        .set(auth)
+        .send({ query: 'qz'.repeat(2000) }),
+      api.get('/health'),
+    ]);
+    expect([added.status, searched.status, health.status]).toEqual([201, 200, 200]);
+    // Minutes before sub-word splitting was bounded; seconds is the generous bound here.
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('answers 503 time_budget_exceeded with Retry-After when a request overruns its budget', async () => {
+    const res = await api.post('/v1/memory/search').set(auth).send({ query: 'slow please' });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'time_budget_exceeded', limit_ms: 700 });
+    expect(res.headers['retry-after']).toBe('5');
+  });
+
+  it('publishes the limits it applies in /openapi.json', async () => {
+    const doc = (await api.get('/openapi.json')).body;
+    const search = doc.paths['/v1/memory/search'].post;
+    expect(search.requestBody.content['application/json'].schema.properties.top_k.maximum).toBe(100);
+    const neighbors = doc.paths['/v1/graph/neighbors'].get;
+    expect(neighbors.parameters.find((p: { name: string }) => p.name === 'depth').schema.minimum).toBe(1);
+    expect(Object.keys(neighbors.responses)).toContain('404');
+    expect(Object.keys(doc.paths['/v1/memory/{id}'].put.responses)).toContain('409');
+    expect(Object.keys(doc.paths['/v1/feedback'].post.responses)).toContain('404');
+  });
+});
