@@ -24,3 +24,4 @@ fi
 # built once per machine or checkout, started by the test suites themselves.
 bash "$(dirname "$0")/install-ferretdb.sh"
 bash "$(dirname "$0")/install-neo4j.sh"
+bash "$(dirname "$0")/install-schemathesis.sh"

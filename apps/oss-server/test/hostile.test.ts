@@ -172,5 +172,12 @@ describe('hostile and careless input', () => {
     expect(Object.keys(neighbors.responses)).toContain('404');
     expect(Object.keys(doc.paths['/v1/memory/{id}'].put.responses)).toContain('409');
     expect(Object.keys(doc.paths['/v1/feedback'].post.responses)).toContain('404');
+    // Every reference resolves inside the document (recursive metadata schemas included).
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas[ref.split('/').pop()!]).toBeDefined();
+    }
   });
 });

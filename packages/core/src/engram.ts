@@ -170,7 +170,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   // Event keys derive from the memory and its version: an event emitted again for the same
   // change (a batch resumed after a crash) reuses its delivery ids, so it is delivered once.
   hooks.on('afterAdd', (m) =>
-    webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }, `${m.id}_v${m.version}`),
+    webhooks.emit(m.tenant_id, 'memory.created', { ...view(m), content: m.content }, `${m.id}_created`),
   );
   hooks.on('afterUpdate', (m) =>
     webhooks.emit(m.tenant_id, 'memory.updated', { ...view(m), content: m.content }, `${m.id}_v${m.version}`),
@@ -183,6 +183,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   for (const fn of ready) await fn(services, ports);
 
   let stopped = false;
+  let recovery: Promise<void> = Promise.resolve();
   return {
     config,
     ports,
@@ -193,13 +194,15 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
     async start() {
       await ports.jobQueue.start();
       // In the background: the server answers while the last writes before a crash are checked.
-      void indexer
-        .repairRecent()
-        .catch((err: unknown) => logger.error({ err }, 'index check after start failed'));
+      recovery = memories
+        .recoverRecent()
+        .then(() => undefined)
+        .catch((err: unknown) => logger.error({ err }, 'recovery of the last writes failed'));
     },
     async shutdown() {
       if (stopped) return;
       stopped = true;
+      await recovery;
       await ports.jobQueue.stop();
       await logs.flush();
       await ports.telemetry.shutdown().catch(() => undefined);

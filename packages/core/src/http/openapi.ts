@@ -20,9 +20,38 @@ function errorStatuses(route: RouteSpec): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+/**
+ * Recursive parts of a schema (JSON metadata values) come out of zod as `$defs` local to that
+ * schema; inside the document they must live in components, or `#/$defs/…` resolves nowhere.
+ */
+function hoistDefs(
+  schema: Record<string, unknown>,
+  components: Record<string, unknown>,
+): Record<string, unknown> {
+  const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> };
+  if (!$defs) return schema;
+  const renamed = new Map<string, string>();
+  for (const [name, def] of Object.entries($defs)) {
+    const text = JSON.stringify(def);
+    let target = name === '__schema0' ? 'JsonValue' : name.replace(/^_+/, '');
+    for (let n = 2; components[target] !== undefined && JSON.stringify(components[target]) !== text; n++)
+      target = `${target.replace(/\d+$/, '')}${n}`;
+    renamed.set(name, target);
+  }
+  const rewrite = (text: string) =>
+    text.replace(
+      /"#\/\$defs\/([^"]+)"/g,
+      (_m, name: string) => `"#/components/schemas/${renamed.get(name) ?? name}"`,
+    );
+  for (const [name, def] of Object.entries($defs))
+    components[renamed.get(name)!] = JSON.parse(rewrite(JSON.stringify(def)));
+  return JSON.parse(rewrite(JSON.stringify(rest)));
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
 export function buildOpenApi(routes: RouteSpec[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const shared: Record<string, unknown> = {};
   for (const route of routes) {
     const path = `/v1${route.path.replace(/:(\w+)/g, '{$1}')}`;
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
@@ -48,7 +77,10 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       operationId: `${route.method}_${route.path.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
       parameters: [...pathParams, ...queryParams],
       ...(route.body && {
-        requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: hoistDefs(toSchema(route.body), shared) } },
+        },
       }),
       responses: {
         [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
@@ -72,6 +104,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: {
+        ...shared,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'code', 'detail'],

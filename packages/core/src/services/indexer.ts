@@ -91,24 +91,12 @@ export class Indexer {
     return { checked: ids.length, repaired };
   }
 
-  /**
-   * After a restart: the last writes before a crash may be stored but not indexed (the process
-   * died between the two). Re-indexes every one of the `window` most recent memories that has
-   * no vector, without waiting for anyone to call reconcile.
-   */
-  async repairRecent(window = 1000): Promise<{ checked: number; repaired: number }> {
-    const recent = await this.ports.memoryStore.recentlyWritten(window);
-    let repaired = 0;
-    for (const { tenant_id, id } of recent) {
-      if (await this.ports.vectorIndex.has(tenant_id, id)) continue;
-      await this.sync(tenant_id, id);
-      repaired++;
-    }
-    if (repaired) this.logger.warn({ repaired }, 'indexed memories a crash had left unindexed');
-    return { checked: recent.length, repaired };
+  /** Whether the memory has all its index entries: its vector is written last (see write). */
+  isIndexed(tenantId: string, id: string): Promise<boolean> {
+    return this.ports.vectorIndex.has(tenantId, id);
   }
 
-  /** The vector is written last: a memory that has one has all its index entries (see repairRecent). */
+  /** The vector is written last: a memory that has one has all its index entries. */
   private async write(memory: Memory, vector: Float32Array): Promise<void> {
     const entities = await this.ports.entityExtractor.extract(memory.content);
     await this.ports.textIndex.upsert([memory]);

@@ -104,6 +104,27 @@ export class MemoryService {
     return memory;
   }
 
+  /**
+   * After a restart, converges the last writes before a crash without anyone calling
+   * reconcile: a memory stored but not indexed (the process died between the two) is indexed,
+   * and a new memory's `afterAdd` hooks run again, so a `memory.created` event that was never
+   * queued is queued now (event ids derive from the memory: one already queued is not repeated).
+   */
+  async recoverRecent(window = 1000): Promise<{ checked: number; reindexed: number }> {
+    const recent = await this.ports.memoryStore.recentlyWritten(window);
+    let reindexed = 0;
+    for (const { tenant_id, id } of recent) {
+      if (!(await this.indexer.isIndexed(tenant_id, id))) {
+        await this.indexer.sync(tenant_id, id);
+        reindexed++;
+      }
+      const memory = await this.ports.memoryStore.get(tenant_id, id);
+      if (memory?.version === 1) await this.hooks.run('afterAdd', memory);
+    }
+    if (reindexed) this.logger.warn({ reindexed }, 'indexed memories a crash had left unindexed');
+    return { checked: recent.length, reindexed };
+  }
+
   async get(tenantId: string, id: string): Promise<Memory> {
     const memory = await this.ports.memoryStore.get(tenantId, id);
     if (!memory) throw notFound('memory', id);

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { API_KEY, tempDir, waitFor } from './helpers';
+
+const MAIN = path.resolve(__dirname, '../dist/main.js');
+const SCHEMATHESIS = path.join(
+  process.env.ENGRAM_CACHE ?? path.join(homedir(), '.cache', 'engram'),
+  'schemathesis-4.32.5',
+  'bin',
+  'schemathesis',
+);
+/** Seconds of fuzzing: bounded so the whole suite stays within its CI budget. */
+const FUZZ_SECONDS = Number(process.env.ENGRAM_FUZZ_SECONDS ?? 60);
+
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * schemathesis (installed by scripts/install-schemathesis.sh) generates requests from
+ * /openapi.json, valid and invalid, against a real server process. The pass mark: no 5xx, and
+ * every status and content type is one the document declares. Webhook targets stay refused
+ * on private and loopback addresses, and the machine has no route out, so nothing it registers
+ * is reachable.
+ */
+describe('fuzzing the API from its OpenAPI document', () => {
+  let server: ChildProcess;
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const base = `http://127.0.0.1:${port}`;
+
+  beforeAll(async () => {
+    server = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ENGRAM_DATA_DIR: tempDir(),
+        ENGRAM_API_KEYS: API_KEY,
+        ENGRAM_TELEMETRY: 'off',
+        LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitFor(async () => (await fetch(`${base}/ready`).catch(() => null))?.ok, 30_000);
+  });
+  afterAll(() => server?.kill('SIGKILL'));
+
+  it(
+    'answers every generated request with a declared status and no 5xx',
+    async () => {
+      expect(existsSync(SCHEMATHESIS)).toBe(true);
+      const { code, output } = await run(
+        SCHEMATHESIS,
+        [
+          'run',
+          `${base}/openapi.json`,
+          '--header',
+          `Authorization: Bearer ${API_KEY}`,
+          '--checks',
+          'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+          '--max-time',
+          String(FUZZ_SECONDS),
+          '--workers',
+          '2',
+          '--request-timeout',
+          '20',
+          '--no-color',
+        ],
+        { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
+      );
+      const summary = /(\d+) generated, (.*)/.exec(output);
+      // The figures go to the test log for the record: how many cases ran and how they ended.
+      process.stdout.write(`schemathesis: ${summary?.[0] ?? 'no summary'}\n`);
+      if (code !== 0) throw new Error(`schemathesis found failures:\n${output.slice(-8000)}`);
+      expect(Number(summary?.[1])).toBeGreaterThan(100);
+    },
+    (FUZZ_SECONDS + 120) * 1000,
+  );
+});
