@@ -8,6 +8,7 @@ import { mem0Quality } from './peer-mem0';
 import { BACKEND_SETS } from './production-backends';
 import { bm25Quality, engramQuality } from './quality';
 import { renderMarkdown, updateReadme } from './report';
+import { responsiveness } from './responsiveness';
 import { startServer } from './server-process';
 import { addThroughput, batchIngest, corpus, searchLatency, unfilteredSearchLatency } from './speed';
 
@@ -32,6 +33,7 @@ function args() {
     only: value('--only'),
     seconds: Number(value('--seconds') ?? 10),
     size: Number(value('--size') ?? 2_000),
+    serverMain: value('--server-main'),
   };
 }
 
@@ -130,6 +132,21 @@ async function main() {
     console.log(`ann: ${size} vectors, tenant-wide search without a filter`);
     result.ann = await annBench(turns, questions, size);
     console.log(JSON.stringify(result.ann, null, 2));
+  }
+
+  if (!opts.only || opts.only === 'responsiveness') {
+    // --server-main runs it against another build (e.g. a checkout before a change) for comparison.
+    console.log('responsiveness: /health while 50 x 15 KB batches and searches run');
+    const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
+    const server = await startServer(dir, 18_503, {}, opts.serverMain);
+    result.responsiveness = {
+      measured: new Date().toISOString().slice(0, 16),
+      ...(await responsiveness(server.url, turns, questions, Math.max(opts.seconds, 20))),
+    };
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    console.log(JSON.stringify(result.responsiveness, null, 2));
+    if (opts.serverMain) return; // a comparison run does not overwrite this build's results
   }
 
   if (opts.only === 'backends') {

@@ -17,8 +17,8 @@ export async function startServer(
   dataDir: string,
   port: number,
   env: NodeJS.ProcessEnv = {},
+  main = path.resolve(__dirname, '../../apps/oss-server/dist/main.js'),
 ): Promise<ServerProcess> {
-  const main = path.resolve(__dirname, '../../apps/oss-server/dist/main.js');
   const child: ChildProcess = spawn(process.execPath, [main], {
     env: {
       ...process.env,
