@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { startTestRedis } from '@engram/queue-bullmq/testing';
+import { startTestMongo } from '@engram/store-mongo/testing';
+import { startTestNeo4j } from '@engram/store-neo4j/testing';
 import { API_KEY, receiver, tempDir, waitFor } from './helpers';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
@@ -9,10 +12,11 @@ const USER = 'chaos';
 /** A word of letters only, unique per n: every tokenizer keeps it whole, so search finds exactly it. */
 const tag = (n: number) => `zk${n.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!)}vq`;
 
-function startProcess(dataDir: string, port: number): ChildProcess {
+function startProcess(dataDir: string, port: number, backendEnv: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [MAIN], {
     env: {
       ...process.env,
+      ...backendEnv,
       PORT: String(port),
       HOST: '127.0.0.1',
       ENGRAM_DATA_DIR: dataDir,
@@ -41,129 +45,196 @@ async function call(
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
+interface Backends {
+  env: NodeJS.ProcessEnv;
+  /** Backends a round may kill -9 (each is started again before the server). */
+  crashable: { name: string; crash(): Promise<void>; start(): Promise<void> }[];
+  stop(): Promise<void>;
+}
+
+const embedded = async (): Promise<Backends> => ({ env: {}, crashable: [], stop: async () => undefined });
+
+async function productionSet(): Promise<Backends> {
+  const [redis, mongo, neo4j] = await Promise.all([
+    startTestRedis({ durable: true }),
+    startTestMongo(),
+    startTestNeo4j(),
+  ]);
+  return {
+    env: {
+      REDIS_URL: redis.url,
+      MONGODB_URL: `${mongo.url.replace(/\/$/, '')}/engram_chaos_${process.pid}`,
+      NEO4J_URL: neo4j.url,
+      ...(neo4j.user ? { NEO4J_USER: neo4j.user, NEO4J_PASSWORD: neo4j.password } : {}),
+    },
+    crashable: [
+      { name: 'MongoDB (FerretDB)', ...mongo },
+      { name: 'Neo4j', ...neo4j },
+      { name: 'Redis', ...redis },
+    ],
+    stop: async () => {
+      await Promise.all([redis.stop(), mongo.stop(), neo4j.stop()]);
+    },
+  };
+}
+
 /**
  * kill -9 at random moments while single adds, batches, searches (log writes) and webhook
- * deliveries are in flight, round after round, on the embedded default. Afterwards: every
- * acknowledged add and every batch item exists exactly once and is found by search, and
- * every memory's `memory.created` event and every batch's `batch.completed` reached the
- * receiver at least once, each event under one stable webhook-id.
+ * deliveries are in flight, round after round; on the production set a backend is killed -9
+ * first as well, in turn. Afterwards: every acknowledged add and every batch item exists
+ * exactly once and is found by search, and every memory's `memory.created` event and every
+ * batch's `batch.completed` reached the receiver at least once, each under one stable
+ * webhook-id.
  */
-describe('chaos: kill -9 during writes, batches, searches and deliveries', () => {
-  it(`loses and duplicates nothing over ${ROUNDS} rounds`, async () => {
-    const dataDir = tempDir();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const base = `http://127.0.0.1:${port}`;
-    const hooks = await receiver();
-    const ready = () => waitFor(async () => (await fetch(`${base}/ready`).catch(() => null))?.ok, 30_000);
-    let proc = startProcess(dataDir, port);
-    const acknowledged = new Map<string, string>(); // memory id → content
-    const batchIds: string[] = [];
-    let n = 0;
-    let killedMidBatch = 0;
-    try {
-      await ready();
-      const sub = await call(base, '/v1/webhooks', 'POST', {
-        url: `${hooks.url}/events`,
-        events: ['memory.created', 'batch.completed'],
-      });
-      expect(sub.status).toBe(201);
-
-      for (let round = 0; round < ROUNDS; round++) {
-        const memories = Array.from({ length: 50 }, () => ({
-          content: `Round ${round} batch note ${tag(n++)} about Caroline and Melanie in Boston. `.repeat(20),
-          user_id: USER,
-        }));
-        const batch = await call(base, '/v1/memory/batch', 'POST', { memories });
-        expect(batch.status).toBe(202);
-        batchIds.push(batch.body.batch_id);
-
-        let alive = true;
-        const adds = (async () => {
-          while (alive) {
-            const content = `Round ${round} single note ${tag(n++)} from Gina.`;
-            const res = await call(base, '/v1/memory', 'POST', { content, user_id: USER }).catch(() => null);
-            if (res?.status === 201) acknowledged.set(res.body.id, content);
-          }
-        })();
-        const searches = (async () => {
-          while (alive)
-            await call(base, '/v1/memory/search', 'POST', { query: 'Caroline', user_id: USER }).catch(
-              () => null,
-            );
-        })();
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 900));
-        const before = await call(base, `/v1/batch/${batch.body.batch_id}`).catch(() => null);
-        if (before && !before.body.completed_at) killedMidBatch++;
-        proc.kill('SIGKILL');
-        await new Promise((r) => proc.once('exit', r));
-        alive = false;
-        await Promise.all([adds, searches]);
-        proc = startProcess(dataDir, port);
+describe.each([
+  // [name, backends, rounds, the window in which the kill lands (ms): the production set is slower]
+  ['the embedded default', embedded, ROUNDS, [150, 1050]],
+  [
+    'the production set (FerretDB, Neo4j, Redis)',
+    productionSet,
+    Math.max(3, Math.ceil(ROUNDS / 2)),
+    [1500, 4000],
+  ],
+] as const)(
+  'chaos on %s: kill -9 during writes, batches, searches and deliveries',
+  (_name, open, rounds, window) => {
+    it(`loses and duplicates nothing over ${rounds} rounds`, async () => {
+      const backends = await open();
+      const dataDir = tempDir();
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const base = `http://127.0.0.1:${port}`;
+      const hooks = await receiver();
+      const ready = () => waitFor(async () => (await fetch(`${base}/ready`).catch(() => null))?.ok, 30_000);
+      const launch = () => startProcess(dataDir, port, backends.env);
+      let proc = launch();
+      const acknowledged = new Map<string, string>(); // memory id → content
+      const batchIds: string[] = [];
+      let n = 0;
+      let killedMidBatch = 0;
+      const crashed: string[] = [];
+      const statuses: number[] = [];
+      try {
         await ready();
-      }
+        const sub = await call(base, '/v1/webhooks', 'POST', {
+          url: `${hooks.url}/events`,
+          events: ['memory.created', 'batch.completed'],
+        });
+        expect(sub.status).toBe(201);
 
-      // Every batch completes after the last restart, in seconds (the lease here is 1.5 s).
-      const batches = [];
-      for (const id of batchIds) {
-        batches.push(
-          await waitFor(async () => {
-            const b = (await call(base, `/v1/batch/${id}`)).body;
-            return b.completed_at && b;
-          }, 60_000),
+        for (let round = 0; round < rounds; round++) {
+          const memories = Array.from({ length: 50 }, () => ({
+            content: `Round ${round} batch note ${tag(n++)} about Caroline and Melanie in Boston. `.repeat(
+              20,
+            ),
+            user_id: USER,
+          }));
+          const batch = await call(base, '/v1/memory/batch', 'POST', { memories });
+          expect(batch.status).toBe(202);
+          batchIds.push(batch.body.batch_id);
+
+          let alive = true;
+          const adds = (async () => {
+            while (alive) {
+              const content = `Round ${round} single note ${tag(n++)} from Gina.`;
+              const res = await call(base, '/v1/memory', 'POST', { content, user_id: USER }).catch(
+                () => null,
+              );
+              if (res?.status === 201) acknowledged.set(res.body.id, content);
+              else statuses.push(res?.status ?? 0);
+            }
+          })();
+          const searches = (async () => {
+            while (alive)
+              await call(base, '/v1/memory/search', 'POST', { query: 'Caroline', user_id: USER }).catch(
+                () => null,
+              );
+          })();
+          await new Promise((r) => setTimeout(r, window[0] + Math.random() * (window[1] - window[0])));
+          const before = await call(base, `/v1/batch/${batch.body.batch_id}`).catch(() => null);
+          if (before && !before.body.completed_at) killedMidBatch++;
+          const backend = backends.crashable[round % Math.max(1, backends.crashable.length)];
+          if (backend) {
+            await backend.crash();
+            crashed.push(backend.name);
+            await new Promise((r) => setTimeout(r, 300)); // the server meets the dead backend
+          }
+          proc.kill('SIGKILL');
+          await new Promise((r) => proc.once('exit', r));
+          alive = false;
+          await Promise.all([adds, searches]);
+          await backend?.start();
+          proc = launch();
+          await ready();
+        }
+
+        // Every batch completes after the last restart, in seconds (the lease here is 1.5 s).
+        const batches = [];
+        for (const id of batchIds) {
+          batches.push(
+            await waitFor(async () => {
+              const b = (await call(base, `/v1/batch/${id}`)).body;
+              return b.completed_at && b;
+            }, 180_000),
+          );
+        }
+        for (const b of batches)
+          expect(b).toMatchObject({ status: 'completed', total: 50, succeeded: 50, failed: 0 });
+
+        // Exactly once: no content twice, every acknowledged add and every batch item present.
+        const stored: { id: string; content: string }[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { data: { id: string; content: string }[]; next_cursor: string | null } = (
+            await call(base, `/v1/memory?user_id=${USER}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+          ).body;
+          stored.push(...page.data);
+          cursor = page.next_cursor;
+        } while (cursor);
+        const contents = stored.map((m) => m.content);
+        expect(new Set(contents).size).toBe(contents.length);
+        const ids = new Set(stored.map((m) => m.id));
+        for (const id of acknowledged.keys()) expect(ids.has(id)).toBe(true);
+        for (const b of batches) for (const id of b.memory_ids) expect(ids.has(id)).toBe(true);
+        if (!acknowledged.size) throw new Error(`no add was acknowledged; statuses: ${statuses.join(' ')}`);
+
+        // Searchable: each memory's own tag finds it, with no manual reconcile.
+        for (const m of stored) {
+          const word = /zk[a-z]+vq/.exec(m.content)![0];
+          const found = await call(base, '/v1/memory/search', 'POST', {
+            query: word,
+            user_id: USER,
+            top_k: 3,
+          });
+          expect(found.body.results.map((r: { memory: { id: string } }) => r.memory.id)).toContain(m.id);
+        }
+
+        // Delivered at least once, each event under one webhook-id.
+        const events = () =>
+          hooks.received.map((r) => ({
+            id: String(r.headers['webhook-id']),
+            ...(JSON.parse(r.body) as { type: string; data: { id?: string; batch_id?: string } }),
+          }));
+        await waitFor(() => {
+          const seen = new Set(events().map((e) => e.data.id ?? e.data.batch_id));
+          return stored.every((m) => seen.has(m.id)) && batchIds.every((id) => seen.has(id));
+        }, 180_000);
+        const idOf = new Map<string, string>();
+        for (const e of events()) {
+          const key = `${e.type}:${e.data.id ?? e.data.batch_id}`;
+          expect(idOf.get(key) ?? e.id).toBe(e.id);
+          idOf.set(key, e.id);
+        }
+        // Most rounds' kills land while the batch runs; at least one must, or the test proves little.
+        expect(killedMidBatch).toBeGreaterThan(0);
+        process.stdout.write(
+          `chaos on ${_name}: ${rounds} rounds (${killedMidBatch} killed mid-batch; backends killed: ${crashed.join(', ') || 'none'}), ${stored.length} memories (${acknowledged.size} acknowledged single adds, ` +
+            `${batchIds.length} batches), ${hooks.received.length} deliveries for ${idOf.size} events\n`,
         );
+      } finally {
+        proc.kill('SIGKILL');
+        await hooks.close();
+        await backends.stop();
       }
-      for (const b of batches)
-        expect(b).toMatchObject({ status: 'completed', total: 50, succeeded: 50, failed: 0 });
-
-      // Exactly once: no content twice, every acknowledged add and every batch item present.
-      const stored: { id: string; content: string }[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { data: { id: string; content: string }[]; next_cursor: string | null } = (
-          await call(base, `/v1/memory?user_id=${USER}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)
-        ).body;
-        stored.push(...page.data);
-        cursor = page.next_cursor;
-      } while (cursor);
-      const contents = stored.map((m) => m.content);
-      expect(new Set(contents).size).toBe(contents.length);
-      const ids = new Set(stored.map((m) => m.id));
-      for (const id of acknowledged.keys()) expect(ids.has(id)).toBe(true);
-      for (const b of batches) for (const id of b.memory_ids) expect(ids.has(id)).toBe(true);
-      expect(acknowledged.size).toBeGreaterThan(0);
-
-      // Searchable: each memory's own tag finds it, with no manual reconcile.
-      for (const m of stored) {
-        const word = /zk[a-z]+vq/.exec(m.content)![0];
-        const found = await call(base, '/v1/memory/search', 'POST', { query: word, user_id: USER, top_k: 3 });
-        expect(found.body.results.map((r: { memory: { id: string } }) => r.memory.id)).toContain(m.id);
-      }
-
-      // Delivered at least once, each event under one webhook-id.
-      const events = () =>
-        hooks.received.map((r) => ({
-          id: String(r.headers['webhook-id']),
-          ...(JSON.parse(r.body) as { type: string; data: { id?: string; batch_id?: string } }),
-        }));
-      await waitFor(() => {
-        const seen = new Set(events().map((e) => e.data.id ?? e.data.batch_id));
-        return stored.every((m) => seen.has(m.id)) && batchIds.every((id) => seen.has(id));
-      }, 60_000);
-      const idOf = new Map<string, string>();
-      for (const e of events()) {
-        const key = `${e.type}:${e.data.id ?? e.data.batch_id}`;
-        expect(idOf.get(key) ?? e.id).toBe(e.id);
-        idOf.set(key, e.id);
-      }
-      // Most rounds' kills land while the batch runs; at least one must, or the test proves little.
-      expect(killedMidBatch).toBeGreaterThan(0);
-      process.stdout.write(
-        `chaos: ${ROUNDS} rounds (${killedMidBatch} killed mid-batch), ${stored.length} memories (${acknowledged.size} acknowledged single adds, ` +
-          `${batchIds.length} batches), ${hooks.received.length} deliveries for ${idOf.size} events\n`,
-      );
-    } finally {
-      proc.kill('SIGKILL');
-      await hooks.close();
-    }
-  }, 300_000);
-});
+    }, 600_000);
+  },
+);

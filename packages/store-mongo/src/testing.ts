@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, startServerProcess } from '@engram/core/testing';
+import { freePort, restartable, startServerProcess } from '@engram/core/testing';
 
 const FERRETDB = 'ferretdb-v1.24.2';
 
@@ -25,6 +25,7 @@ export interface TestMongo {
   /** Stops the server and starts it again on the same port and data (outage tests). */
   restart(): Promise<void>;
   kill(): Promise<void>;
+  crash(): Promise<void>;
   start(): Promise<void>;
 }
 
@@ -38,7 +39,14 @@ export async function startTestMongo(): Promise<TestMongo> {
     const refuse = async () => {
       throw new Error('cannot stop an external MONGODB_URL server');
     };
-    return { url: external, stop: async () => undefined, restart: refuse, kill: refuse, start: refuse };
+    return {
+      url: external,
+      stop: async () => undefined,
+      restart: refuse,
+      kill: refuse,
+      crash: refuse,
+      start: refuse,
+    };
   }
   const bin = ferretDbBinary();
   const port = await freePort();
@@ -57,22 +65,14 @@ export async function startTestMongo(): Promise<TestMongo> {
       ],
       port,
     });
-  let server: Awaited<ReturnType<typeof launch>> | null = await launch();
-  const kill = async () => {
-    await server?.stop();
-    server = null;
-  };
-  const start = async () => {
-    server ??= await launch();
-  };
+  const server = await restartable(launch);
   return {
     url: `mongodb://127.0.0.1:${port}/`,
-    stop: kill,
-    kill,
-    start,
+    stop: server.kill,
+    ...server,
     restart: async () => {
-      await kill();
-      await start();
+      await server.kill();
+      await server.start();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, startServerProcess, type TestServer } from '@engram/core/testing';
+import { freePort, restartable, startServerProcess } from '@engram/core/testing';
 
 /** The launcher built by scripts/install-neo4j.sh (ENGRAM_NEO4J_HOME overrides). */
 function launcherDir(): string {
@@ -21,6 +21,8 @@ export interface TestNeo4j {
   stop(): Promise<void>;
   /** Stops the server (outage tests); `start` brings it back on the same port and data. */
   kill(): Promise<void>;
+  /** kill -9 (chaos tests); `start` brings it back on the same port and data. */
+  crash(): Promise<void>;
   start(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestNeo4j(): Promise<TestNeo4j> {
       password: process.env.NEO4J_PASSWORD,
       stop: async () => undefined,
       kill: refuse,
+      crash: refuse,
       start: refuse,
     };
   }
@@ -61,17 +64,6 @@ export async function startTestNeo4j(): Promise<TestNeo4j> {
       startTimeoutMs: 120_000,
       graceMs: 30_000,
     });
-  let server: TestServer | null = await launch();
-  const kill = async () => {
-    await server?.stop();
-    server = null;
-  };
-  return {
-    url: `bolt://127.0.0.1:${port}`,
-    stop: kill,
-    kill,
-    start: async () => {
-      server ??= await launch();
-    },
-  };
+  const server = await restartable(launch);
+  return { url: `bolt://127.0.0.1:${port}`, stop: server.kill, ...server };
 }

@@ -6,6 +6,33 @@ export interface TestServer {
   port: number;
   /** Stops the process (SIGTERM, then SIGKILL after `graceMs`) and waits for it to exit. */
   stop(): Promise<void>;
+  /** kill -9: no shutdown, as a power cut or the OOM killer would (chaos tests). */
+  crash(): Promise<void>;
+}
+
+/** A server that tests stop (gracefully or with kill -9) and start again on the same port and data. */
+export interface RestartableServer {
+  /** Graceful stop. */
+  kill(): Promise<void>;
+  /** kill -9. */
+  crash(): Promise<void>;
+  /** Starts it again when it is down; a no-op when it runs. */
+  start(): Promise<void>;
+}
+
+export async function restartable(launch: () => Promise<TestServer>): Promise<RestartableServer> {
+  let server: TestServer | null = await launch();
+  const down = (how: 'stop' | 'crash') => async () => {
+    await server?.[how]();
+    server = null;
+  };
+  return {
+    kill: down('stop'),
+    crash: down('crash'),
+    start: async () => {
+      server ??= await launch();
+    },
+  };
 }
 
 export interface ServerProcessOptions {
@@ -77,10 +104,15 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     await exit;
     clearTimeout(timer);
   };
+  const crash = async () => {
+    if (exited) return;
+    proc.kill('SIGKILL');
+    await exit;
+  };
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (exited) break;
-    if (await portOpen(options.port)) return { port: options.port, stop };
+    if (await portOpen(options.port)) return { port: options.port, stop, crash };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
