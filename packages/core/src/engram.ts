@@ -155,7 +155,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   };
 
   ports.jobQueue.register(BATCH_PROCESS_JOB, async (payload, job) => {
-    await services.batches.process(job.tenantId, (payload as { batch_id: string }).batch_id);
+    await services.batches.process(job.tenantId, (payload as { batch_id: string }).batch_id, job.signal);
   });
   ports.jobQueue.register(
     INDEX_SYNC_JOB,

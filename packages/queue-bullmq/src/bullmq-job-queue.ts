@@ -43,6 +43,7 @@ const safeId = (id: string) => id.replace(/:/g, '_');
  */
 export class BullMqJobQueue implements JobQueue {
   private readonly handlers = new Map<string, Registered>();
+  private readonly aborts = new Set<AbortController>();
   private readonly connection: ConnectionOptions;
   private readonly queue: Queue<Envelope>;
   private worker: Worker<Envelope> | null = null;
@@ -84,11 +85,18 @@ export class BullMqJobQueue implements JobQueue {
       async (job) => {
         const registered = this.handlers.get(job.name);
         if (!registered) throw new Error(`no handler for job kind ${job.name}`);
-        await registered.handler(job.data.payload, {
-          id: job.id ?? '',
-          attempt: job.attemptsMade + 1,
-          tenantId: job.data.tenantId,
-        });
+        const abort = new AbortController();
+        this.aborts.add(abort);
+        try {
+          await registered.handler(job.data.payload, {
+            id: job.id ?? '',
+            attempt: job.attemptsMade + 1,
+            tenantId: job.data.tenantId,
+            signal: abort.signal,
+          });
+        } finally {
+          this.aborts.delete(abort);
+        }
       },
       {
         connection: this.connection,
@@ -139,6 +147,7 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
+    for (const abort of this.aborts) abort.abort(); // long handlers save progress and stop
     await this.worker?.close(); // waits for running jobs
     this.worker = null;
     await this.queue.close();

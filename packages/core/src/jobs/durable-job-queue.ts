@@ -28,6 +28,7 @@ export class DurableJobQueue implements JobQueue {
   private readonly handlers = new Map<string, Registered>();
   private timer: NodeJS.Timeout | null = null;
   private running = new Set<Promise<void>>();
+  private readonly aborts = new Set<AbortController>();
   private stopped = true;
   private polling = false;
   private wake: (() => void) | null = null;
@@ -83,6 +84,7 @@ export class DurableJobQueue implements JobQueue {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const abort of this.aborts) abort.abort();
     await Promise.allSettled([...this.running]);
   }
 
@@ -154,8 +156,15 @@ export class DurableJobQueue implements JobQueue {
       void this.store.extend(job.id, Date.now() + this.settings.leaseMs).catch(() => undefined);
     }, this.settings.leaseMs / 3);
     heartbeat.unref?.();
+    const abort = new AbortController();
+    this.aborts.add(abort);
     try {
-      await registered.handler(job.payload, { id: job.id, attempt, tenantId: job.tenant_id });
+      await registered.handler(job.payload, {
+        id: job.id,
+        attempt,
+        tenantId: job.tenant_id,
+        signal: abort.signal,
+      });
       await this.store.complete(job.id);
     } catch (err) {
       const { maxAttempts, baseDelayMs, maxDelayMs } = registered.options;
@@ -171,6 +180,7 @@ export class DurableJobQueue implements JobQueue {
         .catch((e) => this.logger.error({ err: e }, 'could not record job failure'));
     } finally {
       clearInterval(heartbeat);
+      this.aborts.delete(abort);
     }
   }
 }

@@ -6,6 +6,11 @@ export interface JobContext {
   id: string;
   attempt: number;
   tenantId: string;
+  /**
+   * Aborted when the queue stops (graceful shutdown): a long handler saves its progress and
+   * throws, and the job runs again from there at the next start, instead of holding SIGTERM.
+   */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (payload: unknown, job: JobContext) => Promise<void>;

@@ -122,13 +122,22 @@ export class BatchService {
     return batch;
   }
 
-  /** Processes a batch from where it stopped. Safe to run again at any point (at-least-once jobs). */
-  async process(tenantId: string, id: string): Promise<BatchJob> {
+  /**
+   * Processes a batch from where it stopped. Safe to run again at any point (at-least-once
+   * jobs). When `signal` aborts (shutdown), it stops after the chunk in hand, progress saved.
+   */
+  async process(tenantId: string, id: string, signal?: AbortSignal): Promise<BatchJob> {
     const batch = await this.get(tenantId, id);
     if (batch.completed_at) return batch;
     const items = await this.ports.batchStore.items(tenantId, id);
     batch.status = 'running';
     while (batch.cursor < batch.total) {
+      if (signal?.aborted) {
+        throw new EngramError(
+          'dependency_unavailable',
+          'the server is stopping; the batch resumes where it stopped',
+        );
+      }
       const end = Math.min(batch.cursor + CHUNK, batch.total);
       const chunk: { index: number; input: unknown; id: string }[] = [];
       for (let i = batch.cursor; i < end; i++) {

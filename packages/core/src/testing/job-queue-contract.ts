@@ -149,5 +149,24 @@ export function describeJobQueueContract(name: string, harness: JobQueueHarness)
       await queue.stop();
       expect(finished).toBe(true);
     });
+
+    it("stop aborts the running job's signal, so a long job saves progress and yields", async () => {
+      let started = false;
+      let sawAbort = false;
+      queue = await harness.open();
+      queue.register('long', async (_payload, job) => {
+        started = true;
+        const end = Date.now() + 20_000;
+        while (!job.signal.aborted && Date.now() < end) await sleep(20);
+        sawAbort = job.signal.aborted;
+      });
+      await queue.start();
+      await queue.enqueue('long', {}, { tenantId: 't1' });
+      await until(() => started);
+      const stopping = Date.now();
+      await queue.stop();
+      expect(sawAbort).toBe(true);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    });
   });
 }
