@@ -72,8 +72,8 @@ function embedderPlugin(settings: ServerSettings): EngramPlugin {
 }
 
 /**
- * Production backends chosen by URL, in any mix: each replaces the embedded ports it covers
- * (they are composed after SQLite, so theirs win); what none covers stays in the data file.
+ * Production backends chosen by URL, in any mix: each takes the ports it covers (they are
+ * composed before SQLite, which fills only what is left); what none covers stays in the data file.
  */
 export function backendPlugins(settings: ServerSettings): EngramPlugin[] {
   return [
@@ -89,7 +89,10 @@ function extractorPlugins(settings: ServerSettings): EngramPlugin[] {
   const chosen = settings.extractor;
   if (chosen.kind === 'rules') return [];
   return [
-    { name: 'extract-llm', setup: (ctx) => ctx.provide('entityExtractor', new LlmEntityExtractor(chosen)) },
+    {
+      name: 'extract-llm',
+      setup: (ctx) => ctx.provide('entityExtractor', new LlmEntityExtractor(chosen), { replaces: true }),
+    },
   ];
 }
 
@@ -112,9 +115,9 @@ function telemetryPlugin(settings: ServerSettings, env: NodeJS.ProcessEnv): Engr
 }
 
 /**
- * Composes the open-source server: core + embedded SQLite + offline embedder + anonymous
- * telemetry. `extraPlugins` lets a deployment swap in production backends (they are composed
- * after the defaults, so the ports they provide win).
+ * Composes the open-source server: production backends where settings name them, embedded
+ * SQLite for the rest, offline embedder, anonymous telemetry. `extraPlugins` are composed
+ * after these: a port one of them fills again must say it replaces the first provider.
  */
 export async function createOssServer(
   env: NodeJS.ProcessEnv = process.env,
@@ -130,11 +133,11 @@ export async function createOssServer(
     allowPrivateWebhooks: settings.allowPrivateWebhooks,
     jobLeaseMs: settings.jobLeaseMs,
     plugins: [
+      ...backendPlugins(settings),
       sqliteStorePlugin({ path: dataFile(settings) }),
       embedderPlugin(settings),
       coreDefaultsPlugin({ apiKeyHashes: keys.hashes }),
       ...extractorPlugins(settings),
-      ...backendPlugins(settings),
       telemetryPlugin(settings, env),
       ...(options.extraPlugins ?? []),
     ],

@@ -79,14 +79,25 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   const hooks = new HookBus();
   const http: HttpExtensions = { middleware: [], routers: [] };
   const provided: Partial<Ports> = {};
+  /** Which plugin fills each port, for the refusal of a second provider and the start-up log. */
+  const providerOf: Partial<Record<keyof Ports, string>> = {};
   const ready: ((services: Services, ports: Ports) => Promise<void> | void)[] = [];
 
   for (const plugin of plugins) {
     const ctx: PluginContext = {
       config,
       logger: logger.child({ plugin: plugin.name }),
-      provide: (port, impl) => {
+      provide: (port, impl, provideOptions) => {
+        const first = providerOf[port];
+        if (first && !provideOptions?.replaces) {
+          throw new EngramError(
+            'config_invalid',
+            `port ${port} is provided by both ${first} and ${plugin.name}; compose only one, ` +
+              `or have ${plugin.name} provide it with { replaces: true }`,
+          );
+        }
         provided[port] = impl;
+        providerOf[port] = first ? `${plugin.name} (replacing ${first})` : plugin.name;
       },
       get: (port) => provided[port],
       hooks,
@@ -181,6 +192,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   );
 
   for (const fn of ready) await fn(services, ports);
+  logger.info({ providers: providerOf }, 'ports filled');
 
   let stopped = false;
   let recovery: Promise<void> = Promise.resolve();

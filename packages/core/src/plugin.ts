@@ -15,7 +15,12 @@ export interface HttpExtensions {
 export interface PluginContext {
   readonly config: EngramConfig;
   readonly logger: Logger;
-  provide<K extends keyof Ports>(port: K, implementation: Ports[K]): void;
+  /**
+   * Fills a port. A port already filled by an earlier plugin is refused at start-up, naming
+   * both, unless this provider says it `replaces` it (an LLM extractor replacing the rule-based
+   * default, a multi-tenant authenticator replacing single-tenant keys).
+   */
+  provide<K extends keyof Ports>(port: K, implementation: Ports[K], options?: { replaces?: boolean }): void;
   /** A port provided by an earlier plugin (e.g. ee wrapping core's authenticator). */
   get<K extends keyof Ports>(port: K): Ports[K] | undefined;
   readonly hooks: HookBus;

@@ -33,8 +33,10 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
       ctx.provide(
         'authenticator',
         options.oidc ? new FirstMatchAuthenticator([keys, new OidcAuthenticator(options.oidc, store)]) : keys,
+        { replaces: true }, // project keys and SSO instead of the single-tenant keys
       );
-      if (options.amplitude) ctx.provide('telemetry', new AmplitudeTelemetry(options.amplitude));
+      if (options.amplitude)
+        ctx.provide('telemetry', new AmplitudeTelemetry(options.amplitude), { replaces: true });
       ctx.provide('authorizer', authorizer);
       ctx.http.routers.push({ path: '/admin', router: adminRouter(store, authorizer) });
     },

@@ -33,8 +33,8 @@ describeStorageContract('neo4j', {
 
 describeEngineContract('sqlite + neo4j graph + use-lite', {
   plugins: () => [
+    neo4jGraphPlugin(neo4j), // composed first: the embedded store fills only the other ports
     sqliteStorePlugin({ path: ':memory:' }),
-    neo4jGraphPlugin(neo4j),
     useLiteEmbedderPlugin({ threads: 1 }),
   ],
 });

@@ -30,8 +30,8 @@ if (!url) {
   });
   describeEngineContract('sqlite + qdrant + use-lite', {
     plugins: () => [
+      qdrantVectorPlugin({ url, collection: collection() }), // first: SQLite fills the rest
       sqliteStorePlugin({ path: ':memory:' }),
-      qdrantVectorPlugin({ url, collection: collection() }),
       useLiteEmbedderPlugin({ threads: 1 }),
     ],
   });

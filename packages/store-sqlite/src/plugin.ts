@@ -40,13 +40,16 @@ export type SqlitePort = Exclude<keyof SqliteStores, 'db'>;
 export interface SqlitePluginOptions {
   /** Path of the data file, e.g. ./data/engram.db */
   path: string;
-  /** Only these ports (default: all), to mix with production backends. */
+  /**
+   * Only these ports. Default: every storage port that no plugin composed before this one
+   * filled, so production backends composed first take their ports and the file keeps the rest.
+   */
   ports?: SqlitePort[];
   /** When tenant-wide searches without a filter become approximate (default: 20,000 vectors). */
   ann?: AnnOptions;
 }
 
-/** The embedded default: provides every storage port from one file, closed on shutdown. */
+/** The embedded default: provides the storage ports from one file, closed on shutdown. */
 export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
   let stores: SqliteStores | null = null;
   return {
@@ -63,7 +66,8 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
         'webhookStore',
         'jobStore',
       ];
-      for (const port of options.ports ?? all) ctx.provide(port, stores[port]);
+      const unfilled = all.filter((port) => !ctx.get(port));
+      for (const port of options.ports ?? unfilled) ctx.provide(port, stores[port]);
     },
     async shutdown() {
       stores?.vectorIndex.close();
