@@ -31,6 +31,9 @@ describe('cloud server', () => {
       expect(added.status).toBe(201);
       expect(added.body.tenant_id).toBe(project.id);
       expect((await api.get('/openapi.json')).body.paths['/v1/memory/search']).toBeDefined();
+      const paths = Object.keys((await api.get('/openapi.json')).body.paths);
+      // The admin API sits in the same route table: documented, and authorized on the generic path.
+      expect(paths).toEqual(expect.arrayContaining(['/v1/admin/orgs', '/v1/admin/projects/{project}/keys']));
     } finally {
       await cloud.close();
     }

@@ -21,6 +21,7 @@ export * from './errors';
 export * from './hooks';
 export * from './http/app';
 export * from './http/problem';
+export * from './http/route';
 export * from './jobs/durable-job-queue';
 export * from './jobs/job-queue';
 export type * from './plugin';

@@ -1,15 +1,19 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { EngramConfig } from './config/config';
 import type { HookBus } from './hooks';
+import type { RouteSpec } from './http/route';
 import type { Ports } from './ports';
 import type { Services } from './services';
 
 export interface HttpExtensions {
   /** Middleware run on every /v1 request after authentication (rate limits, metering…). */
   middleware: RequestHandler[];
-  /** Extra routes mounted beside /v1 (admin APIs, dashboards…). */
-  routers: { path: string; router: Router; public?: boolean }[];
+  /**
+   * Routes below /v1, in the same route table as core's: body and query schemas, the action
+   * the authorizer checks, and the entry in /openapi.json all come from the spec.
+   */
+  routes: RouteSpec[];
 }
 
 export interface PluginContext {

@@ -1,4 +1,4 @@
-export { adminRouter } from './admin.routes';
+export { adminRoutes, PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 export { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
 export { issueKey, PLATFORM_TENANT, roleOfScopes, TenantKeyAuthenticator } from './keys';
 export { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';

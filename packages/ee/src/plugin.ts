@@ -1,5 +1,5 @@
 import type { EngramPlugin } from '@engram/core';
-import { adminRouter } from './admin.routes';
+import { adminRoutes } from './admin.routes';
 import { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
 import { TenantKeyAuthenticator } from './keys';
 import { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
@@ -38,7 +38,7 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
       if (options.amplitude)
         ctx.provide('telemetry', new AmplitudeTelemetry(options.amplitude), { replaces: true });
       ctx.provide('authorizer', authorizer);
-      ctx.http.routers.push({ path: '/admin', router: adminRouter(store, authorizer) });
+      ctx.http.routes.push(...adminRoutes(store));
     },
     async shutdown() {
       store?.close();

@@ -1,15 +1,9 @@
-import type { Action, Authorizer, Principal } from '@engram/core';
+import { type Action, type Authorizer, type Principal, READ_ACTIONS, WRITE_ACTIONS } from '@engram/core';
+import { PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 
-const READ: Action[] = ['memory:read', 'search', 'graph:read', 'batch:read', 'logs:read'];
-const WRITE: Action[] = [
-  ...READ,
-  'memory:write',
-  'memory:delete',
-  'graph:write',
-  'batch:write',
-  'feedback:write',
-];
-const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', 'admin'];
+const READ = [...READ_ACTIONS];
+const WRITE = [...WRITE_ACTIONS];
+const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', PROJECT_KEYS];
 
 /** What each role may do inside its project. */
 export const ROLE_ACTIONS: Record<string, ReadonlySet<Action>> = {
@@ -18,13 +12,13 @@ export const ROLE_ACTIONS: Record<string, ReadonlySet<Action>> = {
   admin: new Set(ADMIN),
   owner: new Set(ADMIN),
   // The platform admin manages organisations and keys, and reads or writes no tenant's data.
-  platform: new Set<Action>(['admin']),
+  platform: new Set<Action>([PLATFORM_MANAGE, PROJECT_KEYS]),
 };
 
 const SCOPE_ACTIONS: Record<string, ReadonlySet<Action>> = {
   read: new Set(READ),
   write: new Set(WRITE),
-  admin: new Set(ADMIN),
+  admin: new Set([...ADMIN, PLATFORM_MANAGE]),
 };
 
 /** The one place where roles and key scopes meet: allowed only when both allow. */

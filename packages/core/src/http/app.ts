@@ -121,6 +121,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   logRoutes(table, engram);
   webhookRoutes(table, engram);
   operationsRoutes(table, engram);
+  for (const spec of engram.http.routes) table.add(spec);
   const openapi = buildOpenApi(table.routes, options.version);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -136,7 +137,6 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       });
     });
   }
-  for (const { path, router, public: isPublic } of engram.http.routers) if (isPublic) app.use(path, router);
 
   const v1 = express.Router();
   v1.use(requireJson);
@@ -171,7 +171,6 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       throw new EngramError('forbidden', `this key may not perform ${action}`, { action });
     }
   });
-  for (const { path, router, public: isPublic } of engram.http.routers) if (!isPublic) v1.use(path, router);
   v1.use((req) => {
     throw new EngramError('not_found', `no route ${req.method} /v1${req.path}`);
   });

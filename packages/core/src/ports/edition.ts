@@ -24,8 +24,13 @@ export interface Authenticator {
   authenticate(request: AuthRequest): Promise<Principal | null>;
 }
 
-/** Named actions, one per route group. */
-export type Action =
+/**
+ * Named actions, one per route group: core's, and `area:verb` names that plugins give their own
+ * routes (an authorizer refuses an action it does not know, unless the key is an admin's).
+ */
+export type Action = CoreAction | `${string}:${string}`;
+
+export type CoreAction =
   | 'memory:read'
   | 'memory:write'
   | 'memory:delete'
@@ -38,26 +43,43 @@ export type Action =
   | 'feedback:write'
   | 'webhooks:manage'
   /** A tenant's dead letters and index repair. */
-  | 'operations:manage'
-  | 'admin';
+  | 'operations:manage';
 
 export interface Authorizer {
   /** True when the principal may perform the action within its tenant. */
   can(principal: Principal, action: Action): boolean;
 }
 
-/** Core's authorizer: scopes decide (read ⊂ write ⊂ admin); roles are an ee concept. */
+/** What a read key may do. */
+export const READ_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'memory:read',
+  'search',
+  'graph:read',
+  'batch:read',
+  'logs:read',
+]);
+/** What a write key may do. */
+export const WRITE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  ...READ_ACTIONS,
+  'memory:write',
+  'memory:delete',
+  'graph:write',
+  'batch:write',
+  'feedback:write',
+]);
+
+/**
+ * Core's authorizer: scopes decide (read ⊂ write ⊂ admin); roles are an ee concept. Managing
+ * webhooks, operations and any action a plugin defines take an admin key.
+ */
 export class ScopeAuthorizer implements Authorizer {
   can(principal: Principal, action: Action): boolean {
     if (principal.scopes.includes('admin')) return true;
-    const readOnly = action.endsWith(':read') || action === 'search';
-    if (action === 'admin' || action === 'webhooks:manage' || action === 'operations:manage') return false;
-    return readOnly
-      ? principal.scopes.some((s) => s === 'read' || s === 'write')
-      : principal.scopes.includes('write');
+    if (principal.scopes.includes('write')) return WRITE_ACTIONS.has(action);
+    if (principal.scopes.includes('read')) return READ_ACTIONS.has(action);
+    return false;
   }
 }
-
 export interface RateDecision {
   allowed: boolean;
   limit?: number;
