@@ -1,5 +1,6 @@
-// The open-core boundary, enforced: core never reaches into ee or a backend package,
-// and no package has circular imports. `pnpm lint` fails on a violation.
+// The open-core boundary, enforced: core never reaches into ee, the composition package, a
+// backend or an embedder; open packages never reach into ee; apps never import each other; and
+// no package has circular imports. `pnpm lint` fails on a violation.
 module.exports = {
   forbidden: [
     {
@@ -8,8 +9,25 @@ module.exports = {
       comment: 'packages/core is MIT and backend-neutral: it defines ports; ee and backends implement them.',
       from: { path: '^packages/core/' },
       to: {
-        path: ['^packages/(ee|store-[^/]+|queue-[^/]+)/', '(^|node_modules/)@engram/(ee|store-|queue-)'],
+        path: [
+          '^packages/(ee|server|store-[^/]+|queue-[^/]+|embed-[^/]+)/',
+          '(^|node_modules/)@engram/(ee|server|store-|queue-|embed-)',
+        ],
       },
+    },
+    {
+      name: 'open-packages-import-no-ee',
+      severity: 'error',
+      comment: 'Stores, queues, embedders and the composition package are MIT: they never reach into ee.',
+      from: { path: '^packages/(server|store-[^/]+|queue-[^/]+|embed-[^/]+)/' },
+      to: { path: ['^packages/ee/', '(^|node_modules/)@engram/ee'] },
+    },
+    {
+      name: 'apps-import-no-app',
+      severity: 'error',
+      comment: 'Each app is a manifest of packages; what two apps share lives in a package.',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: ['^apps/(?!$1/)', '(^|node_modules/)@engram/(oss|cloud)-server'] },
     },
     {
       name: 'oss-server-imports-no-ee',

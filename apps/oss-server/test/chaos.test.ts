@@ -6,7 +6,7 @@ import { startTestNeo4j } from '@engram/store-neo4j/testing';
 import { API_KEY, receiver, tempDir, waitFor } from './helpers';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
-const ROUNDS = Number(process.env.ENGRAM_CHAOS_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.ENGRAM_TEST_CHAOS_ROUNDS ?? 4);
 const USER = 'chaos';
 
 /** A word of letters only, unique per n: every tokenizer keeps it whole, so search finds exactly it. */

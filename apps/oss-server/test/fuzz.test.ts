@@ -12,7 +12,7 @@ const SCHEMATHESIS = path.join(
   'schemathesis',
 );
 /** Seconds of fuzzing: bounded so the whole suite stays within its CI budget. */
-const FUZZ_SECONDS = Number(process.env.ENGRAM_FUZZ_SECONDS ?? 60);
+const FUZZ_SECONDS = Number(process.env.ENGRAM_TEST_FUZZ_SECONDS ?? 60);
 
 function run(
   cmd: string,

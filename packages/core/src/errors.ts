@@ -77,28 +77,46 @@ export const notFound = (what: string, id: string) =>
 export const invalid = (field: string, message: string) =>
   new EngramError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
 
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ServiceUnavailable',
-  'SessionExpired',
-  'SQLITE_BUSY',
-]);
-const UNAVAILABLE_NAMES = /^(Mongo|Mongoose)(ServerSelection|Network|NetworkTimeout|NotConnected)Error$/;
+/** Node's own network failures: every driver over a socket surfaces them. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 /**
- * A store that cannot be reached (refused connection, no server to select, database busy),
- * told apart by the error's name or code so core needs none of the drivers: the client gets
- * 503 and may retry, instead of a 500 that reads like a bug.
+ * A store that cannot be reached: an EngramError `dependency_unavailable` (each store turns
+ * its driver's errors into one, see translateErrors), or a Node network failure, here or in
+ * the error's causes. The client gets 503 and may retry, instead of a 500 that reads like a bug.
  */
 export function isBackendUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 3) return false;
-  const { code, name, cause } = err as { code?: unknown; name?: unknown; cause?: unknown };
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  if (typeof name === 'string' && UNAVAILABLE_NAMES.test(name)) return true;
+  if (err instanceof EngramError) return err.code === 'dependency_unavailable';
+  const { code, cause } = err as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   return isBackendUnavailable(cause, depth + 1);
+}
+
+/**
+ * Wraps a port implementation so that every error its driver raises for "cannot reach the
+ * server" becomes `dependency_unavailable`: each store knows its own driver's errors (the
+ * predicate), and core names none. Other errors pass through unchanged.
+ */
+export function translateErrors<T extends object>(impl: T, unavailable: (err: unknown) => boolean): T {
+  const translate = (err: unknown): unknown =>
+    !(err instanceof EngramError) && unavailable(err)
+      ? Object.assign(backendUnavailable(), { cause: err })
+      : err;
+  return new Proxy(impl, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = value.apply(target, args);
+          return result instanceof Promise ? result.catch((err) => Promise.reject(translate(err))) : result;
+        } catch (err) {
+          throw translate(err);
+        }
+      };
+    },
+  });
 }
 
 /** The message and code of an unavailable backend: nothing was stored, retrying is right. */

@@ -24,8 +24,8 @@ describe('edition config', () => {
     expect(() =>
       loadConfig(file('opensource.yaml'), { ENGRAM_BATCH_PROCESSING__MAX_BATCH_SIZE: '-3' }),
     ).toThrow(/batch_processing\.max_batch_size/);
-    expect(() => loadConfig(file('opensource.yaml'), { ENGRAM_RATE_LIMITING__ENABLED: 'maybe' })).toThrow(
-      /rate_limiting\.enabled/,
+    expect(() => loadConfig(file('opensource.yaml'), { ENGRAM_TELEMETRY__ENABLED: 'maybe' })).toThrow(
+      /telemetry\.enabled/,
     );
     expect(() => loadConfig(file('opensource.yaml'), { ENGRAM_SEARCH__NOPE: '1' })).toThrow(
       /Unknown configuration key.*search\.nope/,

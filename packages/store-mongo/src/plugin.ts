@@ -1,4 +1,4 @@
-import type { EngramPlugin } from '@engram/core';
+import { type EngramPlugin, translateErrors } from '@engram/core';
 import type { Connection } from 'mongoose';
 import { MongoLogStore } from './log-store';
 import { MongoMemoryStore } from './memory-store';
@@ -44,6 +44,14 @@ function storesOver(models: Models): Omit<MongoStores, 'connection'> {
   };
 }
 
+const UNAVAILABLE = /^(Mongo|Mongoose)(ServerSelection|Network|NetworkTimeout|NotConnected)Error$/;
+
+/** The driver's ways of saying the server cannot be reached (no server to select, socket gone). */
+export function mongoUnavailable(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && UNAVAILABLE.test(name);
+}
+
 export interface MongoPluginOptions {
   /** mongodb://host:port/database (MONGODB_URL in the servers). */
   url: string;
@@ -60,7 +68,8 @@ export function mongoStorePlugin(options: MongoPluginOptions): EngramPlugin {
     name: 'store-mongo',
     async setup(ctx) {
       stores = await openMongoStores(options.url, options.dbName ?? defaultDbName(options.url));
-      for (const port of options.ports ?? ALL_PORTS) ctx.provide(port, stores[port]);
+      for (const port of options.ports ?? ALL_PORTS)
+        ctx.provide(port, translateErrors(stores[port], mongoUnavailable));
     },
     async shutdown() {
       await stores?.connection.close();

@@ -1,4 +1,4 @@
-import type { EngramPlugin } from '@engram/core';
+import { type EngramPlugin, translateErrors } from '@engram/core';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { Neo4jGraphStore } from './graph-store';
 
@@ -43,6 +43,12 @@ export async function openNeo4jGraphStore(
   }
 }
 
+/** The driver's codes for a server it cannot reach or a connection it lost. */
+export function neo4jUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ServiceUnavailable' || code === 'SessionExpired';
+}
+
 /** The GraphStore on Neo4j. */
 export function neo4jGraphPlugin(options: Neo4jOptions): EngramPlugin {
   let driver: Driver | null = null;
@@ -51,7 +57,7 @@ export function neo4jGraphPlugin(options: Neo4jOptions): EngramPlugin {
     async setup(ctx) {
       const opened = await openNeo4jGraphStore(options);
       driver = opened.driver;
-      ctx.provide('graphStore', opened.graphStore);
+      ctx.provide('graphStore', translateErrors(opened.graphStore, neo4jUnavailable));
     },
     async shutdown() {
       await driver?.close();

@@ -1,4 +1,4 @@
-import type { EngramPlugin } from '@engram/core';
+import { type EngramPlugin, translateErrors } from '@engram/core';
 import type { AnnOptions } from './ann-index';
 import { type Db, openDatabase } from './database';
 import { SqliteGraphStore } from './graph-store';
@@ -49,6 +49,12 @@ export interface SqlitePluginOptions {
   ann?: AnnOptions;
 }
 
+/** Another process holds the file's write lock past the busy timeout: retrying is right. */
+export function sqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
 /** The embedded default: provides the storage ports from one file, closed on shutdown. */
 export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
   let stores: SqliteStores | null = null;
@@ -67,7 +73,8 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
         'jobStore',
       ];
       const unfilled = all.filter((port) => !ctx.get(port));
-      for (const port of options.ports ?? unfilled) ctx.provide(port, stores[port]);
+      for (const port of options.ports ?? unfilled)
+        ctx.provide(port, translateErrors(stores[port], sqliteBusy));
     },
     async shutdown() {
       stores?.vectorIndex.close();

@@ -10,25 +10,16 @@ export const configSchema = z
   .object({
     /** Informational label; behaviour comes from the composed plugins, never from this value. */
     edition: z.enum(['opensource', 'cloud']),
-    rate_limiting: toggle('Apply the RateLimiter port to every /v1 request'),
-    subscription_enforcement: toggle('Check the Entitlements port before writes'),
     query_logging: z
       .object({
         enabled: z.boolean().describe('Write a QueryLog for every search'),
         store_retrieval_logs: z.boolean().describe('Write one MemoryRetrievalLog per returned memory'),
       })
       .strict(),
-    advanced_analytics: toggle('Serve the analytics dashboard (ee)'),
-    model_training: toggle('Train rerankers on retrieval logs (ee)'),
     batch_processing: z
       .object({
         max_batch_size: z.number().int().min(1).max(100_000).describe('Most items one batch may carry'),
         max_batch_bytes: z.number().int().min(1024).describe('Largest batch request body, in bytes'),
-        temporal_threshold: z
-          .number()
-          .int()
-          .min(1)
-          .describe('Batches larger than this go to Temporal when ee is composed'),
       })
       .strict(),
     memory: z

@@ -47,10 +47,3 @@ export class PostHogTelemetry implements TelemetrySink {
     await this.client.shutdown(2000).catch(() => undefined);
   }
 }
-
-/** Telemetry is on unless ENGRAM_TELEMETRY=off (or 0/false) or DO_NOT_TRACK is set to 1/true. */
-export function telemetryEnabled(env: NodeJS.ProcessEnv, configured: boolean): boolean {
-  if (/^(off|0|false|no)$/i.test(env.ENGRAM_TELEMETRY ?? '')) return false;
-  if (/^(1|true|yes)$/i.test(env.DO_NOT_TRACK ?? '')) return false;
-  return configured;
-}

@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateApiKey, hashKey } from '@engram/core';
+import { generateApiKey, hashKey } from './api-key-authenticator';
 
 /**
- * The hashes of the accepted API keys. Keys from ENGRAM_API_KEYS are hashed in memory; without
- * them, the first start generates one key, stores only its hash, and returns the key once so
- * it can be printed. A lost key is replaced by deleting api-keys.json.
+ * The SHA-256 hashes of the keys a server accepts (API keys, the cloud's platform admin key).
+ * Configured keys are hashed in memory; without any, the first start generates one, stores only
+ * its hash in `file`, and returns the key once so it can be printed. A lost key is replaced by
+ * deleting the file.
  */
-export function resolveApiKeys(
-  dataDir: string,
+export function keyHashes(
+  file: string,
   configured: string[],
 ): { hashes: string[]; generated: string | null } {
   if (configured.length) return { hashes: configured.map(hashKey), generated: null };
-  const file = path.join(dataDir, 'api-keys.json');
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { sha256: string[] };
-    return { hashes: stored.sha256, generated: null };
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { sha256: string[] | string };
+    return { hashes: ([] as string[]).concat(stored.sha256), generated: null };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true });
   const key = generateApiKey();
   writeFileSync(file, JSON.stringify({ sha256: [hashKey(key)] }, null, 2), { mode: 0o600 });
   return { hashes: [hashKey(key)], generated: key };

@@ -1,0 +1,4 @@
+export * from './main';
+export * from './providers';
+export * from './server';
+export * from './settings';
