@@ -38,8 +38,8 @@ export const PROJECT_KEYS = 'project:keys';
  * at creation.
  */
 export function adminRoutes(store: TenancyStore): RouteSpec[] {
-  const org = (id: string) => {
-    const found = store.getOrg(id);
+  const org = async (id: string) => {
+    const found = await store.getOrg(id);
     if (!found) throw new EngramError('not_found', `organization ${id} was not found`);
     return found;
   };
@@ -47,10 +47,10 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
    * The project, for the platform admin or an admin key of that project. Another tenant's
    * project answers exactly as a missing one does (404), so keys cannot probe which exist.
    */
-  const projectFor = (principal: Principal, projectId: string) => {
+  const projectFor = async (principal: Principal, projectId: string) => {
     const found =
       principal.tenant_id === PLATFORM_TENANT || principal.tenant_id === projectId
-        ? store.getProject(projectId)
+        ? await store.getProject(projectId)
         : null;
     if (!found) throw new EngramError('not_found', `project ${projectId} was not found`);
     return found;
@@ -68,7 +68,7 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       handler: async ({ req }) => {
         const input = validate(nameSchema, req.body);
         const created = { id: newId('org'), name: input.name, created_at: nowIso() };
-        store.createOrg(created);
+        await store.createOrg(created);
         return created;
       },
     },
@@ -82,10 +82,10 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       status: 201,
       errors: [404],
       handler: async ({ req }) => {
-        const orgId = org(requireParam(req, 'org')).id;
+        const orgId = (await org(requireParam(req, 'org'))).id;
         const input = validate(nameSchema, req.body);
         const created = { id: newId('prj'), org_id: orgId, name: input.name, created_at: nowIso() };
-        store.createProject(created);
+        await store.createProject(created);
         return created;
       },
     },
@@ -97,10 +97,10 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       action: PLATFORM_MANAGE,
       body: memberSchema,
       handler: async ({ req }) => {
-        const orgId = org(requireParam(req, 'org')).id;
+        const orgId = (await org(requireParam(req, 'org'))).id;
         const input = validate(memberSchema, req.body);
-        store.setMember({ org_id: orgId, ...input });
-        return { data: store.listMembers(orgId) };
+        await store.setMember({ org_id: orgId, ...input });
+        return { data: await store.listMembers(orgId) };
       },
     },
     {
@@ -112,9 +112,9 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       body: keySchema,
       status: 201,
       handler: async ({ req, principal }) => {
-        const projectId = projectFor(principal, requireParam(req, 'project')).id;
+        const projectId = (await projectFor(principal, requireParam(req, 'project'))).id;
         const input = validate(keySchema, req.body);
-        const { key, record } = issueKey(
+        const { key, record } = await issueKey(
           store,
           projectId,
           input.name,
@@ -132,8 +132,8 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       tag,
       action: PROJECT_KEYS,
       handler: async ({ req, principal }) => {
-        const projectId = projectFor(principal, requireParam(req, 'project')).id;
-        return { data: store.listKeys(projectId).map(({ hash: _hash, ...visible }) => visible) };
+        const projectId = (await projectFor(principal, requireParam(req, 'project'))).id;
+        return { data: (await store.listKeys(projectId)).map(({ hash: _hash, ...visible }) => visible) };
       },
     },
     {
@@ -143,9 +143,9 @@ export function adminRoutes(store: TenancyStore): RouteSpec[] {
       tag,
       action: PROJECT_KEYS,
       handler: async ({ req, principal }) => {
-        const projectId = projectFor(principal, requireParam(req, 'project')).id;
+        const projectId = (await projectFor(principal, requireParam(req, 'project'))).id;
         const keyId = requireParam(req, 'key');
-        if (!store.revokeKey(projectId, keyId, nowIso())) {
+        if (!(await store.revokeKey(projectId, keyId, nowIso()))) {
           throw new EngramError('not_found', `active key ${keyId} was not found in project ${projectId}`);
         }
         return { id: keyId, revoked: true };

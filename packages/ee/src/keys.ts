@@ -20,13 +20,13 @@ export interface IssuedKey {
   record: ApiKeyRecord;
 }
 
-export function issueKey(
+export async function issueKey(
   store: TenancyStore,
   projectId: string,
   name: string,
   scopes: KeyScope[],
   expiresAt: string | null,
-): IssuedKey {
+): Promise<IssuedKey> {
   const prefix = `egk_${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8)}`;
   const key = `${prefix}_${randomBytes(32).toString('base64url')}`;
   const record: ApiKeyRecord = {
@@ -40,7 +40,7 @@ export function issueKey(
     expires_at: expiresAt,
     revoked_at: null,
   };
-  store.createKey(record);
+  await store.createKey(record);
   return { key, record };
 }
 
@@ -69,7 +69,7 @@ export class TenantKeyAuthenticator implements Authenticator {
       return { tenant_id: PLATFORM_TENANT, subject: 'platform-admin', scopes: ['admin'], role: 'platform' };
     }
     const match = KEY_PATTERN.exec(key);
-    const record = match ? this.store.findKeyByPrefix(match[1]!) : null;
+    const record = match ? await this.store.findKeyByPrefix(match[1]!) : null;
     if (!record || !timingSafeEqual(candidate, Buffer.from(record.hash, 'hex'))) return null;
     if (record.revoked_at) return null;
     if (record.expires_at && new Date(record.expires_at) <= this.now()) return null;

@@ -67,9 +67,9 @@ export class OidcAuthenticator implements Authenticator {
     const org = payload[this.claims.org];
     const projectId = payload[this.claims.project];
     if (typeof org !== 'string' || typeof projectId !== 'string' || !payload.sub) return null;
-    const project = this.store.getProject(projectId);
+    const project = await this.store.getProject(projectId);
     if (!project || project.org_id !== org) return null;
-    const member = this.store.listMembers(org).find((m) => m.user_id === payload.sub);
+    const member = (await this.store.listMembers(org)).find((m) => m.user_id === payload.sub);
     const claimed = payload[this.claims.role];
     const role = member?.role ?? (ROLES.includes(claimed as Role) ? (claimed as Role) : null);
     if (!role) return null;

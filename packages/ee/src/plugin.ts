@@ -2,13 +2,23 @@ import type { EngramPlugin } from '@engram/core';
 import { adminRoutes } from './admin.routes';
 import { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
 import { TenantKeyAuthenticator } from './keys';
+import { MongoTenancyStore } from './mongo-tenancy-store';
 import { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
 import { RbacAuthorizer } from './rbac';
-import { TenancyStore } from './tenancy-store';
+import { SqliteTenancyStore, type TenancyStore } from './tenancy-store';
+
+function openTenancyStore(where: TenancyPluginOptions['store']): Promise<TenancyStore> | TenancyStore {
+  if ('sqlite' in where) return new SqliteTenancyStore(where.sqlite);
+  if ('mongoUrl' in where) return MongoTenancyStore.open(where.mongoUrl, where.dbName);
+  return where;
+}
 
 export interface TenancyPluginOptions {
-  /** SQLite file for organisations, projects, members and keys. */
-  path: string;
+  /**
+   * Where organisations, projects, members and keys live: a SQLite file, or a MongoDB URL (the
+   * database beside the documents), or an open store.
+   */
+  store: { sqlite: string } | { mongoUrl: string; dbName?: string } | TenancyStore;
   /** SHA-256 hex of the platform admin key (null: no platform admin). */
   platformKeyHash: string | null;
   /** SSO: accept OIDC access tokens from this issuer beside API keys. */
@@ -26,8 +36,8 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
   let store: TenancyStore | null = null;
   return {
     name: 'ee-tenancy',
-    setup(ctx) {
-      store = new TenancyStore(options.path);
+    async setup(ctx) {
+      store = await openTenancyStore(options.store);
       const authorizer = new RbacAuthorizer();
       const keys = new TenantKeyAuthenticator(store, options.platformKeyHash);
       ctx.provide(
@@ -41,7 +51,7 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
       ctx.http.routes.push(...adminRoutes(store));
     },
     async shutdown() {
-      store?.close();
+      await store?.close();
       store = null;
     },
     store() {

@@ -28,6 +28,10 @@ export const tenancyProvider = defineProvider({
       .url()
       .optional()
       .describe('Amplitude HTTP API endpoint (default: Amplitude)'),
+    MONGODB_URL: z
+      .url()
+      .optional()
+      .describe('MongoDB (or FerretDB): also holds the tenants in the cloud edition'),
   }),
   create: (s, ctx) => {
     const { ENGRAM_OIDC_ISSUER: issuer, ENGRAM_OIDC_AUDIENCE: audience, ENGRAM_OIDC_JWKS_URI: jwksUri } = s;
@@ -40,7 +44,8 @@ export const tenancyProvider = defineProvider({
       s.ENGRAM_ADMIN_KEY ? [s.ENGRAM_ADMIN_KEY] : [],
     );
     const plugin: EngramPlugin & { startupNotice?: string; generatedKey?: string } = tenancyPlugin({
-      path: path.join(ctx.dataDir, 'tenancy.db'),
+      // Tenants live beside the documents: in MongoDB when it holds them, else a SQLite file.
+      store: s.MONGODB_URL ? { mongoUrl: s.MONGODB_URL } : { sqlite: path.join(ctx.dataDir, 'tenancy.db') },
       platformKeyHash: admin.hashes[0] ?? null,
       oidc: issuer && audience && jwksUri ? { issuer, audience, jwksUri } : undefined,
       amplitude:

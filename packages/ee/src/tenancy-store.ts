@@ -39,8 +39,31 @@ export interface ApiKeyRecord {
   revoked_at: string | null;
 }
 
+/**
+ * The tenancy port: organisations, projects, members and API keys. One implementation per
+ * database (SQLite beside the data file, MongoDB beside the documents), both run through
+ * `describeTenancyContract`.
+ */
+export interface TenancyStore {
+  createOrg(org: Organization): Promise<void>;
+  getOrg(id: string): Promise<Organization | null>;
+  createProject(project: Project): Promise<void>;
+  getProject(id: string): Promise<Project | null>;
+  /** Adds a member or changes the role of an existing one. */
+  setMember(member: Member): Promise<void>;
+  /** By user id. */
+  listMembers(orgId: string): Promise<Member[]>;
+  createKey(key: ApiKeyRecord): Promise<void>;
+  findKeyByPrefix(prefix: string): Promise<ApiKeyRecord | null>;
+  /** By id. */
+  listKeys(projectId: string): Promise<ApiKeyRecord[]>;
+  /** Revokes an active key of the project; false when there is none with that id. */
+  revokeKey(projectId: string, id: string, at: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /** Organisations, projects, members and API keys, in their own SQLite file. */
-export class TenancyStore {
+export class SqliteTenancyStore implements TenancyStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
@@ -61,30 +84,30 @@ export class TenancyStore {
     `);
   }
 
-  createOrg(org: Organization): void {
+  async createOrg(org: Organization): Promise<void> {
     this.db
       .prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)')
       .run(org.id, org.name, org.created_at);
   }
 
-  getOrg(id: string): Organization | null {
+  async getOrg(id: string): Promise<Organization | null> {
     return (
       (this.db.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as Organization | undefined) ??
       null
     );
   }
 
-  createProject(project: Project): void {
+  async createProject(project: Project): Promise<void> {
     this.db
       .prepare('INSERT INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?)')
       .run(project.id, project.org_id, project.name, project.created_at);
   }
 
-  getProject(id: string): Project | null {
+  async getProject(id: string): Promise<Project | null> {
     return (this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as Project | undefined) ?? null;
   }
 
-  setMember(member: Member): void {
+  async setMember(member: Member): Promise<void> {
     this.db
       .prepare(
         'INSERT INTO members (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role',
@@ -92,11 +115,11 @@ export class TenancyStore {
       .run(member.org_id, member.user_id, member.role);
   }
 
-  listMembers(orgId: string): Member[] {
+  async listMembers(orgId: string): Promise<Member[]> {
     return this.db.prepare('SELECT * FROM members WHERE org_id = ? ORDER BY user_id').all(orgId) as Member[];
   }
 
-  createKey(key: ApiKeyRecord): void {
+  async createKey(key: ApiKeyRecord): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO api_keys (id, project_id, name, prefix, hash, scopes, created_at, expires_at, revoked_at)
@@ -114,14 +137,14 @@ export class TenancyStore {
       );
   }
 
-  findKeyByPrefix(prefix: string): ApiKeyRecord | null {
+  async findKeyByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
     const row = this.db.prepare('SELECT * FROM api_keys WHERE prefix = ?').get(prefix) as
       | (Omit<ApiKeyRecord, 'scopes'> & { scopes: string })
       | undefined;
     return row ? { ...row, scopes: JSON.parse(row.scopes) } : null;
   }
 
-  listKeys(projectId: string): ApiKeyRecord[] {
+  async listKeys(projectId: string): Promise<ApiKeyRecord[]> {
     return (
       this.db.prepare('SELECT * FROM api_keys WHERE project_id = ? ORDER BY id').all(projectId) as (Omit<
         ApiKeyRecord,
@@ -130,7 +153,7 @@ export class TenancyStore {
     ).map((r) => ({ ...r, scopes: JSON.parse(r.scopes) }));
   }
 
-  revokeKey(projectId: string, id: string, at: string): boolean {
+  async revokeKey(projectId: string, id: string, at: string): Promise<boolean> {
     return (
       this.db
         .prepare('UPDATE api_keys SET revoked_at = ? WHERE project_id = ? AND id = ? AND revoked_at IS NULL')
@@ -138,7 +161,7 @@ export class TenancyStore {
     );
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { coreDefaultsPlugin, createEngram, createHttpApp, hashKey, parseConfig } from '@engram/core';
 import { OPEN_SOURCE_DEFAULTS } from '@engram/core/testing';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
+import { mongoStorePlugin } from '@engram/store-mongo';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import pino from 'pino';
 import request from 'supertest';
@@ -11,11 +12,15 @@ import { type TenancyPluginOptions, tenancyPlugin } from '../src';
 
 export const PLATFORM_KEY = 'egm_platform_admin_key_for_tests';
 
-/** Core + the embedded store + the ee tenancy plugin, as the cloud server composes them. */
-export async function startCloud(extra: Partial<TenancyPluginOptions> = {}) {
+/**
+ * Core + the embedded store + the ee tenancy plugin, as the cloud server composes them. With
+ * `mongoUrl`, documents and tenants live in MongoDB (a fresh database), as in production.
+ */
+export async function startCloud(extra: Partial<TenancyPluginOptions> = {}, mongoUrl?: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'engram-ee-'));
+  const dbName = `engram_ee_${process.pid}_${Date.now()}`;
   const tenancy = tenancyPlugin({
-    path: path.join(dir, 'tenancy.db'),
+    store: mongoUrl ? { mongoUrl, dbName } : { sqlite: path.join(dir, 'tenancy.db') },
     platformKeyHash: hashKey(PLATFORM_KEY),
     ...extra,
   });
@@ -24,6 +29,7 @@ export async function startCloud(extra: Partial<TenancyPluginOptions> = {}) {
     logger: pino({ level: 'silent' }),
     allowPrivateWebhooks: true,
     plugins: [
+      ...(mongoUrl ? [mongoStorePlugin({ url: mongoUrl, dbName })] : []),
       sqliteStorePlugin({ path: path.join(dir, 'engram.db') }),
       useLiteEmbedderPlugin({ threads: 1 }),
       coreDefaultsPlugin({ apiKeyHashes: [] }),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import fc from 'fast-check';
 import { startCloud } from './harness';
 
@@ -28,12 +29,20 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }),
 );
 
-describe('tenant isolation (property)', () => {
+describe.each([
+  ['tenants and documents in SQLite', false],
+  ['tenants and documents in MongoDB (FerretDB)', true],
+])('tenant isolation (property), %s', (_name, onMongo) => {
   let cloud: Awaited<ReturnType<typeof startCloud>>;
+  let mongo: TestMongo | null = null;
   beforeAll(async () => {
-    cloud = await startCloud();
+    mongo = onMongo ? await startTestMongo() : null;
+    cloud = await startCloud({}, mongo?.url);
+  }, 120_000);
+  afterAll(async () => {
+    await cloud?.close();
+    await mongo?.stop();
   });
-  afterAll(() => cloud.close());
 
   it('no response or log export of one tenant ever contains the other tenant’s data', async () => {
     const tenants = [await cloud.project('alpha'), await cloud.project('bravo')];
