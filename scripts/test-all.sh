@@ -9,7 +9,7 @@ bash scripts/services.sh
 
 echo "== lint and boundary check"
 biome check .
-depcruise packages apps bench --config .dependency-cruiser.cjs --output-type err
+depcruise packages apps bench examples --config .dependency-cruiser.cjs --output-type err
 
 echo "== build and type-check"
 turbo run build typecheck --output-logs=errors-only
