@@ -25,6 +25,8 @@ export * from './http/problem';
 export * from './http/route';
 export * from './jobs/durable-job-queue';
 export * from './jobs/job-queue';
+export * from './memory/memory-stores';
+export * from './memory/terms';
 export type * from './plugin';
 export * from './ports';
 export * from './provider';

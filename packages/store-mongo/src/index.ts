@@ -9,4 +9,4 @@ export {
   openMongoStores,
 } from './plugin';
 export { MongoBatchStore, MongoJobStore, MongoWebhookStore } from './record-stores';
-export { MongoTextIndex, terms } from './text-index';
+export { MongoTextIndex } from './text-index';

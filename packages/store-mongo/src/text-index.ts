@@ -1,25 +1,7 @@
-import type { IndexedMemory, MemoryFilter, ScoredId, TextIndex } from '@engram/core';
-import stem from 'wink-porter2-stemmer';
+import { type IndexedMemory, type MemoryFilter, type ScoredId, type TextIndex, terms } from '@engram/core';
 import { insertNew } from './log-store';
 import { docId, type Models } from './models';
 import { mongoFilter } from './mongo-filter';
-
-const STOPWORDS = new Set(
-  'a an and are as at be but by did do does for from had has have he her his how i in is it its me my of on or our she so that the their them they this to was we were what when where which who why will with you your'.split(
-    ' ',
-  ),
-);
-
-/** Lower-cased, accent-folded, stop words dropped, Porter2-stemmed: the same for texts and queries. */
-export function terms(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && w.length <= 64 && !STOPWORDS.has(w))
-    .map((w) => stem(w));
-}
 
 // The usual BM25 constants (the ones SQLite's FTS5 uses), so both stores rank alike.
 const K1 = 1.2;

@@ -1,0 +1,21 @@
+import stem from 'wink-porter2-stemmer';
+
+const STOPWORDS = new Set(
+  'a an and are as at be but by did do does for from had has have he her his how i in is it its me my of on or our she so that the their them they this to was we were what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The words a text index keeps: lower-cased, accent-folded, stop words dropped, Porter2-stemmed,
+ * the same for texts and queries. Linear in the text; words over 64 letters are dropped.
+ */
+export function terms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0 && w.length <= 64 && !STOPWORDS.has(w))
+    .map((w) => stem(w));
+}
