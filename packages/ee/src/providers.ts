@@ -58,7 +58,7 @@ export const tenancyProvider = defineProvider({
       plugin.startupNotice =
         `Platform admin key (shown only now; only its hash is stored):\n\n    ${admin.generated}\n\n` +
         `  Create an organisation: curl -X POST -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\\n` +
-        `    -d '{"name":"acme"}' http://localhost:8080/v1/admin/orgs`;
+        `    -d '{"name":"acme"}' http://localhost:$PORT/v1/admin/orgs`;
     }
     return plugin;
   },

@@ -102,6 +102,8 @@ export function readSettings(
   const unknown = Object.keys(env).filter(
     (name) =>
       name.startsWith('ENGRAM_') &&
+      // Empty is unset (compose files pass `${VAR:-}` through): only a set value must be known.
+      env[name] !== '' &&
       !name.includes('__') &&
       name !== 'ENGRAM_ENV_FILE' &&
       !TOOLING.test(name) &&

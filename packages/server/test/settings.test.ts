@@ -64,8 +64,9 @@ describe('one settings schema', () => {
     expect(err.message).not.toContain('\n');
   });
 
-  it('refuses a cloud setting on the open-source server', () => {
+  it('refuses a cloud setting on the open-source server, unless it is empty (unset)', () => {
     expect(failure({ ENGRAM_ADMIN_KEY: 'x' }).message).toMatch(/unknown setting ENGRAM_ADMIN_KEY/);
+    expect(resolve({ ENGRAM_ADMIN_KEY: '' }).providers).toContain('store-sqlite');
   });
 
   it.each([
