@@ -11,8 +11,11 @@ const server = from('@engram/server');
 const ee = from('@engram/ee');
 
 const oss = server.settingsTable(server.settingsSchema(server.openSourceManifest));
+// ee's settings that the open-source table does not already list.
+const both = server.settingsSchema(server.openSourceManifest).shape;
+const eeShape = Object.assign({}, ...ee.eeProviders.map((p) => p.settings.shape));
 const cloudOnly = server.settingsTable(
-  z.object(Object.assign({}, ...ee.eeProviders.map((p) => p.settings.shape))),
+  z.object(Object.fromEntries(Object.entries(eeShape).filter(([name]) => !(name in both)))),
 );
 const block =
   `Both editions (\`.env\` beside the process is read too; the real environment wins):\n\n${oss}\n\n` +

@@ -163,6 +163,18 @@ describe('hostile and careless input', () => {
     expect(res.headers['retry-after']).toBe('5');
   });
 
+  it('applies no rate limit, quota or metering: the open-source server composes none of them', async () => {
+    const answers = await Promise.all(Array.from({ length: 60 }, () => api.get('/v1/memory').set(auth)));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect(answers.some((r) => r.headers['ratelimit-policy'] || r.headers.ratelimit)).toBe(false);
+    expect(oss.engram.config).toMatchObject({
+      rate_limiting: { enabled: false },
+      subscription_enforcement: { enabled: false },
+    });
+    expect(oss.settings.providers.some((p) => p.startsWith('ee-'))).toBe(false);
+    expect((await api.get('/v1/usage').set(auth)).status).toBe(404);
+  });
+
   it('publishes the limits it applies in /openapi.json', async () => {
     const doc = (await api.get('/openapi.json')).body;
     const search = doc.paths['/v1/memory/search'].post;

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { EngramConfig } from './config/config';
 import type { HookBus } from './hooks';
 import type { RouteSpec } from './http/route';
@@ -14,6 +15,8 @@ export interface HttpExtensions {
    * the authorizer checks, and the entry in /openapi.json all come from the spec.
    */
   routes: RouteSpec[];
+  /** Collectors a plugin adds to the server's /metrics registry (prom-client). */
+  metrics: ((registry: Registry) => void)[];
 }
 
 export interface PluginContext {

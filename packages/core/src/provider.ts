@@ -7,8 +7,8 @@ import type { Ports } from './ports';
 export interface ProviderContext {
   /** Where the server keeps its files (ENGRAM_DATA_DIR, resolved). */
   dataDir: string;
-  /** The edition file with its ENGRAM_A__B overrides applied. */
-  config: EngramConfig;
+  /** The edition file with its ENGRAM_A__B overrides applied; providers' own sections included. */
+  config: EngramConfig & Record<string, unknown>;
   /** The server's version, for providers that report it (telemetry). */
   version: string;
   /** Whether any telemetry may be sent: the edition's switch, unless ENGRAM_TELEMETRY=off or DO_NOT_TRACK=1. */
@@ -29,6 +29,8 @@ export interface Provider<S extends z.ZodRawShape = z.ZodRawShape> {
   /** One line for the settings table. */
   description: string;
   settings: z.ZodObject<S>;
+  /** Sections of the edition file this provider owns (validated with core's, strictly). */
+  config?: z.ZodRawShape;
   /** Whether this provider is part of the server with these settings (default: always). */
   enabled?(settings: z.infer<z.ZodObject<S>>, ctx: ProviderContext): boolean;
   create(settings: z.infer<z.ZodObject<S>>, ctx: ProviderContext): EngramPlugin | Promise<EngramPlugin>;

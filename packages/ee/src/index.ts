@@ -1,9 +1,12 @@
 export { adminRoutes, PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 export { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
+export { plansPlugin, rateLimitPlugin, USAGE_READ } from './billing';
 export { issueKey, PLATFORM_TENANT, roleOfScopes, TenantKeyAuthenticator } from './keys';
 export { MongoTenancyStore } from './mongo-tenancy-store';
 export { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
+export * from './plans';
 export { type TenancyPluginOptions, tenancyPlugin } from './plugin';
-export { eeProviders, tenancyProvider } from './providers';
+export { eeProviders, plansProvider, rateLimitProvider, tenancyProvider } from './providers';
+export { TokenBucketRateLimiter } from './rate-limiter';
 export { RbacAuthorizer, ROLE_ACTIONS } from './rbac';
 export * from './tenancy-store';

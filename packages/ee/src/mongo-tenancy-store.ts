@@ -1,12 +1,17 @@
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
-import type { ApiKeyRecord, Member, Organization, Project, TenancyStore } from './tenancy-store';
+import type { ApiKeyRecord, Member, Organization, Project, TenancyStore, UsageRecord } from './tenancy-store';
 
 // `id: false`: the records carry their own `id` field; mongoose's virtual of that name stays off.
 const options = { versionKey: false, _id: false, id: false } as const;
 const orgSchema = new Schema<Organization & { _id: string }>(
-  { _id: String, id: String, name: String, created_at: String },
+  { _id: String, id: String, name: String, created_at: String, plan: { type: String, default: null } },
   options,
 );
+const usageSchema = new Schema<UsageRecord & { _id: string; day: string }>(
+  { _id: String, id: String, project_id: String, metric: String, quantity: Number, at: String, day: String },
+  options,
+);
+usageSchema.index({ project_id: 1, day: 1 });
 const projectSchema = new Schema<Project & { _id: string }>(
   { _id: String, id: String, org_id: { type: String, index: true }, name: String, created_at: String },
   options,
@@ -48,6 +53,7 @@ export class MongoTenancyStore implements TenancyStore {
     // mongoose types every schema with an `id` virtual; members have no id field of their own.
     private readonly members: Model<Member & { _id: string }, object, object, { id: string }>,
     private readonly keys: Model<ApiKeyRecord & { _id: string }>,
+    private readonly usage: Model<UsageRecord & { _id: string; day: string }>,
   ) {}
 
   static async open(url: string, dbName?: string): Promise<MongoTenancyStore> {
@@ -60,13 +66,14 @@ export class MongoTenancyStore implements TenancyStore {
       connection.model('TenancyProject', projectSchema, 'tenancy_projects'),
       connection.model('TenancyMember', memberSchema, 'tenancy_members'),
       connection.model('TenancyKey', keySchema, 'tenancy_keys'),
+      connection.model('TenancyUsage', usageSchema, 'tenancy_usage'),
     );
-    await Promise.all([store.projects.init(), store.members.init(), store.keys.init()]);
+    await Promise.all([store.projects.init(), store.members.init(), store.keys.init(), store.usage.init()]);
     return store;
   }
 
   async createOrg(org: Organization): Promise<void> {
-    await this.orgs.create({ _id: org.id, ...org });
+    await this.orgs.create({ _id: org.id, ...org, plan: org.plan ?? null });
   }
 
   getOrg(id: string): Promise<Organization | null> {
@@ -113,6 +120,37 @@ export class MongoTenancyStore implements TenancyStore {
       { $set: { revoked_at: at } },
     );
     return result.modifiedCount > 0;
+  }
+
+  async setPlan(orgId: string, plan: string): Promise<boolean> {
+    return (await this.orgs.updateOne({ _id: orgId }, { $set: { plan } })).matchedCount > 0;
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    if (!records.length) return;
+    const docs = records.map((r) => ({ _id: r.id, ...r, day: r.at.slice(0, 10) }));
+    try {
+      await this.usage.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // A record whose id exists is a retry: duplicate-key errors alone are success.
+      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+      const onlyDuplicates = writeErrors?.every((e) => (e.code ?? e.err?.code) === 11000);
+      if (!onlyDuplicates) throw err;
+    }
+  }
+
+  async usageByDay(projectId: string, from: string, to: string) {
+    const rows = await this.usage
+      .find({ project_id: projectId, at: { $gte: from, $lt: to } }, { day: 1, metric: 1, quantity: 1 })
+      .lean<{ day: string; metric: string; quantity: number }[]>();
+    const sums = new Map<string, { day: string; metric: string; quantity: number }>();
+    for (const r of rows) {
+      const key = `${r.day}\u001f${r.metric}`;
+      const row = sums.get(key) ?? { day: r.day, metric: r.metric, quantity: 0 };
+      row.quantity += r.quantity;
+      sums.set(key, row);
+    }
+    return [...sums.values()].sort((a, b) => (a.day + a.metric < b.day + b.metric ? -1 : 1));
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './
 import { RbacAuthorizer } from './rbac';
 import { SqliteTenancyStore, type TenancyStore } from './tenancy-store';
 
-function openTenancyStore(where: TenancyPluginOptions['store']): Promise<TenancyStore> | TenancyStore {
+export function openTenancyStore(where: TenancyPluginOptions['store']): Promise<TenancyStore> | TenancyStore {
   if ('sqlite' in where) return new SqliteTenancyStore(where.sqlite);
   if ('mongoUrl' in where) return MongoTenancyStore.open(where.mongoUrl, where.dbName);
   return where;

@@ -1,7 +1,18 @@
 import path from 'node:path';
 import { defineProvider, type EngramPlugin, keyHashes, type Provider } from '@engram/core';
 import { z } from 'zod';
-import { tenancyPlugin } from './plugin';
+import { plansPlugin, rateLimitPlugin } from './billing';
+import { type PlanCatalog, plansSection } from './plans';
+import { openTenancyStore, type TenancyPluginOptions, tenancyPlugin } from './plugin';
+
+const mongoUrl = z
+  .url()
+  .optional()
+  .describe('MongoDB (or FerretDB): also holds the tenants in the cloud edition');
+
+/** Tenants live beside the documents: in MongoDB when it holds them, else a SQLite file. */
+const tenancyAt = (url: string | undefined, dataDir: string): TenancyPluginOptions['store'] =>
+  url ? { mongoUrl: url } : { sqlite: path.join(dataDir, 'tenancy.db') };
 
 const text = (what: string) => z.string().min(1).optional().describe(what);
 
@@ -44,8 +55,7 @@ export const tenancyProvider = defineProvider({
       s.ENGRAM_ADMIN_KEY ? [s.ENGRAM_ADMIN_KEY] : [],
     );
     const plugin: EngramPlugin & { startupNotice?: string; generatedKey?: string } = tenancyPlugin({
-      // Tenants live beside the documents: in MongoDB when it holds them, else a SQLite file.
-      store: s.MONGODB_URL ? { mongoUrl: s.MONGODB_URL } : { sqlite: path.join(ctx.dataDir, 'tenancy.db') },
+      store: tenancyAt(s.MONGODB_URL, ctx.dataDir),
       platformKeyHash: admin.hashes[0] ?? null,
       oidc: issuer && audience && jwksUri ? { issuer, audience, jwksUri } : undefined,
       amplitude:
@@ -64,5 +74,40 @@ export const tenancyProvider = defineProvider({
   },
 });
 
+/** Rate limits per project by plan; composed when the edition's `rate_limiting.enabled` is on. */
+export const rateLimitProvider = defineProvider({
+  name: 'ee-rate-limit',
+  ports: ['rateLimiter'],
+  description: 'Token-bucket rate limits per project by plan, shared in Redis (in process without it)',
+  settings: z.object({
+    REDIS_URL: z.url().optional().describe('Redis for background work (BullMQ)'),
+    ENGRAM_RATE_LIMIT_REDIS_URL: z.url().optional().describe('Redis for rate limits (default: REDIS_URL)'),
+    MONGODB_URL: mongoUrl,
+  }),
+  config: plansSection,
+  enabled: (_s, ctx) => ctx.config.rate_limiting.enabled,
+  create: (s, ctx) =>
+    rateLimitPlugin({
+      open: () => openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
+      plans: ctx.config.plans as PlanCatalog,
+      redisUrl: s.ENGRAM_RATE_LIMIT_REDIS_URL ?? s.REDIS_URL,
+    }),
+});
+
+/** Plans and usage metering; composed when the edition's `subscription_enforcement.enabled` is on. */
+export const plansProvider = defineProvider({
+  name: 'ee-plans',
+  ports: ['entitlements', 'usageMeter'],
+  description: 'Plan quotas (402 when spent) and exact usage metering, with GET /v1/usage',
+  settings: z.object({ MONGODB_URL: mongoUrl }),
+  config: plansSection,
+  enabled: (_s, ctx) => ctx.config.subscription_enforcement.enabled,
+  create: (s, ctx) =>
+    plansPlugin({
+      open: () => openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
+      plans: ctx.config.plans as PlanCatalog,
+    }),
+});
+
 /** ee's providers, in composition order (after the storage and model providers). */
-export const eeProviders: Provider[] = [tenancyProvider] as Provider[];
+export const eeProviders: Provider[] = [tenancyProvider, rateLimitProvider, plansProvider] as Provider[];

@@ -26,7 +26,7 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
     });
 
     it('keeps organisations and projects, and knows nothing it was not given', async () => {
-      const org = { id: newId('org'), name: 'acme', created_at: nowIso() };
+      const org = { id: newId('org'), name: 'acme', created_at: nowIso(), plan: null };
       await store.createOrg(org);
       const project = { id: newId('prj'), org_id: org.id, name: 'web', created_at: nowIso() };
       await store.createProject(project);
@@ -34,6 +34,32 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
       expect(await store.getProject(project.id)).toEqual(project);
       expect(await store.getOrg('org_missing')).toBeNull();
       expect(await store.getProject('prj_missing')).toBeNull();
+      expect(await store.setPlan(org.id, 'pro')).toBe(true);
+      expect((await store.getOrg(org.id))?.plan).toBe('pro');
+      expect(await store.setPlan('org_missing', 'pro')).toBe(false);
+    });
+
+    it('records usage once per id and sums it per day and metric', async () => {
+      const at = (day: string) => `${day}T12:00:00.000Z`;
+      await store.recordUsage([
+        { id: 'u1', project_id: 'p1', metric: 'searches', quantity: 1, at: at('2026-11-01') },
+        { id: 'u2', project_id: 'p1', metric: 'searches', quantity: 1, at: at('2026-11-01') },
+        { id: 'u3', project_id: 'p1', metric: 'memories_added', quantity: 1, at: at('2026-11-02') },
+        { id: 'u4', project_id: 'p2', metric: 'searches', quantity: 1, at: at('2026-11-01') },
+      ]);
+      // A retry of the same events, with one new one: only the new one counts.
+      await store.recordUsage([
+        { id: 'u1', project_id: 'p1', metric: 'searches', quantity: 1, at: at('2026-11-01') },
+        { id: 'u5', project_id: 'p1', metric: 'batch_items', quantity: 50, at: at('2026-11-02') },
+      ]);
+      expect(await store.usageByDay('p1', '2026-11-01T00:00:00.000Z', '2026-11-03T00:00:00.000Z')).toEqual([
+        { day: '2026-11-01', metric: 'searches', quantity: 2 },
+        { day: '2026-11-02', metric: 'batch_items', quantity: 50 },
+        { day: '2026-11-02', metric: 'memories_added', quantity: 1 },
+      ]);
+      expect(
+        await store.usageByDay('p1', '2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z'),
+      ).toHaveLength(2);
     });
 
     it('sets a member once per organisation and user, the last role winning', async () => {

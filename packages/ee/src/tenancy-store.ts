@@ -9,6 +9,18 @@ export interface Organization {
   id: string;
   name: string;
   created_at: string;
+  /** The plan from the edition's catalogue; null: the catalogue's default. */
+  plan?: string | null;
+}
+
+/** A recorded billable operation (see core's UsageMeter): `id` makes it count once. */
+export interface UsageRecord {
+  id: string;
+  project_id: string;
+  metric: string;
+  quantity: number;
+  /** ISO time; its first ten characters are the day it counts for. */
+  at: string;
 }
 
 export interface Project {
@@ -59,7 +71,24 @@ export interface TenancyStore {
   listKeys(projectId: string): Promise<ApiKeyRecord[]>;
   /** Revokes an active key of the project; false when there is none with that id. */
   revokeKey(projectId: string, id: string, at: string): Promise<boolean>;
+  /** Sets an organisation's plan; false when there is no such organisation. */
+  setPlan(orgId: string, plan: string): Promise<boolean>;
+  /** Records usage; a record whose id exists is ignored. */
+  recordUsage(records: UsageRecord[]): Promise<void>;
+  /** Per day and metric, `from` ≤ at < `to`, oldest first. */
+  usageByDay(
+    projectId: string,
+    from: string,
+    to: string,
+  ): Promise<{ day: string; metric: string; quantity: number }[]>;
   close(): Promise<void>;
+}
+
+/** Totals per metric from per-day rows. */
+export function totals(rows: { metric: string; quantity: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.metric] = (out[r.metric] ?? 0) + r.quantity;
+  return out;
 }
 
 /** Organisations, projects, members and API keys, in their own SQLite file. */
@@ -81,13 +110,21 @@ export class SqliteTenancyStore implements TenancyStore {
         id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL,
         prefix TEXT NOT NULL UNIQUE, hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at TEXT NOT NULL,
         expires_at TEXT, revoked_at TEXT);
+      CREATE TABLE IF NOT EXISTS usage (
+        id TEXT PRIMARY KEY, project_id TEXT NOT NULL, metric TEXT NOT NULL, quantity INTEGER NOT NULL,
+        at TEXT NOT NULL, day TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS usage_by_project ON usage (project_id, day);
     `);
+    // Files made before plans existed gain the column.
+    const columns = this.db.prepare('PRAGMA table_info(organizations)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'plan'))
+      this.db.exec('ALTER TABLE organizations ADD COLUMN plan TEXT');
   }
 
   async createOrg(org: Organization): Promise<void> {
     this.db
-      .prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)')
-      .run(org.id, org.name, org.created_at);
+      .prepare('INSERT INTO organizations (id, name, created_at, plan) VALUES (?, ?, ?, ?)')
+      .run(org.id, org.name, org.created_at, org.plan ?? null);
   }
 
   async getOrg(id: string): Promise<Organization | null> {
@@ -159,6 +196,28 @@ export class SqliteTenancyStore implements TenancyStore {
         .prepare('UPDATE api_keys SET revoked_at = ? WHERE project_id = ? AND id = ? AND revoked_at IS NULL')
         .run(at, projectId, id).changes > 0
     );
+  }
+
+  async setPlan(orgId: string, plan: string): Promise<boolean> {
+    return this.db.prepare('UPDATE organizations SET plan = ? WHERE id = ?').run(plan, orgId).changes > 0;
+  }
+
+  async recordUsage(records: UsageRecord[]): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO usage (id, project_id, metric, quantity, at, day) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const r of records) insert.run(r.id, r.project_id, r.metric, r.quantity, r.at, r.at.slice(0, 10));
+    })();
+  }
+
+  async usageByDay(projectId: string, from: string, to: string) {
+    return this.db
+      .prepare(
+        `SELECT day, metric, sum(quantity) AS quantity FROM usage
+         WHERE project_id = ? AND at >= ? AND at < ? GROUP BY day, metric ORDER BY day, metric`,
+      )
+      .all(projectId, from, to) as { day: string; metric: string; quantity: number }[];
   }
 
   async close(): Promise<void> {

@@ -84,7 +84,8 @@ export function resolveSettings(
   const configFile = base.ENGRAM_CONFIG
     ? path.resolve(base.ENGRAM_CONFIG)
     : path.join(findConfigDir(), `${edition}.yaml`);
-  const config = loadConfig(configFile, merged);
+  const sections = Object.assign({}, ...manifest.map((p) => p.config ?? {}));
+  const config = loadConfig(configFile, merged, sections);
   const dataDir = path.resolve(base.ENGRAM_DATA_DIR ?? './data');
   const telemetry =
     config.telemetry.enabled && !/^(off|0|false|no)$/.test(base.ENGRAM_TELEMETRY ?? '') && !base.DO_NOT_TRACK;

@@ -10,6 +10,8 @@ export const configSchema = z
   .object({
     /** Informational label; behaviour comes from the composed plugins, never from this value. */
     edition: z.enum(['opensource', 'cloud']),
+    rate_limiting: toggle('Compose the rate limiter (ee): requests per minute per project, by plan'),
+    subscription_enforcement: toggle('Compose plan enforcement and usage metering (ee): quotas by plan'),
     query_logging: z
       .object({
         enabled: z.boolean().describe('Write a QueryLog for every search'),
@@ -134,20 +136,35 @@ function applyEnv(tree: Tree, env: NodeJS.ProcessEnv): void {
   }
 }
 
-export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = {}, source = 'config'): EngramConfig {
+/**
+ * Validates an edition tree. `sections` are the schemas of sections that providers own (ee's
+ * plans, for instance): with them the tree may carry those sections, validated as strictly as
+ * core's; without them, a section nobody owns is an unknown key.
+ */
+export function parseConfig(
+  input: unknown,
+  env: NodeJS.ProcessEnv = {},
+  source = 'config',
+  sections: z.ZodRawShape = {},
+): EngramConfig {
   const tree = structuredClone(input) as Tree;
   applyEnv(tree, env);
-  const result = configSchema.safeParse(tree);
+  const result = configSchema.extend(sections).safeParse(tree);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new EngramError('config_invalid', `Invalid configuration in ${source}:\n${lines.join('\n')}`, {
       errors: result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
     });
   }
-  return result.data;
+  // Core's sections are typed; providers read their own sections through their schemas.
+  return result.data as EngramConfig;
 }
 
 /** Reads a yaml edition file, applies environment overrides and validates. Throws on any bad key. */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): EngramConfig {
-  return parseConfig(parse(readFileSync(file, 'utf8')), env, file);
+export function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  sections: z.ZodRawShape = {},
+): EngramConfig {
+  return parseConfig(parse(readFileSync(file, 'utf8')), env, file, sections);
 }

@@ -28,6 +28,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   const { ports, config } = engram;
   const logger = engram.logger.child({ component: 'http' });
   const metrics = createMetrics();
+  for (const register of engram.http.metrics) register(metrics.registry);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -157,8 +158,12 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   });
   v1.use(async (_req: Request, res: Response, next: NextFunction) => {
     const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
-    if (decision.limit !== undefined) res.set('RateLimit-Limit', String(decision.limit));
-    if (decision.remaining !== undefined) res.set('RateLimit-Remaining', String(decision.remaining));
+    // The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left.
+    if (decision.policy) {
+      const { name, quota, windowSeconds } = decision.policy;
+      res.set('RateLimit-Policy', `"${name}";q=${quota};w=${windowSeconds}`);
+      res.set('RateLimit', `"${name}";r=${decision.remaining ?? 0};t=${decision.resetSeconds ?? 0}`);
+    }
     if (!decision.allowed) {
       res.set('Retry-After', String(decision.retryAfterSeconds ?? 1));
       throw new EngramError('rate_limited', 'too many requests; retry after the Retry-After interval');

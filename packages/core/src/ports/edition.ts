@@ -1,3 +1,4 @@
+import { EngramError } from '../errors';
 /**
  * Edition ports. Core ships a null object for each, so the open-source server is complete
  * without them; the ee package fills them with real implementations through its plugins.
@@ -82,8 +83,11 @@ export class ScopeAuthorizer implements Authorizer {
 }
 export interface RateDecision {
   allowed: boolean;
-  limit?: number;
+  /** The policy applied, as the RateLimit-Policy header states it: `quota` requests per `windowSeconds`. */
+  policy?: { name: string; quota: number; windowSeconds: number };
+  /** Requests left now, and seconds until the budget is whole again (RateLimit header). */
   remaining?: number;
+  resetSeconds?: number;
   retryAfterSeconds?: number;
 }
 
@@ -98,12 +102,22 @@ export class NoopRateLimiter implements RateLimiter {
   }
 }
 
+export type UsageMetric = 'memories_added' | 'searches' | 'batch_items';
+
+/** One billable operation. `id` makes recording it idempotent: a retry or a replay counts once. */
+export interface UsageEvent {
+  id: string;
+  tenantId: string;
+  metric: UsageMetric;
+  quantity: number;
+}
+
 export interface UsageMeter {
-  record(
-    tenantId: string,
-    metric: 'memories_added' | 'searches' | 'batch_items',
-    quantity: number,
-  ): Promise<void>;
+  /**
+   * Records events durably before the operation is acknowledged (callers await it before they
+   * answer), so every 2xx is counted, and an event recorded again under its id is not.
+   */
+  record(events: UsageEvent[]): Promise<void>;
 }
 
 export class NoopUsageMeter implements UsageMeter {
@@ -113,6 +127,23 @@ export class NoopUsageMeter implements UsageMeter {
 export interface EntitlementDecision {
   allowed: boolean;
   reason?: string;
+  /** For the refusal: the limit, the current usage, the plan and how to upgrade. */
+  details?: Record<string, unknown>;
+  /** `payment`: a quota of the plan is spent (402); `feature`: not in the plan (403). */
+  kind?: 'payment' | 'feature';
+  /** When refused: how many of the requested quantity the quota still allows (a batch keeps those). */
+  remaining?: number;
+}
+
+/** The error for a refused entitlement: 402 for a spent quota, 403 for a feature not in the plan. */
+export function entitlementError(decision: EntitlementDecision, fallback: string): EngramError {
+  return new EngramError(
+    decision.kind === 'feature' ? 'forbidden' : 'quota_exceeded',
+    decision.reason ?? fallback,
+    {
+      ...decision.details,
+    },
+  );
 }
 
 export interface Entitlements {

@@ -7,7 +7,7 @@ import { fieldIssues, validate } from '../domain/validate';
 import { EngramError, notFound } from '../errors';
 import type { HookBus } from '../hooks';
 import type { JobQueue } from '../jobs/job-queue';
-import type { BatchProcessor, Entitlements, UsageMeter } from '../ports/edition';
+import { type BatchProcessor, type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
 import type { BatchStore } from '../ports/storage';
 import type { WebhookService } from '../webhooks/webhook.service';
 import { MEMORY_ID_PREFIX, type MemoryService } from './memory.service';
@@ -71,7 +71,7 @@ export class BatchService {
       );
     }
     const quota = await this.ports.entitlements.check(tenantId, 'batch_items', request.memories.length);
-    if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'batch quota exceeded');
+    if (!quota.allowed) throw entitlementError(quota, 'batch quota exceeded');
     if (request.webhook_url) {
       if (!request.webhook_secret) {
         throw new EngramError(
@@ -177,7 +177,9 @@ export class BatchService {
       );
     }
     await this.ports.batchStore.save(batch);
-    await this.ports.usageMeter.record(tenantId, 'batch_items', batch.total);
+    await this.ports.usageMeter.record([
+      { id: batch.id, tenantId, metric: 'batch_items', quantity: batch.total },
+    ]);
     await this.hooks.run('afterBatch', batch);
     this.logger.info({ batch: id, succeeded: batch.succeeded, failed: batch.failed }, 'batch finished');
     return batch;

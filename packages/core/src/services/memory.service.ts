@@ -12,7 +12,7 @@ import type { Memory, MemoryVersion, Page } from '../domain/types';
 import { validate } from '../domain/validate';
 import { backendUnavailable, EngramError, isBackendUnavailable, notFound } from '../errors';
 import type { HookBus } from '../hooks';
-import type { Entitlements, UsageMeter } from '../ports/edition';
+import { type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore } from '../ports/storage';
 import type { Indexer } from './indexer';
 
@@ -70,7 +70,15 @@ export class MemoryService {
     const fresh = work.filter((w) => w.ok === 'pending').length;
     if (fresh) {
       const quota = await this.ports.entitlements.check(tenantId, 'memories', fresh);
-      if (!quota.allowed) throw new EngramError('quota_exceeded', quota.reason ?? 'memory quota exceeded');
+      if (!quota.allowed) {
+        // Over the plan's quota: the items the quota still allows go ahead, in order; the rest
+        // fail with the reason. None is silently dropped.
+        const error = entitlementError(quota, 'memory quota exceeded');
+        let allowed = quota.remaining ?? 0;
+        const kept = work.filter((w) => w.ok === 'recover' || allowed-- > 0);
+        for (const w of work) if (!kept.includes(w)) outcomes[w.index] = { ok: false, error };
+        work.splice(0, work.length, ...kept);
+      }
     }
     const vectors = await this.indexer.embed(
       work.map((w) => (w.ok === 'pending' ? w.input.content : w.memory.content)),
@@ -88,8 +96,17 @@ export class MemoryService {
         outcomes[w.index] = { ok: false, error: asEngramError(error) };
       }
     }
-    const added = outcomes.filter((o) => o.ok === true).length - (work.length - fresh);
-    if (added > 0) await this.ports.usageMeter.record(tenantId, 'memories_added', added);
+    // Metered by memory id before the caller answers: every acknowledged add counts, and a
+    // resumed batch's items count once however often they are recovered.
+    const added = work.flatMap((w) => {
+      const outcome = outcomes[w.index]!;
+      return outcome.ok === true ? [outcome.memory] : [];
+    });
+    if (added.length) {
+      await this.ports.usageMeter.record(
+        added.map((m) => ({ id: `add_${m.id}`, tenantId, metric: 'memories_added' as const, quantity: 1 })),
+      );
+    }
     return outcomes as AddOutcome[];
   }
 

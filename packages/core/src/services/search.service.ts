@@ -9,7 +9,7 @@ import { validate } from '../domain/validate';
 import { invalid } from '../errors';
 import type { HookBus } from '../hooks';
 import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
-import type { Principal, UsageMeter } from '../ports/edition';
+import { type Entitlements, entitlementError, type Principal, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore, ScoredId, TextIndex, VectorIndex } from '../ports/storage';
 import type { LogService } from './log.service';
 
@@ -44,6 +44,7 @@ interface SearchPorts {
   entityExtractor: EntityExtractor;
   reranker: Reranker | null;
   usageMeter: UsageMeter;
+  entitlements: Entitlements;
 }
 
 interface Candidate {
@@ -78,6 +79,8 @@ export class SearchService {
       ...(request.user_id !== undefined && { user_id: request.user_id }),
       ...(request.namespace !== undefined && { namespace: request.namespace }),
     };
+    const quota = await this.ports.entitlements.check(tenantId, 'searches', 1);
+    if (!quota.allowed) throw entitlementError(quota, 'search quota exceeded');
     await this.hooks.run('beforeSearch', request, principal);
 
     const depth = Math.max(50, topK * 4);
@@ -122,7 +125,9 @@ export class SearchService {
     };
     if (request.include_graph) await this.attachGraph(tenantId, response);
     this.log(principal, request, filter, topK, response, performance.now() - started);
-    await this.ports.usageMeter.record(tenantId, 'searches', 1);
+    await this.ports.usageMeter.record([
+      { id: response.search_id, tenantId, metric: 'searches', quantity: 1 },
+    ]);
     await this.hooks.run('afterSearch', response, principal);
     return response;
   }
