@@ -86,6 +86,21 @@ export function renderMarkdown(r: Json): string {
       '',
     );
   }
+  if (r.rate_limit) {
+    const l = r.rate_limit;
+    // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
+    const row = (name: string, rows: any[]) =>
+      `| ${name} | ${rows.map((x) => `${x.p50_ms} / ${x.p99_ms} ms (${x.per_second.toLocaleString('en')}/s)`).join(' | ')} |`;
+    lines.push(
+      `**Cloud rate limiter, added per request** (measured ${l.measured}; \`consume\` alone, ${l.calls.toLocaleString('en')} calls, p50 / p99 and decisions per second):`,
+      '',
+      '| bucket | 1 caller | 16 callers |',
+      '| --- | --- | --- |',
+      row('Redis (shared, one script call)', l.redis),
+      row('in process (no Redis, or Redis down)', l.in_process),
+      '',
+    );
+  }
   if (r.backends) {
     const b = r.backends;
     lines.push(

@@ -7,6 +7,7 @@ import { loadLocomo } from './locomo';
 import { mem0Quality } from './peer-mem0';
 import { BACKEND_SETS } from './production-backends';
 import { bm25Quality, engramQuality } from './quality';
+import { rateLimitBench } from './rate-limit';
 import { renderMarkdown, updateReadme } from './report';
 import { responsiveness } from './responsiveness';
 import { startServer } from './server-process';
@@ -147,6 +148,12 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
     console.log(JSON.stringify(result.responsiveness, null, 2));
     if (opts.serverMain) return; // a comparison run does not overwrite this build's results
+  }
+
+  if (opts.only === 'ratelimit') {
+    console.log('ratelimit: what the cloud rate limiter adds per request, with Redis and in process');
+    result.rate_limit = await rateLimitBench();
+    console.log(JSON.stringify(result.rate_limit, null, 2));
   }
 
   if (opts.only === 'backends') {

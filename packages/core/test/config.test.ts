@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import { loadConfig, newId } from '../src';
 import { OPEN_SOURCE_DEFAULTS } from '../src/testing';
 
@@ -8,7 +9,11 @@ describe('edition config', () => {
   it('loads both edition files; the test defaults are the open-source file', () => {
     const oss = loadConfig(file('opensource.yaml'), {});
     expect(oss).toEqual({ ...OPEN_SOURCE_DEFAULTS, telemetry: { enabled: true } });
-    expect(loadConfig(file('cloud.yaml'), {}).batch_processing.max_batch_size).toBe(10000);
+    // The cloud file also holds sections that ee's providers own (plans): core alone refuses
+    // them as unknown, and accepts them once a provider says they are its own.
+    expect(() => loadConfig(file('cloud.yaml'), {})).toThrow(/Unrecognized key: "plans"/);
+    const cloud = loadConfig(file('cloud.yaml'), {}, { plans: z.object({}).passthrough() });
+    expect(cloud.batch_processing.max_batch_size).toBe(10000);
   });
 
   it('takes environment overrides by key path, typed like the yaml value', () => {
