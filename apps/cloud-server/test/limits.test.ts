@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestRedis, type TestRedis } from '@engram/queue-bullmq/testing';
 import pino from 'pino';
+import Stripe from 'stripe';
 import request from 'supertest';
 import { type CloudServer, createCloudServer } from '../src/server';
 
 const ADMIN = 'egm_platform_admin_key_for_limit_tests';
+const STRIPE_SECRET = 'whsec_test_secret_for_limit_tests';
+const stripe = new Stripe('sk_test_unused');
 const as = (key: string) => ({ Authorization: `Bearer ${key}` });
 const waitFor = async (check: () => Promise<boolean>, ms = 15_000) => {
   const end = Date.now() + ms;
@@ -36,6 +39,7 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
         ENGRAM_PLANS__CATALOG__FREE__REQUESTS_PER_MINUTE: '60',
         ENGRAM_PLANS__CATALOG__FREE__BURST: '5',
         ENGRAM_PLANS__CATALOG__FREE__MEMORIES_PER_MONTH: '8',
+        STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
       },
       { logger: pino({ level: 'silent' }) },
     );
@@ -145,6 +149,69 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
     expect(allowed.status).toBe(201);
     const bad = await api.put(`/v1/admin/orgs/${org.id}/plan`).set(as(ADMIN)).send({ plan: 'gold' });
     expect(bad.status).toBe(400);
+  });
+
+  it('moves an organisation to the plan a signed Stripe subscription event names, once per event', async () => {
+    const { key, org } = await project('stripe');
+    for (let i = 0; i < 8; i++) {
+      expect(
+        (
+          await polite(() =>
+            api
+              .post('/v1/memory')
+              .set(as(key))
+              .send({ content: `paid note ${i}` }),
+          )
+        ).status,
+      ).toBe(201);
+    }
+    expect(
+      (await polite(() => api.post('/v1/memory').set(as(key)).send({ content: 'over free' }))).status,
+    ).toBe(402);
+    const event = (id: string, price: string, status = 'active') =>
+      JSON.stringify({
+        id,
+        object: 'event',
+        type: 'customer.subscription.updated',
+        data: {
+          object: {
+            id: 'sub_1',
+            object: 'subscription',
+            status,
+            metadata: { org_id: org.id },
+            items: { data: [{ price: { id: price } }] },
+          },
+        },
+      });
+    const deliver = (payload: string, secret = STRIPE_SECRET) =>
+      api
+        .post('/v1/billing/stripe/webhook')
+        .set('content-type', 'application/json')
+        .set('stripe-signature', stripe.webhooks.generateTestHeaderString({ payload, secret }))
+        .send(payload);
+
+    // A forged or tampered event changes nothing.
+    const forged = await deliver(event('evt_forged', 'price_engram_enterprise'), 'whsec_not_the_secret');
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].field).toBe('stripe-signature');
+    const upgrade = event('evt_upgrade', 'price_engram_pro');
+    expect((await deliver(upgrade)).body).toEqual({
+      received: true,
+      applied: { org_id: org.id, plan: 'pro' },
+    });
+    expect(
+      (await polite(() => api.post('/v1/memory').set(as(key)).send({ content: 'allowed on pro' }))).status,
+    ).toBe(201);
+    // Stripe retries deliveries: the same event again is acknowledged and changes nothing.
+    await api.put(`/v1/admin/orgs/${org.id}/plan`).set(as(ADMIN)).send({ plan: 'free' });
+    expect((await deliver(upgrade)).body).toEqual({ received: true, duplicate: true });
+    expect((await polite(() => api.get('/v1/usage').set(as(key)))).body.plan).toBe('free');
+    // A cancelled subscription returns the organisation to the default plan.
+    await deliver(event('evt_pro_again', 'price_engram_pro'));
+    expect((await deliver(event('evt_cancel', 'price_engram_pro', 'canceled'))).body.applied).toEqual({
+      org_id: org.id,
+      plan: 'free',
+    });
   });
 
   it('keeps limiting in process while Redis is down, says so in /metrics, and shares again when it is back', async () => {

@@ -12,6 +12,7 @@ const usageSchema = new Schema<UsageRecord & { _id: string; day: string }>(
   options,
 );
 usageSchema.index({ project_id: 1, day: 1 });
+const eventSchema = new Schema<{ _id: string; at: string }>({ _id: String, at: String }, options);
 const projectSchema = new Schema<Project & { _id: string }>(
   { _id: String, id: String, org_id: { type: String, index: true }, name: String, created_at: String },
   options,
@@ -54,6 +55,7 @@ export class MongoTenancyStore implements TenancyStore {
     private readonly members: Model<Member & { _id: string }, object, object, { id: string }>,
     private readonly keys: Model<ApiKeyRecord & { _id: string }>,
     private readonly usage: Model<UsageRecord & { _id: string; day: string }>,
+    private readonly events: Model<{ _id: string; at: string }, object, object, { id: string }>,
   ) {}
 
   static async open(url: string, dbName?: string): Promise<MongoTenancyStore> {
@@ -67,6 +69,7 @@ export class MongoTenancyStore implements TenancyStore {
       connection.model('TenancyMember', memberSchema, 'tenancy_members'),
       connection.model('TenancyKey', keySchema, 'tenancy_keys'),
       connection.model('TenancyUsage', usageSchema, 'tenancy_usage'),
+      connection.model('BillingEvent', eventSchema, 'billing_events'),
     );
     await Promise.all([store.projects.init(), store.members.init(), store.keys.init(), store.usage.init()]);
     return store;
@@ -151,6 +154,14 @@ export class MongoTenancyStore implements TenancyStore {
       sums.set(key, row);
     }
     return [...sums.values()].sort((a, b) => (a.day + a.metric < b.day + b.metric ? -1 : 1));
+  }
+
+  async seenEvent(id: string): Promise<boolean> {
+    return (await this.events.countDocuments({ _id: id })) > 0;
+  }
+
+  async markEvent(id: string, at: string): Promise<void> {
+    await this.events.updateOne({ _id: id }, { $setOnInsert: { at } }, { upsert: true });
   }
 
   async close(): Promise<void> {

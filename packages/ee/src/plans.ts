@@ -13,6 +13,11 @@ export const planSchema = z
     searches_per_month: limit,
     max_batch: z.number().int().min(1).describe('Largest batch one request may carry'),
     features: z.array(z.enum(['analytics', 'trained_models', 'sso'])),
+    stripe_price: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The Stripe price whose subscription puts an org on this plan'),
   })
   .strict();
 export type Plan = z.infer<typeof planSchema>;
@@ -36,13 +41,17 @@ export type PlanCatalog = z.infer<(typeof plansSection)['plans']>;
  * once, one changed by another replica within `ttlMs`.
  */
 export class PlanBook {
+  /** Every book of this process (the limiter's, the quotas', Stripe's): a change clears them all. */
+  private static readonly books = new Set<WeakRef<PlanBook>>();
   private readonly cache = new Map<string, { name: string; plan: Plan; until: number }>();
 
   constructor(
     private readonly store: TenancyStore,
     readonly catalog: PlanCatalog,
     private readonly ttlMs = 5000,
-  ) {}
+  ) {
+    PlanBook.books.add(new WeakRef(this));
+  }
 
   async of(projectId: string): Promise<{ name: string; plan: Plan } | null> {
     const cached = this.cache.get(projectId);
@@ -56,8 +65,13 @@ export class PlanBook {
     return found;
   }
 
+  /** After a plan change here: every book in this process reads the store again. */
   forget(): void {
-    this.cache.clear();
+    for (const ref of PlanBook.books) {
+      const book = ref.deref();
+      if (book) book.cache.clear();
+      else PlanBook.books.delete(ref);
+    }
   }
 }
 

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { defineProvider, type EngramPlugin, keyHashes, type Provider } from '@engram/core';
 import { z } from 'zod';
 import { plansPlugin, rateLimitPlugin } from './billing';
-import { type PlanCatalog, plansSection } from './plans';
+import { PlanBook, type PlanCatalog, plansSection } from './plans';
 import { openTenancyStore, type TenancyPluginOptions, tenancyPlugin } from './plugin';
+import { stripePlugin } from './stripe';
 
 const mongoUrl = z
   .url()
@@ -109,5 +110,36 @@ export const plansProvider = defineProvider({
     }),
 });
 
+/** Stripe's signed webhook changes plans; composed with plan enforcement when a signing secret is set. */
+export const stripeProvider = defineProvider({
+  name: 'ee-stripe',
+  ports: [],
+  description: "Stripe's webhook endpoint: subscription events change an organisation's plan",
+  settings: z.object({
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, 'a whsec_ signing secret')
+      .optional()
+      .describe("The Stripe webhook endpoint's signing secret"),
+    STRIPE_API_KEY: z.string().min(1).optional().describe('Stripe API key'),
+    MONGODB_URL: mongoUrl,
+  }),
+  config: plansSection,
+  enabled: (s, ctx) => ctx.config.subscription_enforcement.enabled && Boolean(s.STRIPE_WEBHOOK_SECRET),
+  create: (s, ctx) =>
+    stripePlugin({
+      webhookSecret: s.STRIPE_WEBHOOK_SECRET!,
+      apiKey: s.STRIPE_API_KEY,
+      plans: ctx.config.plans as PlanCatalog,
+      open: () => openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
+      book: (store) => new PlanBook(store, ctx.config.plans as PlanCatalog),
+    }),
+});
+
 /** ee's providers, in composition order (after the storage and model providers). */
-export const eeProviders: Provider[] = [tenancyProvider, rateLimitProvider, plansProvider] as Provider[];
+export const eeProviders: Provider[] = [
+  tenancyProvider,
+  rateLimitProvider,
+  plansProvider,
+  stripeProvider,
+] as Provider[];

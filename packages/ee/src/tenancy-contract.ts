@@ -39,6 +39,14 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
       expect(await store.setPlan('org_missing', 'pro')).toBe(false);
     });
 
+    it('remembers which payment events were handled', async () => {
+      expect(await store.seenEvent('evt_1')).toBe(false);
+      await store.markEvent('evt_1', nowIso());
+      await store.markEvent('evt_1', nowIso()); // marking again is harmless
+      expect(await store.seenEvent('evt_1')).toBe(true);
+      expect(await store.seenEvent('evt_2')).toBe(false);
+    });
+
     it('records usage once per id and sums it per day and metric', async () => {
       const at = (day: string) => `${day}T12:00:00.000Z`;
       await store.recordUsage([

@@ -81,6 +81,10 @@ export interface TenancyStore {
     from: string,
     to: string,
   ): Promise<{ day: string; metric: string; quantity: number }[]>;
+  /** Whether a payment-provider event was already handled. */
+  seenEvent(id: string): Promise<boolean>;
+  /** Marks an event handled (after its effects are stored; handling one twice changes nothing). */
+  markEvent(id: string, at: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +118,7 @@ export class SqliteTenancyStore implements TenancyStore {
         id TEXT PRIMARY KEY, project_id TEXT NOT NULL, metric TEXT NOT NULL, quantity INTEGER NOT NULL,
         at TEXT NOT NULL, day TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS usage_by_project ON usage (project_id, day);
+      CREATE TABLE IF NOT EXISTS billing_events (id TEXT PRIMARY KEY, at TEXT NOT NULL);
     `);
     // Files made before plans existed gain the column.
     const columns = this.db.prepare('PRAGMA table_info(organizations)').all() as { name: string }[];
@@ -218,6 +223,14 @@ export class SqliteTenancyStore implements TenancyStore {
          WHERE project_id = ? AND at >= ? AND at < ? GROUP BY day, metric ORDER BY day, metric`,
       )
       .all(projectId, from, to) as { day: string; metric: string; quantity: number }[];
+  }
+
+  async seenEvent(id: string): Promise<boolean> {
+    return this.db.prepare('SELECT 1 FROM billing_events WHERE id = ?').get(id) !== undefined;
+  }
+
+  async markEvent(id: string, at: string): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO billing_events (id, at) VALUES (?, ?)').run(id, at);
   }
 
   async close(): Promise<void> {

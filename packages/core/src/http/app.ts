@@ -140,6 +140,16 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   }
 
   const v1 = express.Router();
+  // Public routes first: raw bodies (their callers sign them), no key.
+  const open = express.Router();
+  for (const spec of table.routes.filter((r) => r.public)) {
+    open[spec.method](
+      spec.path,
+      express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
+    );
+  }
+  table.mount(open, () => undefined, true);
+  v1.use(open);
   v1.use(requireJson);
   v1.use('/memory/batch', express.json({ limit: config.batch_processing.max_batch_bytes }));
   v1.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));

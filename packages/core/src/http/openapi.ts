@@ -86,7 +86,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
         [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
         ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problem])),
       },
-      security: [{ bearer: [] }, { apiKey: [] }],
+      security: route.public ? [] : [{ bearer: [] }, { apiKey: [] }],
     };
   }
   return {

@@ -17,6 +17,12 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   status?: number;
   /** Error statuses this route answers beyond the ones every route can (for /openapi.json). */
   errors?: number[];
+  /**
+   * Reached without an API key, with the body as raw bytes (`req.body` is a Buffer): for
+   * callers that sign their requests instead (a payment provider's webhooks). The handler
+   * authenticates the request itself; `principal` is an anonymous one with no scopes.
+   */
+  public?: boolean;
   /** Returns the JSON body, or undefined when it wrote the response itself (streams). */
   handler: (ctx: {
     req: Request;
@@ -34,11 +40,19 @@ export class RouteTable {
     this.routes.push(spec as unknown as RouteSpec);
   }
 
-  mount(router: Router, authorize: (principal: Principal, action: Action) => void): void {
-    for (const spec of this.routes) {
+  /** Mounts the routes that need a key (`public: false`) or the public ones (`public: true`). */
+  mount(
+    router: Router,
+    authorize: (principal: Principal, action: Action) => void,
+    publicRoutes = false,
+  ): void {
+    const routes = this.routes.filter((spec) => Boolean(spec.public) === publicRoutes);
+    for (const spec of routes) {
       router[spec.method](spec.path, async (req, res) => {
-        const principal = res.locals.principal as Principal;
-        authorize(principal, spec.action);
+        const principal = spec.public
+          ? { tenant_id: '', subject: 'anonymous', scopes: [] }
+          : (res.locals.principal as Principal);
+        if (!spec.public) authorize(principal, spec.action);
         const query = spec.query ? validate(spec.query, req.query, 'query') : {};
         const body = await spec.handler({ req, res, principal, query });
         // Undefined: the handler wrote the response (streams); sent: the time budget answered.
@@ -48,7 +62,7 @@ export class RouteTable {
     }
     // A known path with another method is 405 with the methods it has, not 404.
     const methods = new Map<string, string[]>();
-    for (const spec of this.routes) methods.set(spec.path, [...(methods.get(spec.path) ?? []), spec.method]);
+    for (const spec of routes) methods.set(spec.path, [...(methods.get(spec.path) ?? []), spec.method]);
     for (const [path, allowed] of methods) {
       router.all(path, (req, res) => {
         const allow = allowed.map((m) => m.toUpperCase()).join(', ');

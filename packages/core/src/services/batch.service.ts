@@ -176,10 +176,12 @@ export class BatchService {
         batch.id,
       );
     }
-    await this.ports.batchStore.save(batch);
+    // Metered (by batch id) before the batch is marked done too: a crash in between records it
+    // again on the re-run, which counts once; after the mark, the re-run stops at the top.
     await this.ports.usageMeter.record([
       { id: batch.id, tenantId, metric: 'batch_items', quantity: batch.total },
     ]);
+    await this.ports.batchStore.save(batch);
     await this.hooks.run('afterBatch', batch);
     this.logger.info({ batch: id, succeeded: batch.succeeded, failed: batch.failed }, 'batch finished');
     return batch;
