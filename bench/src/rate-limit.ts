@@ -29,6 +29,7 @@ export async function rateLimitBench(calls = 5000) {
         searches_per_month: null,
         max_batch: 50,
         features: [],
+        slo: { availability: 0.99, search_p95_ms: 800 },
       },
     },
   };

@@ -13,6 +13,13 @@ export const planSchema = z
     searches_per_month: limit,
     max_batch: z.number().int().min(1).describe('Largest batch one request may carry'),
     features: z.array(z.enum(['analytics', 'trained_models', 'sso'])),
+    slo: z
+      .object({
+        availability: z.number().gt(0).lt(1).describe('Share of requests answered without a 5xx, e.g. 0.999'),
+        search_p95_ms: z.number().int().min(1).describe('Search latency p95 target'),
+      })
+      .strict()
+      .describe('Service level objectives; docker/prometheus/engram-rules.yml alerts on them'),
     stripe_price: z
       .string()
       .min(1)

@@ -74,6 +74,7 @@ export class TokenBucketRateLimiter implements RateLimiter {
     const missing = 1 - tokens;
     return {
       allowed,
+      tier: name,
       policy: { name, quota: plan.requests_per_minute, windowSeconds: 60 },
       remaining: Math.floor(tokens),
       resetSeconds: Math.ceil((plan.burst - tokens) / perMs / 1000),

@@ -75,8 +75,9 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     const started = performance.now();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      metrics.requests.inc({ method: req.method, route, status: res.statusCode });
-      end({ method: req.method, route });
+      const tier = typeof res.locals.tier === 'string' ? res.locals.tier : 'none';
+      metrics.requests.inc({ method: req.method, route, status: res.statusCode, tier });
+      end({ method: req.method, route, tier });
       logger[res.statusCode >= 500 ? 'error' : 'debug'](
         {
           request_id: requestId,
@@ -168,6 +169,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   });
   v1.use(async (_req: Request, res: Response, next: NextFunction) => {
     const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
+    if (decision.tier) res.locals.tier = decision.tier;
     // The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left.
     if (decision.policy) {
       const { name, quota, windowSeconds } = decision.policy;

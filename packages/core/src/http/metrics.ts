@@ -1,6 +1,10 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics for one server; a registry per app so tests can run several. */
+/**
+ * Prometheus metrics for one server; a registry per app so tests can run several. `tier` is the
+ * caller's service tier when a plugin sets `res.locals.tier` (the cloud's plan), else `none`:
+ * what per-plan SLOs are computed from.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'engram_' });
@@ -9,13 +13,13 @@ export function createMetrics() {
     requests: new Counter({
       name: 'engram_http_requests_total',
       help: 'HTTP requests by route and status',
-      labelNames: ['method', 'route', 'status'],
+      labelNames: ['method', 'route', 'status', 'tier'],
       registers: [registry],
     }),
     duration: new Histogram({
       name: 'engram_http_request_duration_seconds',
       help: 'HTTP request latency by route',
-      labelNames: ['method', 'route'],
+      labelNames: ['method', 'route', 'tier'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [registry],
     }),

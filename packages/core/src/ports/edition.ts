@@ -83,6 +83,8 @@ export class ScopeAuthorizer implements Authorizer {
 }
 export interface RateDecision {
   allowed: boolean;
+  /** The caller's service tier (the cloud's plan): labels the request's metrics. */
+  tier?: string;
   /** The policy applied, as the RateLimit-Policy header states it: `quota` requests per `windowSeconds`. */
   policy?: { name: string; quota: number; windowSeconds: number };
   /** Requests left now, and seconds until the budget is whole again (RateLimit header). */
