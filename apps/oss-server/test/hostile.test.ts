@@ -175,6 +175,26 @@ describe('hostile and careless input', () => {
     expect((await api.get('/v1/usage').set(auth)).status).toBe(404);
   });
 
+  it('publishes a cached, public status of every component', async () => {
+    const first = await api.get('/v1/status');
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('public, max-age=10');
+    expect(first.body).toMatchObject({
+      status: 'operational',
+      components: {
+        memory_store: { status: 'operational' },
+        vector_index: { status: 'operational' },
+        text_index: { status: 'operational' },
+        graph: { status: 'operational' },
+        query_logs: { status: 'operational' },
+        background_jobs: { status: 'operational' },
+      },
+    });
+    expect((await api.get('/v1/status')).body.updated_at).toBe(first.body.updated_at); // cached
+    const doc = (await api.get('/openapi.json')).body;
+    expect(doc.paths['/v1/status'].get.security).toEqual([]);
+  });
+
   it('publishes the limits it applies in /openapi.json', async () => {
     const doc = (await api.get('/openapi.json')).body;
     const search = doc.paths['/v1/memory/search'].post;

@@ -73,6 +73,7 @@ const ROUTES: {
   { method: 'delete', path: '/v1/webhooks/{webhook}', allowed: ['admin'] },
   { method: 'get', path: '/v1/webhooks/{webhook}/deliveries', allowed: ['admin'] },
   { method: 'get', path: '/v1/jobs/dead', allowed: ['admin'] },
+  { method: 'get', path: '/v1/status', allowed: ['read', 'write', 'admin', 'platform'] }, // public
   { method: 'post', path: '/v1/jobs/dead/{nojob}/retry', allowed: ['admin'], reached: 404 },
   { method: 'post', path: '/v1/index/reconcile', allowed: ['admin'] },
   { method: 'post', path: '/v1/webhooks/{webhook}/test', allowed: ['admin'] },

@@ -15,6 +15,7 @@ import { logRoutes } from './routes/logs.routes';
 import { memoryRoutes } from './routes/memory.routes';
 import { operationsRoutes } from './routes/operations.routes';
 import { searchRoutes } from './routes/search.routes';
+import { statusRoutes } from './routes/status.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 
 export interface HttpOptions {
@@ -123,6 +124,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   logRoutes(table, engram);
   webhookRoutes(table, engram);
   operationsRoutes(table, engram);
+  statusRoutes(table, engram);
   for (const spec of engram.http.routes) table.add(spec);
   const openapi = buildOpenApi(table.routes, options.version);
   app.get('/openapi.json', (_req, res) => {
