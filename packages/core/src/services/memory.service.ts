@@ -124,8 +124,9 @@ export class MemoryService {
   /**
    * After a restart, converges the last writes before a crash without anyone calling
    * reconcile: a memory stored but not indexed (the process died between the two) is indexed,
-   * and a new memory's `afterAdd` hooks run again, so a `memory.created` event that was never
-   * queued is queued now (event ids derive from the memory: one already queued is not repeated).
+   * and a new memory's `afterAdd` hooks run again and its usage is recorded, so a
+   * `memory.created` event or a usage event that was never written is written now (their ids
+   * derive from the memory: one already written is not repeated).
    */
   async recoverRecent(window = 1000): Promise<{ checked: number; reindexed: number }> {
     const recent = await this.ports.memoryStore.recentlyWritten(window);
@@ -136,7 +137,15 @@ export class MemoryService {
         reindexed++;
       }
       const memory = await this.ports.memoryStore.get(tenant_id, id);
-      if (memory?.version === 1) await this.hooks.run('afterAdd', memory);
+      if (memory?.version !== 1) continue;
+      await this.hooks.run('afterAdd', memory);
+      // A memory stored in the last day but never metered (the crash came between) is metered
+      // now; the id makes one that was metered count once. Older ones predate any such crash.
+      if (Date.parse(memory.created_at) > Date.now() - 86_400_000) {
+        await this.ports.usageMeter.record([
+          { id: `add_${memory.id}`, tenantId: tenant_id, metric: 'memories_added', quantity: 1 },
+        ]);
+      }
     }
     if (reindexed) this.logger.warn({ reindexed }, 'indexed memories a crash had left unindexed');
     return { checked: recent.length, reindexed };
