@@ -27,3 +27,4 @@ fi
 bash "$(dirname "$0")/install-ferretdb.sh"
 bash "$(dirname "$0")/install-neo4j.sh"
 bash "$(dirname "$0")/install-schemathesis.sh"
+bash "$(dirname "$0")/install-stripe-mock.sh"

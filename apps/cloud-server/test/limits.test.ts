@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, startServerProcess, type TestServer } from '@engram/core/testing';
 import { startTestRedis, type TestRedis } from '@engram/queue-bullmq/testing';
 import pino from 'pino';
 import Stripe from 'stripe';
@@ -25,10 +26,22 @@ const waitFor = async (check: () => Promise<boolean>, ms = 15_000) => {
  */
 describe('cloud limits: rate limits, quotas and usage by plan', () => {
   let redis: TestRedis;
+  let stripeMock: TestServer;
   let cloud: CloudServer;
   let api: ReturnType<typeof request>;
   beforeAll(async () => {
     redis = await startTestRedis();
+    // Stripe's own API mock (scripts/install-stripe-mock.sh), for the billing links.
+    const mockPort = await freePort();
+    stripeMock = await startServerProcess({
+      command: path.join(
+        process.env.ENGRAM_CACHE ?? path.join(homedir(), '.cache', 'engram'),
+        'bin',
+        'stripe-mock-v0.203.0',
+      ),
+      args: ['-http-port', String(mockPort)],
+      port: mockPort,
+    });
     cloud = await createCloudServer(
       {
         ENGRAM_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'engram-limits-')),
@@ -40,6 +53,8 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
         ENGRAM_PLANS__CATALOG__FREE__BURST: '5',
         ENGRAM_PLANS__CATALOG__FREE__MEMORIES_PER_MONTH: '8',
         STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+        STRIPE_API_KEY: 'sk_test_123',
+        STRIPE_API_BASE: `http://127.0.0.1:${mockPort}`,
       },
       { logger: pino({ level: 'silent' }) },
     );
@@ -49,6 +64,7 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
   afterAll(async () => {
     await cloud?.close();
     await redis?.stop();
+    await stripeMock?.stop();
   });
 
   /** Sends a request as a well-behaved client does: on 429 it waits Retry-After and tries again. */
@@ -212,6 +228,37 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
       org_id: org.id,
       plan: 'free',
     });
+  });
+
+  it('makes Checkout and Customer Portal links through Stripe, one customer per organisation', async () => {
+    const { org } = await project('checkout');
+    const link = (plan: string) =>
+      api
+        .post(`/v1/admin/orgs/${org.id}/billing/checkout`)
+        .set(as(ADMIN))
+        .send({ plan, success_url: 'https://app.example/ok', cancel_url: 'https://app.example/cancel' });
+    const noCustomer = await api
+      .post(`/v1/admin/orgs/${org.id}/billing/portal`)
+      .set(as(ADMIN))
+      .send({ return_url: 'https://app.example/account' });
+    expect(noCustomer.status).toBe(409);
+    const first = await link('pro');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ org_id: org.id, customer_id: expect.stringMatching(/^cus_/) });
+    expect(first.body.url).toMatch(/^https:\/\//);
+    // The customer is kept: the next link bills the same one.
+    expect((await link('enterprise')).body.customer_id).toBe(first.body.customer_id);
+    expect((await link('free')).status).toBe(400); // no Stripe price: nothing to check out
+    const portal = await api
+      .post(`/v1/admin/orgs/${org.id}/billing/portal`)
+      .set(as(ADMIN))
+      .send({ return_url: 'https://app.example/account' });
+    expect(portal.status).toBe(200);
+    expect(portal.body.url).toMatch(/^https:\/\//);
+    const { key } = await project('not-admin');
+    expect((await api.post(`/v1/admin/orgs/${org.id}/billing/portal`).set(as(key)).send({})).status).toBe(
+      403,
+    );
   });
 
   it('keeps limiting in process while Redis is down, says so in /metrics, and shares again when it is back', async () => {

@@ -4,7 +4,14 @@ import type { ApiKeyRecord, Member, Organization, Project, TenancyStore, UsageRe
 // `id: false`: the records carry their own `id` field; mongoose's virtual of that name stays off.
 const options = { versionKey: false, _id: false, id: false } as const;
 const orgSchema = new Schema<Organization & { _id: string }>(
-  { _id: String, id: String, name: String, created_at: String, plan: { type: String, default: null } },
+  {
+    _id: String,
+    id: String,
+    name: String,
+    created_at: String,
+    plan: { type: String, default: null },
+    stripe_customer_id: { type: String, default: null },
+  },
   options,
 );
 const usageSchema = new Schema<UsageRecord & { _id: string; day: string }>(
@@ -76,7 +83,7 @@ export class MongoTenancyStore implements TenancyStore {
   }
 
   async createOrg(org: Organization): Promise<void> {
-    await this.orgs.create({ _id: org.id, ...org, plan: org.plan ?? null });
+    await this.orgs.create({ _id: org.id, ...org, plan: org.plan ?? null, stripe_customer_id: null });
   }
 
   getOrg(id: string): Promise<Organization | null> {
@@ -127,6 +134,13 @@ export class MongoTenancyStore implements TenancyStore {
 
   async setPlan(orgId: string, plan: string): Promise<boolean> {
     return (await this.orgs.updateOne({ _id: orgId }, { $set: { plan } })).matchedCount > 0;
+  }
+
+  async setStripeCustomer(orgId: string, customerId: string): Promise<boolean> {
+    return (
+      (await this.orgs.updateOne({ _id: orgId }, { $set: { stripe_customer_id: customerId } })).matchedCount >
+      0
+    );
   }
 
   async recordUsage(records: UsageRecord[]): Promise<void> {

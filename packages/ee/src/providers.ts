@@ -121,15 +121,18 @@ export const stripeProvider = defineProvider({
       .regex(/^whsec_/, 'a whsec_ signing secret')
       .optional()
       .describe("The Stripe webhook endpoint's signing secret"),
-    STRIPE_API_KEY: z.string().min(1).optional().describe('Stripe API key'),
+    STRIPE_API_KEY: z.string().min(1).optional().describe('Stripe API key (checkout and portal links)'),
+    STRIPE_API_BASE: z.url().optional().describe("Another Stripe API base, e.g. stripe-mock's"),
     MONGODB_URL: mongoUrl,
   }),
   config: plansSection,
-  enabled: (s, ctx) => ctx.config.subscription_enforcement.enabled && Boolean(s.STRIPE_WEBHOOK_SECRET),
+  enabled: (s, ctx) =>
+    ctx.config.subscription_enforcement.enabled && Boolean(s.STRIPE_WEBHOOK_SECRET || s.STRIPE_API_KEY),
   create: (s, ctx) =>
     stripePlugin({
-      webhookSecret: s.STRIPE_WEBHOOK_SECRET!,
+      webhookSecret: s.STRIPE_WEBHOOK_SECRET,
       apiKey: s.STRIPE_API_KEY,
+      apiBase: s.STRIPE_API_BASE,
       plans: ctx.config.plans as PlanCatalog,
       open: () => openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
       book: (store) => new PlanBook(store, ctx.config.plans as PlanCatalog),

@@ -1,6 +1,15 @@
-import { EngramError, type EngramPlugin, type RouteSpec } from '@engram/core';
+import {
+  EngramError,
+  type EngramPlugin,
+  invalid,
+  type RouteSpec,
+  requireParam,
+  validate,
+} from '@engram/core';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
+import { z } from 'zod';
+import { PLATFORM_MANAGE } from './admin.routes';
 import type { PlanBook, PlanCatalog } from './plans';
 import type { TenancyStore } from './tenancy-store';
 
@@ -8,11 +17,26 @@ import type { TenancyStore } from './tenancy-store';
 const PAYING = new Set(['active', 'trialing', 'past_due']);
 
 export interface StripeOptions {
-  /** The endpoint's signing secret (whsec_…): only signed events are believed. */
-  webhookSecret: string;
-  /** The API key, for the client the signature check belongs to (no API call is made here). */
+  /** The endpoint's signing secret (whsec_…): only signed events are believed. Unset: no webhook. */
+  webhookSecret?: string;
+  /** The API key: checkout and portal links need it. Unset: no billing links. */
   apiKey?: string;
+  /** Another API base (stripe-mock in tests), e.g. http://127.0.0.1:12111. */
+  apiBase?: string;
   plans: PlanCatalog;
+}
+
+/** The Stripe client, pointed at `apiBase` when one is given. */
+export function stripeClient(options: Pick<StripeOptions, 'apiKey' | 'apiBase'>): Stripe {
+  const base = options.apiBase ? new URL(options.apiBase) : null;
+  return new Stripe(options.apiKey ?? 'sk_test_signature_checks_only', {
+    ...(base && {
+      host: base.hostname,
+      port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+      protocol: base.protocol.replace(':', '') as 'http' | 'https',
+    }),
+    maxNetworkRetries: 2,
+  });
 }
 
 /**
@@ -28,7 +52,8 @@ export function stripeWebhookRoute(
   options: StripeOptions,
   logger: Logger,
 ): RouteSpec {
-  const stripe = new Stripe(options.apiKey ?? 'sk_test_signature_checks_only');
+  const stripe = stripeClient(options);
+  const webhookSecret = options.webhookSecret!;
   const planOfPrice = new Map(
     Object.entries(options.plans.catalog).flatMap(([name, plan]) =>
       plan.stripe_price ? [[plan.stripe_price, name]] : [],
@@ -47,7 +72,7 @@ export function stripeWebhookRoute(
         event = stripe.webhooks.constructEvent(
           req.body as Buffer,
           String(req.headers['stripe-signature'] ?? ''),
-          options.webhookSecret,
+          webhookSecret,
         );
       } catch (err) {
         throw new EngramError('validation_failed', `stripe-signature: ${(err as Error).message}`, {
@@ -82,7 +107,85 @@ export function stripeWebhookRoute(
   };
 }
 
-/** Stripe's webhook endpoint, as a plugin of the cloud edition. */
+const checkoutSchema = z
+  .object({
+    plan: z.string().min(1),
+    success_url: z.url(),
+    cancel_url: z.url(),
+  })
+  .strict();
+const portalSchema = z.object({ return_url: z.url() }).strict();
+
+/**
+ * Billing links for the admin API: a Checkout session that subscribes an organisation to a plan
+ * (its Stripe customer is made at the first one and kept), and a Customer Portal session.
+ */
+export function billingLinkRoutes(store: TenancyStore, options: StripeOptions): RouteSpec[] {
+  const stripe = stripeClient(options);
+  const orgOf = async (id: string) => {
+    const org = await store.getOrg(id);
+    if (!org) throw new EngramError('not_found', `organization ${id} was not found`);
+    return org;
+  };
+  return [
+    {
+      method: 'post',
+      path: '/admin/orgs/:org/billing/checkout',
+      summary: 'A Stripe Checkout link that subscribes the organisation to a plan (platform admin)',
+      tag: 'admin',
+      action: PLATFORM_MANAGE,
+      body: checkoutSchema,
+      errors: [404],
+      handler: async ({ req }) => {
+        const input = validate(checkoutSchema, req.body);
+        const price = options.plans.catalog[input.plan]?.stripe_price;
+        if (!price) throw invalid('plan', 'a plan of the catalog with a stripe_price');
+        const org = await orgOf(requireParam(req, 'org'));
+        let customer = org.stripe_customer_id;
+        if (!customer) {
+          customer = (await stripe.customers.create({ name: org.name, metadata: { org_id: org.id } })).id;
+          await store.setStripeCustomer(org.id, customer);
+        }
+        const session = await stripe.checkout.sessions.create({
+          mode: 'subscription',
+          customer,
+          line_items: [{ price, quantity: 1 }],
+          success_url: input.success_url,
+          cancel_url: input.cancel_url,
+          // The webhook finds the organisation by this when the subscription starts or changes.
+          subscription_data: { metadata: { org_id: org.id } },
+        });
+        return { org_id: org.id, customer_id: customer, session_id: session.id, url: session.url };
+      },
+    },
+    {
+      method: 'post',
+      path: '/admin/orgs/:org/billing/portal',
+      summary: "A Stripe Customer Portal link for the organisation's subscription (platform admin)",
+      tag: 'admin',
+      action: PLATFORM_MANAGE,
+      body: portalSchema,
+      errors: [404, 409],
+      handler: async ({ req }) => {
+        const input = validate(portalSchema, req.body);
+        const org = await orgOf(requireParam(req, 'org'));
+        if (!org.stripe_customer_id) {
+          throw new EngramError(
+            'conflict',
+            `organization ${org.id} has no Stripe customer yet; make a checkout link first`,
+          );
+        }
+        const session = await stripe.billingPortal.sessions.create({
+          customer: org.stripe_customer_id,
+          return_url: input.return_url,
+        });
+        return { org_id: org.id, customer_id: org.stripe_customer_id, url: session.url };
+      },
+    },
+  ];
+}
+
+/** Stripe for the cloud edition: the signed webhook (with a signing secret) and billing links (with an API key). */
 export function stripePlugin(
   options: StripeOptions & {
     open: () => Promise<TenancyStore> | TenancyStore;
@@ -94,7 +197,10 @@ export function stripePlugin(
     name: 'ee-stripe',
     async setup(ctx) {
       store = await options.open();
-      ctx.http.routes.push(stripeWebhookRoute(store, options.book(store), options, ctx.logger));
+      if (options.webhookSecret) {
+        ctx.http.routes.push(stripeWebhookRoute(store, options.book(store), options, ctx.logger));
+      }
+      if (options.apiKey) ctx.http.routes.push(...billingLinkRoutes(store, options));
     },
     async shutdown() {
       await store?.close();

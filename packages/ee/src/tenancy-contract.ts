@@ -26,7 +26,13 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
     });
 
     it('keeps organisations and projects, and knows nothing it was not given', async () => {
-      const org = { id: newId('org'), name: 'acme', created_at: nowIso(), plan: null };
+      const org = {
+        id: newId('org'),
+        name: 'acme',
+        created_at: nowIso(),
+        plan: null,
+        stripe_customer_id: null,
+      };
       await store.createOrg(org);
       const project = { id: newId('prj'), org_id: org.id, name: 'web', created_at: nowIso() };
       await store.createProject(project);
@@ -37,6 +43,8 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
       expect(await store.setPlan(org.id, 'pro')).toBe(true);
       expect((await store.getOrg(org.id))?.plan).toBe('pro');
       expect(await store.setPlan('org_missing', 'pro')).toBe(false);
+      expect(await store.setStripeCustomer(org.id, 'cus_1')).toBe(true);
+      expect((await store.getOrg(org.id))?.stripe_customer_id).toBe('cus_1');
     });
 
     it('remembers which payment events were handled', async () => {

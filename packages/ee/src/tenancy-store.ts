@@ -11,6 +11,8 @@ export interface Organization {
   created_at: string;
   /** The plan from the edition's catalogue; null: the catalogue's default. */
   plan?: string | null;
+  /** Its customer at the payment provider, made at its first checkout. */
+  stripe_customer_id?: string | null;
 }
 
 /** A recorded billable operation (see core's UsageMeter): `id` makes it count once. */
@@ -73,6 +75,8 @@ export interface TenancyStore {
   revokeKey(projectId: string, id: string, at: string): Promise<boolean>;
   /** Sets an organisation's plan; false when there is no such organisation. */
   setPlan(orgId: string, plan: string): Promise<boolean>;
+  /** Records an organisation's payment-provider customer; false when there is no such organisation. */
+  setStripeCustomer(orgId: string, customerId: string): Promise<boolean>;
   /** Records usage; a record whose id exists is ignored. */
   recordUsage(records: UsageRecord[]): Promise<void>;
   /** Per day and metric, `from` ≤ at < `to`, oldest first. */
@@ -120,10 +124,12 @@ export class SqliteTenancyStore implements TenancyStore {
       CREATE INDEX IF NOT EXISTS usage_by_project ON usage (project_id, day);
       CREATE TABLE IF NOT EXISTS billing_events (id TEXT PRIMARY KEY, at TEXT NOT NULL);
     `);
-    // Files made before plans existed gain the column.
+    // Files made before plans and billing existed gain their columns.
     const columns = this.db.prepare('PRAGMA table_info(organizations)').all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'plan'))
-      this.db.exec('ALTER TABLE organizations ADD COLUMN plan TEXT');
+    for (const column of ['plan', 'stripe_customer_id']) {
+      if (!columns.some((c) => c.name === column))
+        this.db.exec(`ALTER TABLE organizations ADD COLUMN ${column} TEXT`);
+    }
   }
 
   async createOrg(org: Organization): Promise<void> {
@@ -205,6 +211,13 @@ export class SqliteTenancyStore implements TenancyStore {
 
   async setPlan(orgId: string, plan: string): Promise<boolean> {
     return this.db.prepare('UPDATE organizations SET plan = ? WHERE id = ?').run(plan, orgId).changes > 0;
+  }
+
+  async setStripeCustomer(orgId: string, customerId: string): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE organizations SET stripe_customer_id = ? WHERE id = ?').run(customerId, orgId)
+        .changes > 0
+    );
   }
 
   async recordUsage(records: UsageRecord[]): Promise<void> {
