@@ -261,6 +261,25 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
     );
   });
 
+  it('reports recorded usage to Stripe as meter events, each record once', async () => {
+    const { org, key } = await project('metered-in-stripe');
+    await api
+      .post(`/v1/admin/orgs/${org.id}/billing/checkout`)
+      .set(as(ADMIN))
+      .send({ plan: 'pro', success_url: 'https://app.example/ok', cancel_url: 'https://app.example/cancel' });
+    await polite(() => api.post('/v1/memory').set(as(key)).send({ content: 'billable note' }));
+    await polite(() => api.post('/v1/memory/search').set(as(key)).send({ query: 'billable' }));
+    const first = (await api.post('/v1/admin/billing/usage-report').set(as(ADMIN))).body;
+    // Everything recorded so far goes out: this org's two events to Stripe, other orgs' (no
+    // Stripe customer) marked as not billable there.
+    expect(first.reported).toBeGreaterThanOrEqual(2);
+    expect(first.reported + first.not_billable).toBeGreaterThan(2);
+    expect((await api.post('/v1/admin/billing/usage-report').set(as(ADMIN))).body).toEqual({
+      reported: 0,
+      not_billable: 0,
+    });
+  });
+
   it('keeps limiting in process while Redis is down, says so in /metrics, and shares again when it is back', async () => {
     const { key } = await project('redis-outage');
     await redis.crash();

@@ -9,5 +9,5 @@ export { type TenancyPluginOptions, tenancyPlugin } from './plugin';
 export { eeProviders, plansProvider, rateLimitProvider, stripeProvider, tenancyProvider } from './providers';
 export { TokenBucketRateLimiter } from './rate-limiter';
 export { RbacAuthorizer, ROLE_ACTIONS } from './rbac';
-export { stripePlugin, stripeWebhookRoute } from './stripe';
+export { reportUsageToStripe, stripePlugin, stripeWebhookRoute } from './stripe';
 export * from './tenancy-store';

@@ -14,11 +14,21 @@ const orgSchema = new Schema<Organization & { _id: string }>(
   },
   options,
 );
-const usageSchema = new Schema<UsageRecord & { _id: string; day: string }>(
-  { _id: String, id: String, project_id: String, metric: String, quantity: Number, at: String, day: String },
+const usageSchema = new Schema<UsageRecord & { _id: string; day: string; reported_at: string | null }>(
+  {
+    _id: String,
+    id: String,
+    project_id: String,
+    metric: String,
+    quantity: Number,
+    at: String,
+    day: String,
+    reported_at: { type: String, default: null },
+  },
   options,
 );
 usageSchema.index({ project_id: 1, day: 1 });
+usageSchema.index({ reported_at: 1, at: 1 });
 const eventSchema = new Schema<{ _id: string; at: string }>({ _id: String, at: String }, options);
 const projectSchema = new Schema<Project & { _id: string }>(
   { _id: String, id: String, org_id: { type: String, index: true }, name: String, created_at: String },
@@ -61,7 +71,7 @@ export class MongoTenancyStore implements TenancyStore {
     // mongoose types every schema with an `id` virtual; members have no id field of their own.
     private readonly members: Model<Member & { _id: string }, object, object, { id: string }>,
     private readonly keys: Model<ApiKeyRecord & { _id: string }>,
-    private readonly usage: Model<UsageRecord & { _id: string; day: string }>,
+    private readonly usage: Model<UsageRecord & { _id: string; day: string; reported_at: string | null }>,
     private readonly events: Model<{ _id: string; at: string }, object, object, { id: string }>,
   ) {}
 
@@ -145,7 +155,7 @@ export class MongoTenancyStore implements TenancyStore {
 
   async recordUsage(records: UsageRecord[]): Promise<void> {
     if (!records.length) return;
-    const docs = records.map((r) => ({ _id: r.id, ...r, day: r.at.slice(0, 10) }));
+    const docs = records.map((r) => ({ _id: r.id, ...r, day: r.at.slice(0, 10), reported_at: null }));
     try {
       await this.usage.insertMany(docs, { ordered: false });
     } catch (err) {
@@ -168,6 +178,19 @@ export class MongoTenancyStore implements TenancyStore {
       sums.set(key, row);
     }
     return [...sums.values()].sort((a, b) => (a.day + a.metric < b.day + b.metric ? -1 : 1));
+  }
+
+  unreportedUsage(limit: number): Promise<UsageRecord[]> {
+    return this.usage
+      .find({ reported_at: null }, { _id: 0, id: 1, project_id: 1, metric: 1, quantity: 1, at: 1 })
+      .sort({ at: 1, id: 1 })
+      .limit(limit)
+      .lean<UsageRecord[]>()
+      .exec();
+  }
+
+  async markReported(ids: string[], at: string): Promise<void> {
+    if (ids.length) await this.usage.updateMany({ _id: { $in: ids } }, { $set: { reported_at: at } });
   }
 
   async seenEvent(id: string): Promise<boolean> {

@@ -185,14 +185,66 @@ export function billingLinkRoutes(store: TenancyStore, options: StripeOptions): 
   ];
 }
 
+/**
+ * Sends recorded usage to Stripe as meter events (`engram_memories_added`, `engram_searches`,
+ * `engram_batch_items`), oldest first, in batches. Each event's identifier is the usage record's
+ * id, so Stripe counts a resend once; a record is marked reported only after Stripe took it, so a
+ * failure leaves it for the next run. Usage of organisations without a Stripe customer is not
+ * billable there and is marked without sending.
+ */
+export async function reportUsageToStripe(
+  store: TenancyStore,
+  stripe: Stripe,
+  batch = 100,
+): Promise<{ reported: number; not_billable: number }> {
+  const customers = new Map<string, string | null>();
+  const customerOf = async (projectId: string) => {
+    if (!customers.has(projectId)) {
+      const project = await store.getProject(projectId);
+      const org = project ? await store.getOrg(project.org_id) : null;
+      customers.set(projectId, org?.stripe_customer_id ?? null);
+    }
+    return customers.get(projectId)!;
+  };
+  let reported = 0;
+  let notBillable = 0;
+  for (;;) {
+    const records = await store.unreportedUsage(batch);
+    if (!records.length) break;
+    const done: string[] = [];
+    try {
+      for (const record of records) {
+        const customer = await customerOf(record.project_id);
+        if (customer) {
+          await stripe.billing.meterEvents.create({
+            event_name: `engram_${record.metric}`,
+            identifier: record.id,
+            timestamp: Math.floor(Date.parse(record.at) / 1000),
+            payload: { stripe_customer_id: customer, value: String(record.quantity) },
+          });
+          reported++;
+        } else notBillable++;
+        done.push(record.id);
+      }
+    } finally {
+      await store.markReported(done, new Date().toISOString());
+    }
+  }
+  return { reported, not_billable: notBillable };
+}
+
 /** Stripe for the cloud edition: the signed webhook (with a signing secret) and billing links (with an API key). */
 export function stripePlugin(
   options: StripeOptions & {
     open: () => Promise<TenancyStore> | TenancyStore;
     book: (store: TenancyStore) => PlanBook;
+    /** How often recorded usage goes to Stripe as meter events (default every minute). */
+    reportEveryMs?: number;
   },
 ): EngramPlugin {
   let store: TenancyStore | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopReporting: () => Promise<unknown> = async () => undefined;
   return {
     name: 'ee-stripe',
     async setup(ctx) {
@@ -200,9 +252,36 @@ export function stripePlugin(
       if (options.webhookSecret) {
         ctx.http.routes.push(stripeWebhookRoute(store, options.book(store), options, ctx.logger));
       }
-      if (options.apiKey) ctx.http.routes.push(...billingLinkRoutes(store, options));
+      if (options.apiKey) {
+        const opened = store;
+        const stripe = stripeClient(options);
+        let running: Promise<unknown> = Promise.resolve();
+        const report = () => {
+          running = running.then(() =>
+            reportUsageToStripe(opened, stripe).catch((err: unknown) => {
+              ctx.logger.warn({ err }, 'usage report to Stripe failed; it is retried on the next run');
+              return { reported: 0, not_billable: 0 };
+            }),
+          );
+          return running as Promise<{ reported: number; not_billable: number }>;
+        };
+        timer = setInterval(() => void report(), options.reportEveryMs ?? 60_000);
+        timer.unref();
+        ctx.http.routes.push(...billingLinkRoutes(store, options), {
+          method: 'post',
+          path: '/admin/billing/usage-report',
+          summary:
+            'Send the usage not yet reported to Stripe now (platform admin; it also runs every minute)',
+          tag: 'admin',
+          action: PLATFORM_MANAGE,
+          handler: () => report(),
+        });
+        stopReporting = () => running;
+      }
     },
     async shutdown() {
+      if (timer) clearInterval(timer);
+      await stopReporting();
       await store?.close();
     },
   };

@@ -85,6 +85,10 @@ export interface TenancyStore {
     from: string,
     to: string,
   ): Promise<{ day: string; metric: string; quantity: number }[]>;
+  /** Usage not yet reported to the payment provider, oldest first. */
+  unreportedUsage(limit: number): Promise<UsageRecord[]>;
+  /** Marks usage reported (or not billable there), so it is not sent again. */
+  markReported(ids: string[], at: string): Promise<void>;
   /** Whether a payment-provider event was already handled. */
   seenEvent(id: string): Promise<boolean>;
   /** Marks an event handled (after its effects are stored; handling one twice changes nothing). */
@@ -120,7 +124,7 @@ export class SqliteTenancyStore implements TenancyStore {
         expires_at TEXT, revoked_at TEXT);
       CREATE TABLE IF NOT EXISTS usage (
         id TEXT PRIMARY KEY, project_id TEXT NOT NULL, metric TEXT NOT NULL, quantity INTEGER NOT NULL,
-        at TEXT NOT NULL, day TEXT NOT NULL);
+        at TEXT NOT NULL, day TEXT NOT NULL, reported_at TEXT);
       CREATE INDEX IF NOT EXISTS usage_by_project ON usage (project_id, day);
       CREATE TABLE IF NOT EXISTS billing_events (id TEXT PRIMARY KEY, at TEXT NOT NULL);
     `);
@@ -236,6 +240,21 @@ export class SqliteTenancyStore implements TenancyStore {
          WHERE project_id = ? AND at >= ? AND at < ? GROUP BY day, metric ORDER BY day, metric`,
       )
       .all(projectId, from, to) as { day: string; metric: string; quantity: number }[];
+  }
+
+  async unreportedUsage(limit: number): Promise<UsageRecord[]> {
+    return this.db
+      .prepare(
+        'SELECT id, project_id, metric, quantity, at FROM usage WHERE reported_at IS NULL ORDER BY at, id LIMIT ?',
+      )
+      .all(limit) as UsageRecord[];
+  }
+
+  async markReported(ids: string[], at: string): Promise<void> {
+    const mark = this.db.prepare('UPDATE usage SET reported_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) mark.run(at, id);
+    })();
   }
 
   async seenEvent(id: string): Promise<boolean> {
