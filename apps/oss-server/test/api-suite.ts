@@ -244,7 +244,7 @@ export function describeApi(
       expect((await api.get('/docs')).text).toMatch(/Engram API reference/);
       const metrics = await api.get('/metrics');
       expect(metrics.text).toMatch(
-        /engram_http_requests_total\{method="POST",route="\/v1\/memory",status="201"\} \d+/,
+        /engram_http_requests_total\{method="POST",route="\/v1\/memory",status="201",tier="none"\} \d+/,
       );
       expect(metrics.text).toMatch(/engram_memories_added_total \d+/);
     });
