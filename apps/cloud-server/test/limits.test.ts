@@ -154,7 +154,15 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
       plan: 'free',
       granularity: 'day',
       totals: { memories_added: 8, batch_items: 10, searches: 1 },
+      stored_memories: 8, // today's snapshot: a level, not summed into the totals
     });
+    const orgUsage = (await api.get(`/v1/admin/orgs/${org.id}/usage`).set(as(ADMIN))).body;
+    expect(orgUsage).toMatchObject({
+      org_id: org.id,
+      totals: { memories_added: 8, batch_items: 10, searches: 1 },
+    });
+    expect(orgUsage.projects).toHaveLength(1);
+    expect((await polite(() => api.get(`/v1/admin/orgs/${org.id}/usage`).set(as(key)))).status).toBe(403);
 
     // An upgrade takes effect at once for quotas.
     const upgraded = await api.put(`/v1/admin/orgs/${org.id}/plan`).set(as(ADMIN)).send({ plan: 'pro' });

@@ -191,6 +191,7 @@ describe('hostile and careless input', () => {
       },
     });
     expect((await api.get('/v1/status')).body.updated_at).toBe(first.body.updated_at); // cached
+    expect((await api.get('/metrics')).text).toMatch(/engram_dependency_up\{component="memory_store"\} 1/);
     const doc = (await api.get('/openapi.json')).body;
     expect(doc.paths['/v1/status'].get.security).toEqual([]);
   });

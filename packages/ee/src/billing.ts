@@ -1,4 +1,13 @@
-import { EngramError, type EngramPlugin, type RouteSpec, requireParam, validate } from '@engram/core';
+import {
+  EngramError,
+  type EngramPlugin,
+  invalid,
+  type MemoryStore,
+  type RouteSpec,
+  requireParam,
+  validate,
+} from '@engram/core';
+
 import { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
@@ -66,6 +75,15 @@ const usageQuery = z
   })
   .partial({ from: true, to: true });
 
+/** The days asked for: default the first of this month to today; refused when `to` is before `from`. */
+function period(query: { from?: string; to?: string }): { from: string; to: string } {
+  const today = new Date().toISOString().slice(0, 10);
+  const from = query.from ?? `${today.slice(0, 7)}-01`;
+  const to = query.to ?? today;
+  if (to < from) throw invalid('to', 'must not be before from');
+  return { from, to };
+}
+
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
 
 /**
@@ -75,13 +93,14 @@ const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + 
  */
 export function plansPlugin(options: { open: Open; plans: PlanCatalog }): EngramPlugin {
   let store: TenancyStore | null = null;
+  let timer: NodeJS.Timeout | null = null;
   return {
     name: 'ee-plans',
     async setup(ctx) {
       const opened = await options.open();
       store = opened;
       const book = new PlanBook(opened, options.plans);
-      let memories: () => import('@engram/core').MemoryStore = () => {
+      let memories: () => MemoryStore = () => {
         throw new Error('ports are not ready');
       };
       ctx.onReady((_services, ports) => {
@@ -89,15 +108,56 @@ export function plansPlugin(options: { open: Open; plans: PlanCatalog }): Engram
       });
       ctx.provide('entitlements', new PlanEntitlements(book, opened, () => memories()));
       ctx.provide('usageMeter', new StoredUsageMeter(opened));
-      ctx.http.routes.push(...planRoutes(opened, book));
+      const snapshot = (projectId: string) => snapshotStored(opened, memories(), projectId);
+      ctx.http.routes.push(...planRoutes(opened, book, snapshot));
+      // Every project's stored memories once a day (the first snapshot of a day is kept).
+      const everyProject = async () => {
+        for (const p of await opened.listProjects(null)) await snapshot(p.id);
+      };
+      ctx.onReady(() => {
+        timer = setInterval(() => {
+          void everyProject().catch((err: unknown) =>
+            ctx.logger.warn({ err }, 'stored-memory snapshot failed'),
+          );
+        }, 3_600_000);
+        timer.unref();
+      });
     },
     async shutdown() {
+      if (timer) clearInterval(timer);
       await store?.close();
     },
   };
 }
 
-function planRoutes(store: TenancyStore, book: PlanBook): RouteSpec[] {
+/** Today's count of a project's stored memories, recorded once per day (its id is the day). */
+async function snapshotStored(store: TenancyStore, memories: MemoryStore, projectId: string): Promise<void> {
+  const at = new Date().toISOString();
+  const quantity = await memories.count(projectId);
+  await store.recordUsage([
+    {
+      id: `stored_${projectId}_${at.slice(0, 10)}`,
+      project_id: projectId,
+      metric: 'stored_memories',
+      quantity,
+      at,
+    },
+  ]);
+}
+
+/** Sums of the counted metrics; snapshots (stored memories) are levels, not sums, and are left out. */
+const countedTotals = (rows: { metric: string; quantity: number }[]) =>
+  totals(rows.filter((r) => r.metric !== 'stored_memories'));
+
+/** The last snapshot of stored memories among the rows, or null. */
+const latestStored = (rows: { day: string; metric: string; quantity: number }[]) =>
+  rows.filter((r) => r.metric === 'stored_memories').at(-1)?.quantity ?? null;
+
+function planRoutes(
+  store: TenancyStore,
+  book: PlanBook,
+  snapshot: (projectId: string) => Promise<void>,
+): RouteSpec[] {
   const planSchema = z.object({ plan: z.string().min(1) }).strict();
   return [
     {
@@ -108,14 +168,8 @@ function planRoutes(store: TenancyStore, book: PlanBook): RouteSpec[] {
       action: USAGE_READ,
       query: usageQuery,
       handler: async ({ principal, query: raw }) => {
-        const query = raw as z.infer<typeof usageQuery>;
-        const today = new Date().toISOString().slice(0, 10);
-        const from = query.from ?? `${today.slice(0, 7)}-01`;
-        const to = query.to ?? today;
-        if (to < from)
-          throw new EngramError('validation_failed', 'to: must not be before from', {
-            errors: [{ field: 'to', message: 'before from' }],
-          });
+        const { from, to } = period(raw as z.infer<typeof usageQuery>);
+        await snapshot(principal.tenant_id);
         const rows = await store.usageByDay(principal.tenant_id, `${from}T00:00:00.000Z`, dayAfter(to));
         const found = await book.of(principal.tenant_id);
         return {
@@ -123,10 +177,39 @@ function planRoutes(store: TenancyStore, book: PlanBook): RouteSpec[] {
           plan: found?.name ?? null,
           from,
           to,
-          granularity: query.granularity,
-          totals: totals(rows),
+          granularity: 'day',
+          totals: countedTotals(rows),
+          stored_memories: latestStored(rows),
           data: rows,
         };
+      },
+    },
+    {
+      method: 'get',
+      path: '/admin/orgs/:org/usage',
+      summary: "An organisation's usage per project, per day and metric (platform admin)",
+      tag: 'admin',
+      action: PLATFORM_MANAGE,
+      query: usageQuery,
+      errors: [404],
+      handler: async ({ req, query: raw }) => {
+        const { from, to } = period(raw as z.infer<typeof usageQuery>);
+        const orgId = requireParam(req, 'org');
+        if (!(await store.getOrg(orgId)))
+          throw new EngramError('not_found', `organization ${orgId} was not found`);
+        const projects = await Promise.all(
+          (await store.listProjects(orgId)).map(async (p) => {
+            const rows = await store.usageByDay(p.id, `${from}T00:00:00.000Z`, dayAfter(to));
+            return {
+              project_id: p.id,
+              name: p.name,
+              totals: countedTotals(rows),
+              stored_memories: latestStored(rows),
+              data: rows,
+            };
+          }),
+        );
+        return { org_id: orgId, from, to, totals: countedTotals(projects.flatMap((p) => p.data)), projects };
       },
     },
     {

@@ -108,6 +108,14 @@ export class MongoTenancyStore implements TenancyStore {
     return this.projects.findById(id, PROJECTION).lean<Project>().exec();
   }
 
+  listProjects(orgId: string | null): Promise<Project[]> {
+    return this.projects
+      .find(orgId === null ? {} : { org_id: orgId }, PROJECTION)
+      .sort({ id: 1 })
+      .lean<Project[]>()
+      .exec();
+  }
+
   async setMember(member: Member): Promise<void> {
     // One document per (org, user): the id says which, so a repeated call changes the role only.
     const _id = `${member.org_id}\u001f${member.user_id}`;

@@ -8,6 +8,13 @@ export const planSchema = z
   .object({
     requests_per_minute: z.number().int().min(1).describe('Sustained requests per minute per project'),
     burst: z.number().int().min(1).describe('Requests a project may make at once (the bucket size)'),
+    key_requests_per_minute: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Also limit each API key of a project to this rate (its burst: key_burst)'),
+    key_burst: z.number().int().min(1).optional(),
     stored_memories: limit,
     memories_per_month: limit,
     searches_per_month: limit,

@@ -68,17 +68,38 @@ export class TokenBucketRateLimiter implements RateLimiter {
     const found = await this.plans.of(principal.tenant_id);
     if (!found) return { allowed: true }; // the platform admin key is not a project
     const { name, plan } = found;
-    const perMs = plan.requests_per_minute / 60_000;
-    const key = `engram:ratelimit:${principal.tenant_id}`;
-    const { allowed, tokens } = await this.take(key, plan.burst, perMs);
-    const missing = 1 - tokens;
+    // The key's own bucket first (when the plan has one), so a refused key spends nothing of
+    // its project's budget; then the project's.
+    if (plan.key_requests_per_minute) {
+      const keyDecision = await this.decide(
+        `engram:ratelimit:key:${principal.subject}`,
+        `${name}-key`,
+        plan.key_requests_per_minute,
+        plan.key_burst ?? plan.burst,
+      );
+      if (!keyDecision.allowed) return { ...keyDecision, tier: name };
+    }
+    return {
+      ...(await this.decide(
+        `engram:ratelimit:${principal.tenant_id}`,
+        name,
+        plan.requests_per_minute,
+        plan.burst,
+      )),
+      tier: name,
+    };
+  }
+
+  /** One bucket: take a token, and describe the outcome as the RateLimit headers state it. */
+  private async decide(key: string, policy: string, perMinute: number, burst: number): Promise<RateDecision> {
+    const perMs = perMinute / 60_000;
+    const { allowed, tokens } = await this.take(key, burst, perMs);
     return {
       allowed,
-      tier: name,
-      policy: { name, quota: plan.requests_per_minute, windowSeconds: 60 },
+      policy: { name: policy, quota: perMinute, windowSeconds: 60 },
       remaining: Math.floor(tokens),
-      resetSeconds: Math.ceil((plan.burst - tokens) / perMs / 1000),
-      retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(missing / perMs / 1000)),
+      resetSeconds: Math.ceil((burst - tokens) / perMs / 1000),
+      retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)),
     };
   }
 

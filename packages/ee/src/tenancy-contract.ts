@@ -40,6 +40,9 @@ export function describeTenancyContract(name: string, open: () => Promise<Tenanc
       expect(await store.getProject(project.id)).toEqual(project);
       expect(await store.getOrg('org_missing')).toBeNull();
       expect(await store.getProject('prj_missing')).toBeNull();
+      expect(await store.listProjects(org.id)).toEqual([project]);
+      expect(await store.listProjects('org_other')).toEqual([]);
+      expect((await store.listProjects(null)).map((p) => p.id)).toContain(project.id);
       expect(await store.setPlan(org.id, 'pro')).toBe(true);
       expect((await store.getOrg(org.id))?.plan).toBe('pro');
       expect(await store.setPlan('org_missing', 'pro')).toBe(false);

@@ -63,6 +63,8 @@ export interface TenancyStore {
   getOrg(id: string): Promise<Organization | null>;
   createProject(project: Project): Promise<void>;
   getProject(id: string): Promise<Project | null>;
+  /** An organisation's projects, by id; every project when `orgId` is null. */
+  listProjects(orgId: string | null): Promise<Project[]>;
   /** Adds a member or changes the role of an existing one. */
   setMember(member: Member): Promise<void>;
   /** By user id. */
@@ -157,6 +159,14 @@ export class SqliteTenancyStore implements TenancyStore {
 
   async getProject(id: string): Promise<Project | null> {
     return (this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as Project | undefined) ?? null;
+  }
+
+  async listProjects(orgId: string | null): Promise<Project[]> {
+    return (
+      orgId === null
+        ? this.db.prepare('SELECT * FROM projects ORDER BY id').all()
+        : this.db.prepare('SELECT * FROM projects WHERE org_id = ? ORDER BY id').all(orgId)
+    ) as Project[];
   }
 
   async setMember(member: Member): Promise<void> {

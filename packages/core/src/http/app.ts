@@ -124,7 +124,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   logRoutes(table, engram);
   webhookRoutes(table, engram);
   operationsRoutes(table, engram);
-  statusRoutes(table, engram);
+  statusRoutes(table, engram, metrics);
   for (const spec of engram.http.routes) table.add(spec);
   const openapi = buildOpenApi(table.routes, options.version);
   app.get('/openapi.json', (_req, res) => {

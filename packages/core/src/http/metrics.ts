@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics for one server; a registry per app so tests can run several. `tier` is the
@@ -29,6 +29,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     searches: new Counter({ name: 'engram_searches_total', help: 'Searches served', registers: [registry] }),
+    dependencyUp: new Gauge({
+      name: 'engram_dependency_up',
+      help: 'Whether each store answered its last health probe (1) or not (0); probed by /v1/status',
+      labelNames: ['component'],
+      registers: [registry],
+    }),
   };
 }
 

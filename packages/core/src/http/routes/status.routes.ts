@@ -1,4 +1,5 @@
 import type { Engram } from '../../engram';
+import type { Metrics } from '../metrics';
 import type { RouteTable } from '../route';
 
 /** A tenant no one has: every probe reads nothing real and touches no customer's data. */
@@ -13,7 +14,7 @@ type Component = { status: 'operational' | 'unavailable'; latency_ms?: number };
  * `operational` when every store answers, `degraded` when an index or the queue does not
  * (search answers from the rest), `major_outage` when the memory store does not.
  */
-export function statusRoutes(table: RouteTable, engram: Engram): void {
+export function statusRoutes(table: RouteTable, engram: Engram, metrics: Metrics): void {
   const { ports } = engram;
   let cached: { at: number; body: unknown } | null = null;
   const probe = async (check: () => Promise<unknown>): Promise<Component> => {
@@ -43,6 +44,9 @@ export function statusRoutes(table: RouteTable, engram: Engram): void {
         query_logs: await probe(() => ports.logStore.getQuery(PROBE_TENANT, 'probe')),
         background_jobs: await probe(() => ports.jobQueue.deadJobs(PROBE_TENANT, { limit: 1 })),
       };
+      for (const [component, { status }] of Object.entries(components)) {
+        metrics.dependencyUp.set({ component }, status === 'operational' ? 1 : 0);
+      }
       const down = Object.values(components).filter((c) => c.status !== 'operational').length;
       const status =
         components.memory_store.status !== 'operational' ? 'major_outage' : down ? 'degraded' : 'operational';
