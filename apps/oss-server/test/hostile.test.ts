@@ -191,7 +191,9 @@ describe('hostile and careless input', () => {
       },
     });
     expect((await api.get('/v1/status')).body.updated_at).toBe(first.body.updated_at); // cached
-    expect((await api.get('/metrics')).text).toMatch(/engram_dependency_up\{component="memory_store"\} 1/);
+    const metrics = (await api.get('/metrics')).text;
+    expect(metrics).toMatch(/engram_dependency_up\{component="memory_store"\} 1/);
+    expect(metrics).toMatch(/engram_jobs_lag_seconds \d/);
     const doc = (await api.get('/openapi.json')).body;
     expect(doc.paths['/v1/status'].get.security).toEqual([]);
   });

@@ -213,14 +213,25 @@ export class MongoJobStore implements JobStore {
 
   async counts(now: number) {
     const count = (query: object) => this.models.jobs.countDocuments(query);
-    const [duePending, dueExpired, scheduled, running, done, dead] = await Promise.all([
+    const [duePending, dueExpired, scheduled, running, done, dead, oldest] = await Promise.all([
       count({ status: 'pending', run_at: { $lte: now } }),
       count({ status: 'running', lease_until: { $lte: now } }),
       count({ status: 'pending', run_at: { $gt: now } }),
       count({ status: 'running', lease_until: { $gt: now } }),
       count({ status: 'done' }),
       count({ status: 'dead' }),
+      this.models.jobs
+        .findOne({ status: 'pending', run_at: { $lte: now } }, { run_at: 1 })
+        .sort({ run_at: 1 })
+        .lean<{ run_at: number }>(),
     ]);
-    return { due: duePending + dueExpired, scheduled, running, done, dead };
+    return {
+      due: duePending + dueExpired,
+      scheduled,
+      running,
+      done,
+      dead,
+      oldest_due_at: oldest?.run_at ?? null,
+    };
   }
 }

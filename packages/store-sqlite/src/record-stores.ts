@@ -213,18 +213,26 @@ export class SqliteJobStore implements JobStore {
   async counts(now: number) {
     const row = this.db
       .prepare<
-        [number, number, number, number],
-        { due: number; scheduled: number; running: number; done: number; dead: number }
+        [number, number, number, number, number],
+        {
+          due: number;
+          scheduled: number;
+          running: number;
+          done: number;
+          dead: number;
+          oldest_due_at: number | null;
+        }
       >(
         `SELECT
            coalesce(sum((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)), 0) AS due,
            coalesce(sum(status = 'pending' AND run_at > ?), 0) AS scheduled,
            coalesce(sum(status = 'running' AND lease_until > ?), 0) AS running,
            coalesce(sum(status = 'done'), 0) AS done,
-           coalesce(sum(status = 'dead'), 0) AS dead
+           coalesce(sum(status = 'dead'), 0) AS dead,
+           min(CASE WHEN status = 'pending' AND run_at <= ? THEN run_at END) AS oldest_due_at
          FROM jobs`,
       )
-      .get(now, now, now, now)!;
+      .get(now, now, now, now, now)!;
     return row;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { Gauge } from 'prom-client';
 import { DEFAULT_TENANT } from '../domain/types';
 import type { Engram } from '../engram';
 import { EngramError } from '../errors';
@@ -29,6 +30,15 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   const { ports, config } = engram;
   const logger = engram.logger.child({ component: 'http' });
   const metrics = createMetrics();
+  // Job lag: how long the longest-waiting runnable job has waited, read when /metrics is scraped.
+  new Gauge({
+    name: 'engram_jobs_lag_seconds',
+    help: 'How long the longest-waiting runnable background job has waited',
+    registers: [metrics.registry],
+    async collect() {
+      this.set((await ports.jobQueue.lagSeconds?.().catch(() => 0)) ?? 0);
+    },
+  });
   for (const register of engram.http.metrics) register(metrics.registry);
   const app = express();
   app.disable('x-powered-by');

@@ -57,6 +57,12 @@ export class DurableJobQueue implements JobQueue {
     return revived;
   }
 
+  async lagSeconds(): Promise<number> {
+    const now = Date.now();
+    const { oldest_due_at } = await this.store.counts(now);
+    return oldest_due_at === null ? 0 : Math.max(0, (now - oldest_due_at) / 1000);
+  }
+
   async enqueue(kind: string, payload: unknown, options: JobOptions): Promise<string> {
     const id = options.id ?? newId('job');
     await this.store.put({

@@ -53,6 +53,8 @@ export interface JobQueue {
   deadJobs(tenantId: string, page: PageRequest): Promise<Page<DeadJob>>;
   /** Runs one of the tenant's dead jobs again from its first attempt; false when there is no such job. */
   retryDead(tenantId: string, id: string): Promise<boolean>;
+  /** How long the longest-waiting runnable job has waited, in seconds (0: none waits); for /metrics. */
+  lagSeconds?(): Promise<number>;
 }
 
 /** A handler's retry settings with the defaults every queue uses filled in. */

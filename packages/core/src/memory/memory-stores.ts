@@ -656,6 +656,9 @@ export class InMemoryJobStore implements JobStore {
       running: count((j) => j.status === 'running' && (j.lease_until ?? 0) > now),
       done: count((j) => j.status === 'done'),
       dead: count((j) => j.status === 'dead'),
+      oldest_due_at: all
+        .filter((j) => j.status === 'pending' && j.run_at <= now)
+        .reduce<number | null>((min, j) => (min === null || j.run_at < min ? j.run_at : min), null),
     };
   }
 }

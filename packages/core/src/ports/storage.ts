@@ -231,8 +231,16 @@ export interface JobStore {
   listDead(tenantId: string, page: PageRequest): Promise<Page<JobRecord>>;
   /** Makes one of the tenant's dead jobs pending again at `runAt` with its attempts reset; false if none. */
   revive(tenantId: string, id: string, runAt: number): Promise<boolean>;
-  /** `due`: pending and runnable at `now`; `scheduled`: pending for later (retries). */
-  counts(
-    now: number,
-  ): Promise<{ due: number; scheduled: number; running: number; done: number; dead: number }>;
+  /**
+   * `due`: pending and runnable at `now`; `scheduled`: pending for later (retries);
+   * `oldest_due_at`: when the longest-waiting due pending job became runnable (epoch ms), or null.
+   */
+  counts(now: number): Promise<{
+    due: number;
+    scheduled: number;
+    running: number;
+    done: number;
+    dead: number;
+    oldest_due_at: number | null;
+  }>;
 }

@@ -475,7 +475,8 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         expect((await jobs.claim(['k'], 1800, 500, 10)).map((j) => [j.id, j.attempts])).toEqual([['a', 2]]); // lease ran out
         await jobs.fail('a', 'boom', 5000);
         expect(await jobs.claim(['k'], 4000, 500, 10)).toEqual([]);
-        expect(await jobs.counts(4000)).toMatchObject({ due: 0, scheduled: 2 });
+        expect(await jobs.counts(4000)).toMatchObject({ due: 0, scheduled: 2, oldest_due_at: null });
+        expect((await jobs.counts(11_000)).oldest_due_at).toBe(5000); // 'a' has waited since 5000
         expect(await jobs.claim(['other'], 6000, 500, 10)).toEqual([]);
         const retry = await jobs.claim(['k'], 6000, 500, 10);
         expect(retry.map((j) => j.id)).toEqual(['a']);
