@@ -154,8 +154,9 @@ describe('cloud limits: rate limits, quotas and usage by plan', () => {
       plan: 'free',
       granularity: 'day',
       totals: { memories_added: 8, batch_items: 10, searches: 1 },
-      stored_memories: 8, // today's snapshot: a level, not summed into the totals
+      stored_memories: 8, // today's snapshots: levels, not summed into the totals
     });
+    expect(usage.bytes_stored).toBeGreaterThan(8 * 'batch item 0'.length - 1);
     const orgUsage = (await api.get(`/v1/admin/orgs/${org.id}/usage`).set(as(ADMIN))).body;
     expect(orgUsage).toMatchObject({
       org_id: org.id,

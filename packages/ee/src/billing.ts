@@ -130,28 +130,34 @@ export function plansPlugin(options: { open: Open; plans: PlanCatalog }): Engram
   };
 }
 
-/** Today's count of a project's stored memories, recorded once per day (its id is the day). */
+/** Today's level of a project's stored memories and content bytes, recorded once per day (the id is the day). */
 async function snapshotStored(store: TenancyStore, memories: MemoryStore, projectId: string): Promise<void> {
   const at = new Date().toISOString();
-  const quantity = await memories.count(projectId);
+  const day = at.slice(0, 10);
+  const [count, bytes] = await Promise.all([memories.count(projectId), memories.contentBytes(projectId)]);
   await store.recordUsage([
     {
-      id: `stored_${projectId}_${at.slice(0, 10)}`,
+      id: `stored_${projectId}_${day}`,
       project_id: projectId,
       metric: 'stored_memories',
-      quantity,
+      quantity: count,
       at,
     },
+    { id: `bytes_${projectId}_${day}`, project_id: projectId, metric: 'bytes_stored', quantity: bytes, at },
   ]);
 }
 
-/** Sums of the counted metrics; snapshots (stored memories) are levels, not sums, and are left out. */
-const countedTotals = (rows: { metric: string; quantity: number }[]) =>
-  totals(rows.filter((r) => r.metric !== 'stored_memories'));
+/** Daily snapshots: levels, not sums, so left out of the totals and shown as their latest value. */
+const LEVELS = new Set(['stored_memories', 'bytes_stored']);
 
-/** The last snapshot of stored memories among the rows, or null. */
-const latestStored = (rows: { day: string; metric: string; quantity: number }[]) =>
-  rows.filter((r) => r.metric === 'stored_memories').at(-1)?.quantity ?? null;
+const countedTotals = (rows: { metric: string; quantity: number }[]) =>
+  totals(rows.filter((r) => !LEVELS.has(r.metric)));
+
+/** The latest snapshot of each level among the rows (null when none). */
+const latestLevels = (rows: { day: string; metric: string; quantity: number }[]) => ({
+  stored_memories: rows.filter((r) => r.metric === 'stored_memories').at(-1)?.quantity ?? null,
+  bytes_stored: rows.filter((r) => r.metric === 'bytes_stored').at(-1)?.quantity ?? null,
+});
 
 function planRoutes(
   store: TenancyStore,
@@ -179,7 +185,7 @@ function planRoutes(
           to,
           granularity: 'day',
           totals: countedTotals(rows),
-          stored_memories: latestStored(rows),
+          ...latestLevels(rows),
           data: rows,
         };
       },
@@ -204,7 +210,7 @@ function planRoutes(
               project_id: p.id,
               name: p.name,
               totals: countedTotals(rows),
-              stored_memories: latestStored(rows),
+              ...latestLevels(rows),
               data: rows,
             };
           }),

@@ -1,4 +1,12 @@
-import { type Authenticator, type AuthRequest, type Principal, presentedKey, type Scope } from '@engram/core';
+import {
+  type Authenticator,
+  type AuthRequest,
+  type EntitlementDecision,
+  entitlementError,
+  type Principal,
+  presentedKey,
+  type Scope,
+} from '@engram/core';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { Role, TenancyStore } from './tenancy-store';
 
@@ -38,6 +46,8 @@ export class OidcAuthenticator implements Authenticator {
   constructor(
     private readonly options: OidcOptions,
     private readonly store: TenancyStore,
+    /** When plans are enforced: whether the project's plan includes SSO (refused: 403). */
+    private readonly ssoAllowed?: (projectId: string) => Promise<EntitlementDecision>,
   ) {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUri), {
       cooldownDuration: 30_000,
@@ -73,6 +83,8 @@ export class OidcAuthenticator implements Authenticator {
     const claimed = payload[this.claims.role];
     const role = member?.role ?? (ROLES.includes(claimed as Role) ? (claimed as Role) : null);
     if (!role) return null;
+    const decision = await this.ssoAllowed?.(project.id);
+    if (decision && !decision.allowed) throw entitlementError(decision, 'SSO is not in this plan');
     return {
       tenant_id: project.id,
       subject: payload.sub,

@@ -158,3 +158,20 @@ export class PlanEntitlements implements Entitlements {
     return rows.filter((r) => r.metric === metric).reduce((sum, r) => sum + r.quantity, 0);
   }
 }
+
+/**
+ * Whether a project's plan includes a feature (analytics, trained models, SSO): refused with
+ * `kind: 'feature'`, which the API answers 403 naming the plan and where to upgrade.
+ */
+export function planFeature(book: PlanBook, feature: Plan['features'][number]) {
+  return async (projectId: string): Promise<EntitlementDecision> => {
+    const found = await book.of(projectId);
+    if (!found || found.plan.features.includes(feature)) return { allowed: true };
+    return {
+      allowed: false,
+      kind: 'feature',
+      reason: `${feature} is not in the ${found.name} plan; upgrade at ${book.catalog.upgrade_url}`,
+      details: { feature, plan: found.name, upgrade_url: book.catalog.upgrade_url },
+    };
+  };
+}

@@ -4,6 +4,7 @@ import { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry
 import { TenantKeyAuthenticator } from './keys';
 import { MongoTenancyStore } from './mongo-tenancy-store';
 import { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
+import { PlanBook, type PlanCatalog, planFeature } from './plans';
 import { RbacAuthorizer } from './rbac';
 import { SqliteTenancyStore, type TenancyStore } from './tenancy-store';
 
@@ -25,6 +26,8 @@ export interface TenancyPluginOptions {
   oidc?: OidcOptions;
   /** Identified telemetry through Amplitude instead of core's anonymous sink. */
   amplitude?: AmplitudeOptions;
+  /** When plans are enforced: SSO needs a plan with the `sso` feature (403 otherwise). */
+  plans?: PlanCatalog;
 }
 
 /**
@@ -42,7 +45,16 @@ export function tenancyPlugin(options: TenancyPluginOptions): EngramPlugin & { s
       const keys = new TenantKeyAuthenticator(store, options.platformKeyHash);
       ctx.provide(
         'authenticator',
-        options.oidc ? new FirstMatchAuthenticator([keys, new OidcAuthenticator(options.oidc, store)]) : keys,
+        options.oidc
+          ? new FirstMatchAuthenticator([
+              keys,
+              new OidcAuthenticator(
+                options.oidc,
+                store,
+                options.plans ? planFeature(new PlanBook(store, options.plans), 'sso') : undefined,
+              ),
+            ])
+          : keys,
         { replaces: true }, // project keys and SSO instead of the single-tenant keys
       );
       if (options.amplitude)

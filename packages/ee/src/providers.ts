@@ -58,6 +58,7 @@ export const tenancyProvider = defineProvider({
     const plugin: EngramPlugin & { startupNotice?: string; generatedKey?: string } = tenancyPlugin({
       store: tenancyAt(s.MONGODB_URL, ctx.dataDir),
       platformKeyHash: admin.hashes[0] ?? null,
+      plans: ctx.config.subscription_enforcement.enabled ? (ctx.config.plans as PlanCatalog) : undefined,
       oidc: issuer && audience && jwksUri ? { issuer, audience, jwksUri } : undefined,
       amplitude:
         s.ENGRAM_AMPLITUDE_API_KEY && ctx.telemetry

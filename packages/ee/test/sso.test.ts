@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+import { PlanBook } from '../src';
 import { startCloud } from './harness';
 
 const ISSUER = 'https://engram-test.auth0.example/';
@@ -85,6 +86,58 @@ describe('SSO with OIDC access tokens', () => {
       (await cloud.api.post('/v1/memory').set('Authorization', `Bearer ${viewer}`).send({ content: 'x' }))
         .status,
     ).toBe(403);
+  });
+
+  it('refuses SSO with 403 naming the plan when plans are enforced and the plan has no SSO', async () => {
+    const plan = (features: ('sso' | 'analytics')[]) => ({
+      requests_per_minute: 600,
+      burst: 100,
+      stored_memories: null,
+      memories_per_month: null,
+      searches_per_month: null,
+      max_batch: 50,
+      features,
+      slo: { availability: 0.99, search_p95_ms: 800 },
+    });
+    const catalog = {
+      default: 'free',
+      upgrade_url: 'https://engram.example/pricing',
+      catalog: { free: plan([]), pro: plan(['sso', 'analytics']) },
+    };
+    const planned = await startCloud({
+      oidc: { issuer: ISSUER, audience: AUDIENCE, jwksUri: jwks.url },
+      plans: catalog,
+    });
+    try {
+      const p = await planned.project('sso-plan');
+      const bearer = await new SignJWT({
+        'https://engram.dev/org_id': p.org.id,
+        'https://engram.dev/project_id': p.project.id,
+        'https://engram.dev/role': 'developer',
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('auth0|carol')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(signingKey);
+      const refused = await planned.api.get('/v1/memory').set('Authorization', `Bearer ${bearer}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        code: 'forbidden',
+        feature: 'sso',
+        plan: 'free',
+        upgrade_url: catalog.upgrade_url,
+      });
+      // Keys keep working on any plan; SSO works once the organisation is on a plan with it.
+      expect((await planned.api.get('/v1/memory').set('X-API-Key', p.read.key)).status).toBe(200);
+      const store = planned.tenancy.store();
+      await store.setPlan(p.org.id, 'pro');
+      new PlanBook(store, catalog).forget();
+      expect((await planned.api.get('/v1/memory').set('Authorization', `Bearer ${bearer}`)).status).toBe(200);
+    } finally {
+      await planned.close();
+    }
   });
 
   it('lets a membership record decide the role over the token claim', async () => {

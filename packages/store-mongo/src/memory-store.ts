@@ -139,6 +139,18 @@ export class MongoMemoryStore implements MemoryStore {
     return docs.map((d) => d.id);
   }
 
+  async contentBytes(tenantId: string): Promise<number> {
+    // Summed here, streaming: it runs for a daily snapshot, and works on every MongoDB-wire server.
+    let bytes = 0;
+    for await (const doc of this.models.memories
+      .find({ tenant_id: tenantId }, { content: 1 })
+      .lean()
+      .cursor()) {
+      bytes += Buffer.byteLength((doc as { content: string }).content, 'utf8');
+    }
+    return bytes;
+  }
+
   async recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]> {
     return this.models.memories
       .find({}, { tenant_id: 1, id: 1, _id: 0 })

@@ -152,6 +152,16 @@ export class SqliteMemoryStore implements MemoryStore {
       .map((r) => r.id);
   }
 
+  async contentBytes(tenantId: string): Promise<number> {
+    return (
+      this.db
+        .prepare(
+          'SELECT coalesce(sum(length(CAST(content AS BLOB))), 0) AS n FROM memories WHERE tenant_id = ?',
+        )
+        .get(tenantId) as { n: number }
+    ).n;
+  }
+
   async recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]> {
     return this.db
       .prepare<[number], { tenant_id: string; id: string }>(

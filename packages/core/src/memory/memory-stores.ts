@@ -157,6 +157,10 @@ export class InMemoryMemoryStore implements MemoryStore {
     return this.of(tenantId, {}).length;
   }
 
+  async contentBytes(tenantId: string): Promise<number> {
+    return this.of(tenantId, {}).reduce((sum, m) => sum + Buffer.byteLength(m.content, 'utf8'), 0);
+  }
+
   async recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]> {
     return [...this.memories.values()]
       .sort((a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0))

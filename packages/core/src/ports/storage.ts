@@ -53,6 +53,8 @@ export interface MemoryStore {
   /** Ids of every memory matching the filter (used to forget a user and to reconcile indexes). */
   listIds(tenantId: string, filter: MemoryFilter): Promise<string[]>;
   count(tenantId: string): Promise<number>;
+  /** The UTF-8 bytes of the tenant's memory contents (what a plan's storage is measured in). */
+  contentBytes(tenantId: string): Promise<number>;
   /**
    * The `limit` memories created or updated last, newest first, across every tenant: the one
    * cross-tenant read, used only by the index check after a restart (never reachable through

@@ -58,6 +58,9 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       expect(await store.get('t2', a.id)).toBeNull();
       expect((await store.getMany('t1', [a.id, b.id, 'missing'])).map((m) => m.id)).toEqual([a.id]);
       expect(await store.count('t1')).toBe(1);
+      expect(await store.contentBytes('t1')).toBe(Buffer.byteLength(a.content, 'utf8'));
+      await store.insert(makeMemory({ tenant_id: 't3', content: 'café' }));
+      expect(await store.contentBytes('t3')).toBe(5); // UTF-8 bytes, not characters
       await expect(store.insert(a)).rejects.toMatchObject({ code: 'conflict' });
     });
 
