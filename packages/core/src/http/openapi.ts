@@ -43,8 +43,14 @@ function hoistDefs(
       /"#\/\$defs\/([^"]+)"/g,
       (_m, name: string) => `"#/components/schemas/${renamed.get(name) ?? name}"`,
     );
-  for (const [name, def] of Object.entries($defs))
-    components[renamed.get(name)!] = JSON.parse(rewrite(JSON.stringify(def)));
+  for (const [name, def] of Object.entries($defs)) {
+    // A self-referencing definition (JSON metadata values) is published as "any JSON value":
+    // it says the same to a reader, and generators (clients, fuzzers) need no recursion for it.
+    const recursive = JSON.stringify(def).includes(`"#/$defs/${name}"`);
+    components[renamed.get(name)!] = recursive
+      ? { description: 'Any JSON value: string, number, boolean, null, or arrays and objects of them' }
+      : JSON.parse(rewrite(JSON.stringify(def)));
+  }
   return JSON.parse(rewrite(JSON.stringify(rest)));
 }
 
