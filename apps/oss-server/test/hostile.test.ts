@@ -73,6 +73,16 @@ describe('hostile and careless input', () => {
     expect(res.body.errors[0].field).toMatch(/^filters\.metadata\.k/);
   });
 
+  it.each(['\\u0000a', 'a\\"b', "a'b", 'a\\\\b'])(
+    'refuses the metadata key %s in a filter and in a memory',
+    async (key) => {
+      const filter = await post('/v1/memory/search', `{"query":"x","filters":{"metadata":{"${key}":"v"}}}`);
+      expect(filter.status).toBe(400);
+      expect(filter.body.errors[0].field).toMatch(/^filters\.metadata/);
+      expect((await post('/v1/memory', `{"content":"x","metadata":{"${key}":"v"}}`)).status).toBe(400);
+    },
+  );
+
   it.each(['__proto__', 'constructor', 'prototype'])('refuses the metadata key %s by name', async (key) => {
     const res = await post('/v1/memory', `{"content":"x","metadata":{"${key}":{"polluted":true}}}`);
     expect(res.status).toBe(400);

@@ -14,7 +14,10 @@ const scopeId = (what: string) =>
     .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters')
     .describe(what);
 
-/** No dots and no leading `$`: every backend (SQL JSON paths, Mongo field paths) can filter on it. */
+/**
+ * No dots, no leading `$`, no quotes, backslashes or control characters: every backend (SQL
+ * JSON paths, Mongo field paths) can filter on the key exactly as written.
+ */
 const metadataKey = z
   .string()
   .min(1)
@@ -22,6 +25,10 @@ const metadataKey = z
   .refine(
     (k) => !k.includes('.') && !k.startsWith('$'),
     'metadata keys may not contain "." or start with "$"',
+  )
+  .refine(
+    (k) => !/[\p{Cc}"'\\]/u.test(k),
+    'metadata keys may not contain quotes, backslashes or control characters',
   );
 
 export const metadataSchema = z
