@@ -7,24 +7,31 @@ export interface CoreDefaultsOptions {
   apiKeyHashes: string[];
 }
 
-/**
- * Core's offline defaults: rule-based entity extraction (on worker threads, sized by
- * `compute.threads`) and single-tenant API keys.
- */
-export function coreDefaultsPlugin(options: CoreDefaultsOptions): EngramPlugin {
+/** Rule-based entity extraction on worker threads, sized by `compute.threads` in the edition file. */
+export function rulesExtractorPlugin(): EngramPlugin {
   let extractor: WorkerEntityExtractor | null = null;
   return {
-    name: 'core-defaults',
+    name: 'extract-rules',
     setup(ctx) {
       extractor = new WorkerEntityExtractor(
         { threads: ctx.config.compute.threads, callTimeoutMs: ctx.config.compute.extraction_budget_ms },
         ctx.logger,
       );
       ctx.provide('entityExtractor', extractor);
+    },
+    shutdown: async () => extractor?.close(),
+  };
+}
+
+/** Core's offline defaults in one plugin: rule-based entity extraction and single-tenant API keys. */
+export function coreDefaultsPlugin(options: CoreDefaultsOptions): EngramPlugin {
+  const extraction = rulesExtractorPlugin();
+  return {
+    name: 'core-defaults',
+    async setup(ctx) {
+      await extraction.setup(ctx);
       ctx.provide('authenticator', new ApiKeyAuthenticator(options.apiKeyHashes));
     },
-    async shutdown() {
-      await extractor?.close();
-    },
+    shutdown: () => extraction.shutdown?.() ?? Promise.resolve(),
   };
 }

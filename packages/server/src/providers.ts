@@ -9,7 +9,7 @@ import {
   OpenAIEmbedder,
   PostHogTelemetry,
   type Provider,
-  WorkerEntityExtractor,
+  rulesExtractorPlugin,
 } from '@engram/core';
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { transformersEmbedderPlugin } from '@engram/embed-transformers';
@@ -18,7 +18,7 @@ import { bullMqPlugin } from '@engram/queue-bullmq';
 import { mongoStorePlugin } from '@engram/store-mongo';
 import { neo4jGraphPlugin } from '@engram/store-neo4j';
 import { qdrantVectorPlugin } from '@engram/store-qdrant';
-import { indexedEmbeddingModel, sqliteStorePlugin } from '@engram/store-sqlite';
+import { indexedEmbeddingModel, SQLITE_PORTS, sqliteStorePlugin } from '@engram/store-sqlite';
 import { z } from 'zod';
 
 import type { ServerPlugin } from './server';
@@ -88,16 +88,7 @@ export const redisProvider = defineProvider({
 
 export const sqliteProvider = defineProvider({
   name: 'store-sqlite',
-  ports: [
-    'memoryStore',
-    'vectorIndex',
-    'textIndex',
-    'graphStore',
-    'logStore',
-    'batchStore',
-    'webhookStore',
-    'jobStore',
-  ],
+  ports: SQLITE_PORTS,
   description: 'The embedded default: every storage port no backend above took, in one SQLite file',
   settings: z.object({}),
   create: (_s, ctx) => sqliteStorePlugin({ path: dataFile(ctx.dataDir) }),
@@ -219,20 +210,7 @@ export const rulesExtractorProvider = defineProvider({
   description: 'Rule-based entity extraction on worker threads (compute.threads in the edition file)',
   settings: z.object({ ENGRAM_EXTRACTOR: extractorChoice }),
   enabled: (s) => (s.ENGRAM_EXTRACTOR ?? 'rules') === 'rules',
-  create: () => {
-    let extractor: WorkerEntityExtractor | null = null;
-    return {
-      name: 'extract-rules',
-      setup(ctx) {
-        extractor = new WorkerEntityExtractor(
-          { threads: ctx.config.compute.threads, callTimeoutMs: ctx.config.compute.extraction_budget_ms },
-          ctx.logger,
-        );
-        ctx.provide('entityExtractor', extractor);
-      },
-      shutdown: async () => extractor?.close(),
-    };
-  },
+  create: () => rulesExtractorPlugin(),
 });
 
 export const llmExtractorProvider = defineProvider({

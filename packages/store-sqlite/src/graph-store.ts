@@ -8,6 +8,7 @@ import {
   nowIso,
   type PageRequest,
   type Relation,
+  rankByRareEntities,
   relationRecord,
   type ScoredId,
   shortestPath,
@@ -138,17 +139,7 @@ export class SqliteGraphStore implements GraphStore {
          WHERE tenant_id = ? AND target_id IN (SELECT value FROM json_each(?)) AND type = '${MENTIONS}'`,
       )
       .all(tenantId, json(entityIds));
-    // Each shared entity counts 1 / (memories mentioning it): a name in every turn of a
-    // conversation says little, a rare one says a lot.
-    const mentions = new Map<string, number>();
-    for (const e of edges) mentions.set(e.target_id, (mentions.get(e.target_id) ?? 0) + 1);
-    const scores = new Map<string, number>();
-    for (const e of edges)
-      scores.set(e.source_id, (scores.get(e.source_id) ?? 0) + 1 / mentions.get(e.target_id)!);
-    return [...scores.entries()]
-      .map(([id, score]) => ({ id, score }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1))
-      .slice(0, limit);
+    return rankByRareEntities(edges, limit);
   }
 
   async neighbors(

@@ -5,6 +5,7 @@ export { SqliteLogStore } from './log-store';
 export { SqliteMemoryStore } from './memory-store';
 export {
   openSqliteStores,
+  SQLITE_PORTS,
   type SqlitePluginOptions,
   type SqlitePort,
   type SqliteStores,

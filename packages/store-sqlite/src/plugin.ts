@@ -49,6 +49,18 @@ export interface SqlitePluginOptions {
   ann?: AnnOptions;
 }
 
+/** Every storage port the data file can fill. */
+export const SQLITE_PORTS: SqlitePort[] = [
+  'memoryStore',
+  'vectorIndex',
+  'textIndex',
+  'graphStore',
+  'logStore',
+  'batchStore',
+  'webhookStore',
+  'jobStore',
+];
+
 /** Another process holds the file's write lock past the busy timeout: retrying is right. */
 export function sqliteBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -62,17 +74,7 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
     name: 'store-sqlite',
     setup(ctx) {
       stores = openSqliteStores(options.path, { ann: options.ann });
-      const all: SqlitePort[] = [
-        'memoryStore',
-        'vectorIndex',
-        'textIndex',
-        'graphStore',
-        'logStore',
-        'batchStore',
-        'webhookStore',
-        'jobStore',
-      ];
-      const unfilled = all.filter((port) => !ctx.get(port));
+      const unfilled = SQLITE_PORTS.filter((port) => !ctx.get(port));
       for (const port of options.ports ?? unfilled)
         ctx.provide(port, translateErrors(stores[port], sqliteBusy));
     },

@@ -37,3 +37,23 @@ export async function shortestPath(
   }
   return null;
 }
+
+/**
+ * Memories ranked by the entities they share with a query, from MENTIONS edges (memory →
+ * entity): each shared entity counts 1 / (memories mentioning it), so a name in every turn of a
+ * conversation says little and a rare one says a lot. Best first, ties by id descending.
+ */
+export function rankByRareEntities(
+  edges: { source_id: string; target_id: string }[],
+  limit: number,
+): { id: string; score: number }[] {
+  const mentions = new Map<string, number>();
+  for (const e of edges) mentions.set(e.target_id, (mentions.get(e.target_id) ?? 0) + 1);
+  const scores = new Map<string, number>();
+  for (const e of edges)
+    scores.set(e.source_id, (scores.get(e.source_id) ?? 0) + 1 / mentions.get(e.target_id)!);
+  return [...scores.entries()]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1))
+    .slice(0, limit);
+}

@@ -1,6 +1,6 @@
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
-import { shortestPath } from '../domain/graph-walk';
+import { rankByRareEntities, shortestPath } from '../domain/graph-walk';
 import { newId, nowIso } from '../domain/ids';
 import { decodeCursor, pageOf } from '../domain/paging';
 import { relationRecord } from '../domain/relations';
@@ -354,16 +354,7 @@ export class InMemoryGraphStore implements GraphStore {
     const edges = this.edges.filter(
       (e) => e.tenant_id === tenantId && e.type === MENTIONS && entityIds.includes(e.target_id),
     );
-    // Each shared entity counts 1 / (memories mentioning it): rare names say more than common ones.
-    const mentions = new Map<string, number>();
-    for (const e of edges) mentions.set(e.target_id, (mentions.get(e.target_id) ?? 0) + 1);
-    const scores = new Map<string, number>();
-    for (const e of edges)
-      scores.set(e.source_id, (scores.get(e.source_id) ?? 0) + 1 / mentions.get(e.target_id)!);
-    return [...scores.entries()]
-      .map(([id, score]) => ({ id, score }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1))
-      .slice(0, limit);
+    return rankByRareEntities(edges, limit);
   }
 
   private touching(tenantId: string, nodes: string[]): Relation[] {
