@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runServer } from '@engram/server';
 import { cloudManifest, VERSION } from './server';
 

@@ -6,8 +6,17 @@ export { MongoTenancyStore } from './mongo-tenancy-store';
 export { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './oidc';
 export * from './plans';
 export { type TenancyPluginOptions, tenancyPlugin } from './plugin';
-export { eeProviders, plansProvider, rateLimitProvider, stripeProvider, tenancyProvider } from './providers';
+export {
+  eeProviders,
+  plansProvider,
+  rateLimitProvider,
+  stripeProvider,
+  temporalBatchProvider,
+  tenancyProvider,
+} from './providers';
 export { TokenBucketRateLimiter } from './rate-limiter';
 export { RbacAuthorizer, ROLE_ACTIONS } from './rbac';
 export { reportUsageToStripe, stripePlugin, stripeWebhookRoute } from './stripe';
+export { type RoleRunner, temporalBatchPlugin } from './temporal/plugin';
+export { TemporalBatchProcessor } from './temporal/processor';
 export * from './tenancy-store';

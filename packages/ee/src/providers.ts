@@ -5,6 +5,7 @@ import { plansPlugin, rateLimitPlugin } from './billing';
 import { PlanBook, type PlanCatalog, plansSection } from './plans';
 import { openTenancyStore, type TenancyPluginOptions, tenancyPlugin } from './plugin';
 import { stripePlugin } from './stripe';
+import { type TemporalBatchesConfig, temporalBatchesSection, temporalBatchPlugin } from './temporal/plugin';
 
 const mongoUrl = z
   .url()
@@ -140,10 +141,44 @@ export const stripeProvider = defineProvider({
     }),
 });
 
+/**
+ * Guaranteed batches: with TEMPORAL_ADDRESS set, batches above `temporal_batches.threshold` run
+ * as Temporal workflows, and `engram-cloud worker` processes run them.
+ */
+export const temporalBatchProvider = defineProvider({
+  name: 'ee-temporal-batches',
+  ports: ['batchProcessor'],
+  description: 'Large batches (up to 10,000) as Temporal workflows; `engram-cloud worker` runs them',
+  settings: z.object({
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, 'host:port of the Temporal frontend')
+      .optional()
+      .describe('Temporal frontend (host:port): large batches run as workflows'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace'),
+    ENGRAM_TEMPORAL_TASK_QUEUE: z
+      .string()
+      .min(1)
+      .default('engram-batches')
+      .describe('Task queue the batch workers poll'),
+  }),
+  config: temporalBatchesSection,
+  enabled: (s) => Boolean(s.TEMPORAL_ADDRESS),
+  create: (s, ctx) =>
+    temporalBatchPlugin({
+      address: s.TEMPORAL_ADDRESS!,
+      namespace: s.TEMPORAL_NAMESPACE,
+      taskQueue: s.ENGRAM_TEMPORAL_TASK_QUEUE,
+      maxBatchSize: ctx.config.batch_processing.max_batch_size,
+      config: ctx.config.temporal_batches as TemporalBatchesConfig,
+    }),
+});
+
 /** ee's providers, in composition order (after the storage and model providers). */
 export const eeProviders: Provider[] = [
   tenancyProvider,
   rateLimitProvider,
   plansProvider,
   stripeProvider,
+  temporalBatchProvider,
 ] as Provider[];

@@ -113,6 +113,13 @@ export class SqliteTenancyStore implements TenancyStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    // Under the write lock: an API server and its workers opening a new file together set it
+    // up once (a second ADD COLUMN would fail).
+    this.db.transaction(() => this.setUp()).immediate();
+  }
+
+  private setUp(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS projects (

@@ -15,10 +15,18 @@ import {
 import pino, { type Logger } from 'pino';
 import { type BaseSettings, readSettings, redacted, settingsSchema, withDotEnv } from './settings';
 
+/** A process role a plugin offers besides serving HTTP (`worker`): started over the composed Engram. */
+export type ServerRole = (
+  engram: Engram,
+  logger: Logger,
+) => Promise<{ stop(): Promise<void>; done: Promise<void> }>;
+
 /** A plugin a provider built, with what the server should print once at start (a generated key). */
 export interface ServerPlugin extends EngramPlugin {
   startupNotice?: string;
   generatedKey?: string;
+  /** Roles this plugin can run a process as (`engram-cloud worker`). */
+  roles?: Record<string, ServerRole>;
 }
 
 export interface ServerOptions {
@@ -52,6 +60,8 @@ export interface EngramServer {
   generatedKey: string | null;
   /** Lines to print once at start (generated keys). */
   notices: string[];
+  /** The roles the composed plugins offer, by name (run instead of listening). */
+  roles: Record<string, ServerRole>;
   listen(port?: number): Promise<Server>;
   close(): Promise<void>;
 }
@@ -150,6 +160,7 @@ export async function createServer(
     settings: visible,
     generatedKey: plugins.find((p) => p.generatedKey)?.generatedKey ?? null,
     notices: plugins.flatMap((p) => (p.startupNotice ? [p.startupNotice] : [])),
+    roles: Object.assign({}, ...plugins.map((p) => p.roles ?? {})),
     async listen(port = settings.port) {
       await engram.start();
       server = await new Promise<Server>((resolve, reject) => {

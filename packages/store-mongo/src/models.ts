@@ -67,7 +67,11 @@ const retrievalSchema = recordSchema(
   ],
 );
 const feedbackSchema = recordSchema({ search_id: String }, [{ tenant_id: 1, search_id: 1, id: 1 }]);
+// `items` only on batches written before items moved to batch_items.
 const batchSchema = recordSchema({ items: Mixed }, []);
+/** A batch's items in pages: a 10,000-item batch stays far below the 16 MB document limit. */
+const batchItemsSchema = new Schema({ _id: String, batch: String, page: Number, items: Mixed }, options);
+batchItemsSchema.index({ batch: 1, page: 1 });
 const subscriptionSchema = recordSchema({}, [{ tenant_id: 1, id: 1 }]);
 const deliverySchema = recordSchema({ subscription_id: String }, [
   { tenant_id: 1, subscription_id: 1, id: -1 },
@@ -139,6 +143,7 @@ export interface Models {
   retrievals: Collection;
   feedback: Collection;
   batches: Collection;
+  batchItems: Collection;
   subscriptions: Collection;
   deliveries: Collection;
   jobs: Collection;
@@ -164,6 +169,7 @@ export async function openMongo(
     retrievals: connection.model('MemoryRetrievalLog', retrievalSchema, 'retrieval_logs'),
     feedback: connection.model('Feedback', feedbackSchema, 'feedback'),
     batches: connection.model('BatchJob', batchSchema, 'batches'),
+    batchItems: connection.model('BatchItems', batchItemsSchema, 'batch_items'),
     subscriptions: connection.model('WebhookSubscription', subscriptionSchema, 'webhook_subscriptions'),
     deliveries: connection.model('WebhookDelivery', deliverySchema, 'webhook_deliveries'),
     jobs: connection.model('Job', jobSchema, 'jobs'),

@@ -15,17 +15,22 @@ import { docId, type Models } from './models';
 
 type Data<T> = { data: T };
 
+/** Items per page of a batch's items. */
+const ITEMS_PAGE = 250;
+
 export class MongoBatchStore implements BatchStore {
   constructor(private readonly models: Models) {}
 
   async create(batch: BatchJob, items: unknown[]): Promise<void> {
-    await this.models.batches.create({
-      _id: docId(batch.tenant_id, batch.id),
-      id: batch.id,
-      tenant_id: batch.tenant_id,
-      data: batch,
-      items,
-    });
+    const key = docId(batch.tenant_id, batch.id);
+    // Items first: a batch record never exists without all of its items.
+    const pages = [];
+    for (let page = 0; page * ITEMS_PAGE < items.length; page++) {
+      const start = page * ITEMS_PAGE;
+      pages.push({ _id: `${key}:${page}`, batch: key, page, items: items.slice(start, start + ITEMS_PAGE) });
+    }
+    await this.models.batchItems.insertMany(pages, { ordered: true });
+    await this.models.batches.create({ _id: key, id: batch.id, tenant_id: batch.tenant_id, data: batch });
   }
 
   async get(tenantId: string, id: string): Promise<BatchJob | null> {
@@ -33,15 +38,34 @@ export class MongoBatchStore implements BatchStore {
     return doc?.data ?? null;
   }
 
-  async items(tenantId: string, id: string): Promise<unknown[]> {
-    const doc = await this.models.batches
-      .findById(docId(tenantId, id), { items: 1 })
-      .lean<{ items: unknown[] }>();
-    return doc?.items ?? [];
+  async items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]> {
+    const key = docId(tenantId, id);
+    const legacy = await this.models.batches.findById(key, { items: 1 }).lean<{ items?: unknown[] }>();
+    if (!legacy) return [];
+    if (legacy.items) return range ? legacy.items.slice(range.start, range.end) : legacy.items;
+    const filter: Record<string, unknown> = { batch: key };
+    let offset = 0;
+    if (range) {
+      const first = Math.floor(range.start / ITEMS_PAGE);
+      filter.page = { $gte: first, $lte: Math.floor(Math.max(range.end - 1, range.start) / ITEMS_PAGE) };
+      offset = first * ITEMS_PAGE;
+    }
+    const pages = await this.models.batchItems
+      .find(filter, { items: 1, page: 1 })
+      .sort({ page: 1 })
+      .lean<{ items: unknown[] }[]>();
+    const items = pages.flatMap((p) => p.items);
+    return range ? items.slice(range.start - offset, range.end - offset) : items;
   }
 
   async save(batch: BatchJob): Promise<void> {
     await this.models.batches.updateOne({ _id: docId(batch.tenant_id, batch.id) }, { $set: { data: batch } });
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    const key = docId(tenantId, id);
+    await this.models.batches.deleteOne({ _id: key });
+    await this.models.batchItems.deleteMany({ batch: key });
   }
 }
 

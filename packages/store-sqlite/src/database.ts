@@ -24,14 +24,15 @@ export function openDatabase(path: string): Db {
 }
 
 function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   for (const [i, sql] of MIGRATIONS.entries()) {
     const version = i + 1;
-    if (version <= current) continue;
+    // Each step takes the write lock first and reads the version under it: processes opening
+    // one new file together (an API server and its workers) apply every step exactly once.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
       db.exec(sql);
       db.pragma(`user_version = ${version}`);
-    })();
+    }).immediate();
   }
 }
 

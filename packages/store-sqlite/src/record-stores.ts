@@ -29,19 +29,34 @@ export class SqliteBatchStore implements BatchStore {
     return row ? JSON.parse(row.data) : null;
   }
 
-  async items(tenantId: string, id: string): Promise<unknown[]> {
-    const row = this.db
-      .prepare<[string, string], { items: string }>(
-        'SELECT items FROM batches WHERE tenant_id = ? AND id = ?',
+  async items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]> {
+    if (!range) {
+      const row = this.db
+        .prepare<[string, string], { items: string }>(
+          'SELECT items FROM batches WHERE tenant_id = ? AND id = ?',
+        )
+        .get(tenantId, id);
+      return row ? JSON.parse(row.items) : [];
+    }
+    // A slice read in SQLite: a workflow's chunk parses its own items, not all 10,000.
+    // json_quote keeps objects as JSON text and quotes bare strings, so every row parses.
+    return this.db
+      .prepare<[string, string, number, number], { item: string }>(
+        `SELECT json_quote(e.value) AS item FROM batches b, json_each(b.items) e
+         WHERE b.tenant_id = ? AND b.id = ? AND e.key >= ? AND e.key < ? ORDER BY e.key`,
       )
-      .get(tenantId, id);
-    return row ? JSON.parse(row.items) : [];
+      .all(tenantId, id, range.start, range.end)
+      .map((row) => JSON.parse(row.item));
   }
 
   async save(batch: BatchJob): Promise<void> {
     this.db
       .prepare('UPDATE batches SET data = ? WHERE tenant_id = ? AND id = ?')
       .run(JSON.stringify(batch), batch.tenant_id, batch.id);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    this.db.prepare('DELETE FROM batches WHERE tenant_id = ? AND id = ?').run(tenantId, id);
   }
 }
 

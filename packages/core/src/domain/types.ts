@@ -103,7 +103,7 @@ export interface Feedback {
   created_at: string;
 }
 
-export type BatchStatus = 'queued' | 'running' | 'completed' | 'partial' | 'failed';
+export type BatchStatus = 'queued' | 'running' | 'completed' | 'partial' | 'failed' | 'cancelled';
 
 export interface BatchItemError {
   index: number;
@@ -122,8 +122,17 @@ export interface BatchJob {
   errors: BatchItemError[];
   /** Pre-assigned per item at submission (null for an invalid item), so a retried item is never added twice. */
   memory_ids: (string | null)[];
-  /** The index of the next item to process; items before it are done. */
+  /**
+   * How many items are done. The queue processor runs items in order, so for it this is also
+   * the index of the next item; a workflow runs chunks side by side and keeps its own record.
+   */
   cursor: number;
+  /** Items not added because the batch was cancelled first (absent on batches made before cancelling existed). */
+  cancelled?: number;
+  /** Set by DELETE /v1/batch/{id}: the processor stops before its next chunk. */
+  cancel_requested?: boolean;
+  /** The workflow that runs the batch, when a workflow engine (Temporal) runs it. */
+  workflow_id?: string | null;
   webhook_url: string | null;
   webhook_secret: string | null;
   created_at: string;

@@ -505,14 +505,19 @@ export class InMemoryBatchStore implements BatchStore {
     return found && found.batch.tenant_id === tenantId ? copy(found.batch) : null;
   }
 
-  async items(tenantId: string, id: string): Promise<unknown[]> {
+  async items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]> {
     const found = this.batches.get(id);
-    return found && found.batch.tenant_id === tenantId ? copy(found.items) : [];
+    if (!found || found.batch.tenant_id !== tenantId) return [];
+    return copy(range ? found.items.slice(range.start, range.end) : found.items);
   }
 
   async save(batch: BatchJob): Promise<void> {
     const found = this.batches.get(batch.id);
     if (found && found.batch.tenant_id === batch.tenant_id) found.batch = copy(batch);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    if (this.batches.get(id)?.batch.tenant_id === tenantId) this.batches.delete(id);
   }
 }
 

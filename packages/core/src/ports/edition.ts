@@ -178,5 +178,16 @@ export class NoopTelemetry implements TelemetrySink {
 export interface BatchProcessor {
   /** Largest batch this processor accepts (the edition's limit). */
   readonly maxBatchSize: number;
+  /** The id of the workflow that will run this batch, when a workflow engine runs it (else null). */
+  workflowId?(batch: { id: string; total: number }): string | null;
+  /**
+   * Starts the batch. A failure here (the engine unreachable) refuses the submission whole:
+   * the batch record is removed and the caller gets the error.
+   */
   dispatch(batch: { id: string; tenant_id: string; total: number }): Promise<void>;
+  /**
+   * Asks the engine running a batch with a workflow id to stop it; the workflow records which
+   * items stay cancelled. Batches without a workflow stop through `cancel_requested`.
+   */
+  cancel?(batch: { id: string; tenant_id: string; workflow_id: string }): Promise<void>;
 }

@@ -183,8 +183,11 @@ export interface LogStore {
 export interface BatchStore {
   create(batch: BatchJob, items: unknown[]): Promise<void>;
   get(tenantId: string, id: string): Promise<BatchJob | null>;
-  items(tenantId: string, id: string): Promise<unknown[]>;
+  /** The batch's items, or those from `start` up to (not including) `end`. */
+  items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]>;
   save(batch: BatchJob): Promise<void>;
+  /** Removes a batch that was never dispatched (its processor could not take it). */
+  remove(tenantId: string, id: string): Promise<void>;
 }
 
 export interface WebhookStore {

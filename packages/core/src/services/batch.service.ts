@@ -40,7 +40,36 @@ interface BatchPorts {
   entitlements: Entitlements;
 }
 
+/**
+ * A processor's account of a batch so far. Counts are absolute and errors are keyed by index,
+ * so applying the same progress twice (a retried activity) changes nothing.
+ */
+export interface BatchProgress {
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  /** Items done so far (added, failed or cancelled). */
+  processed: number;
+  /** Errors found since the last report (or all of them): applied by index. */
+  errors: BatchItemError[];
+}
+
+/** What adding one range of a batch did. */
+export interface ChunkOutcome {
+  succeeded: number;
+  errors: BatchItemError[];
+}
+
+const cancelledItem = (index: number): BatchItemError => ({
+  index,
+  code: 'cancelled',
+  message: 'the batch was cancelled before this item was added',
+});
+
 export class BatchService {
+  /** Batches of this process's queue asked to stop (the stored flag covers other processes). */
+  private readonly cancelling = new Set<string>();
+
   constructor(
     private readonly ports: BatchPorts,
     private readonly memories: MemoryService,
@@ -50,14 +79,20 @@ export class BatchService {
     private readonly logger: Logger,
   ) {}
 
+  /** The largest batch accepted: the edition's setting, within what the processor takes. */
+  get maxBatchSize(): number {
+    return Math.min(this.config.batch_processing.max_batch_size, this.ports.batchProcessor.maxBatchSize);
+  }
+
   /**
    * Accepts a batch: refuses it whole only when malformed or over the limits; each invalid
    * item is recorded with its index and the rest go ahead. Items get their memory ids now,
-   * so processing them again after a crash finds them instead of adding copies.
+   * so processing them again after a crash finds them instead of adding copies. When the
+   * processor cannot take the batch (its engine unreachable), nothing of it stays.
    */
   async submit(tenantId: string, raw: unknown): Promise<BatchJob> {
     const request = validate(batchRequestSchema, raw);
-    const max = Math.min(this.config.batch_processing.max_batch_size, this.ports.batchProcessor.maxBatchSize);
+    const max = this.maxBatchSize;
     if (request.memories.length > max) {
       throw new EngramError(
         'batch_too_large',
@@ -95,24 +130,33 @@ export class BatchService {
       return null;
     });
     const now = nowIso();
+    const id = newId('batch');
+    const total = request.memories.length;
     const batch: BatchJob = {
-      id: newId('batch'),
+      id,
       tenant_id: tenantId,
       status: 'queued',
-      total: request.memories.length,
+      total,
       succeeded: 0,
       failed: errors.length,
+      cancelled: 0,
       errors,
       memory_ids: memoryIds,
       cursor: 0,
       webhook_url: request.webhook_url ?? null,
       webhook_secret: request.webhook_secret ?? null,
+      workflow_id: this.ports.batchProcessor.workflowId?.({ id, total }) ?? null,
       created_at: now,
       updated_at: now,
       completed_at: null,
     };
     await this.ports.batchStore.create(batch, request.memories);
-    await this.ports.batchProcessor.dispatch(batch);
+    try {
+      await this.ports.batchProcessor.dispatch(batch);
+    } catch (err) {
+      await this.ports.batchStore.remove(tenantId, id);
+      throw err;
+    }
     return batch;
   }
 
@@ -123,44 +167,150 @@ export class BatchService {
   }
 
   /**
+   * Stops a batch: items already added stay, the rest are marked cancelled by whoever runs it
+   * (before its next chunk). A finished batch cannot be cancelled.
+   */
+  async cancel(tenantId: string, id: string): Promise<BatchJob> {
+    const batch = await this.get(tenantId, id);
+    if (batch.completed_at) {
+      throw new EngramError('conflict', `batch ${id} has already finished (${batch.status})`, {
+        id,
+        status: batch.status,
+      });
+    }
+    const processor = this.ports.batchProcessor;
+    if (batch.workflow_id && processor.cancel) {
+      // The workflow owns the record; it writes the cancellation itself.
+      await processor.cancel({ id, tenant_id: tenantId, workflow_id: batch.workflow_id });
+      return { ...batch, cancel_requested: true };
+    }
+    this.cancelling.add(id);
+    batch.cancel_requested = true;
+    batch.updated_at = nowIso();
+    await this.ports.batchStore.save(batch);
+    return batch;
+  }
+
+  /**
+   * Adds items `start`..`end` of a batch through MemoryService, under their pre-assigned ids:
+   * running a range again (a retried activity, a resumed job) finds what it added, never copies.
+   */
+  async addRange(tenantId: string, id: string, start: number, end: number): Promise<ChunkOutcome> {
+    const batch = await this.get(tenantId, id);
+    return this.addItems(batch, start, end);
+  }
+
+  private async addItems(batch: BatchJob, start: number, end: number): Promise<ChunkOutcome> {
+    const items = await this.ports.batchStore.items(batch.tenant_id, batch.id, { start, end });
+    const chunk: { index: number; input: unknown; id: string }[] = [];
+    for (let i = start; i < end; i++) {
+      const memoryId = batch.memory_ids[i];
+      if (memoryId) chunk.push({ index: i, input: items[i - start], id: memoryId });
+    }
+    const outcomes = await this.memories.addMany(batch.tenant_id, chunk);
+    const result: ChunkOutcome = { succeeded: 0, errors: [] };
+    outcomes.forEach((outcome, n) => {
+      if (outcome.ok) result.succeeded++;
+      else
+        result.errors.push({
+          index: chunk[n]!.index,
+          code: outcome.error.code,
+          message: outcome.error.message,
+        });
+    });
+    return result;
+  }
+
+  /** Records a workflow's progress on the stored batch (ignored once the batch is finished). */
+  async recordProgress(
+    tenantId: string,
+    id: string,
+    progress: BatchProgress,
+    cancelRequested = false,
+  ): Promise<void> {
+    const batch = await this.get(tenantId, id);
+    if (batch.completed_at) return;
+    applyProgress(batch, progress);
+    batch.status = 'running';
+    batch.cancel_requested = cancelRequested;
+    await this.ports.batchStore.save(batch);
+  }
+
+  /**
+   * Finishes a workflow's batch: its final progress, the ranges it never started (cancelled),
+   * then the webhook, metering and the done mark. Safe to repeat.
+   */
+  async complete(
+    tenantId: string,
+    id: string,
+    progress: BatchProgress,
+    cancelledRanges: [number, number][] = [],
+  ): Promise<BatchJob> {
+    const batch = await this.get(tenantId, id);
+    if (batch.completed_at) return batch;
+    applyProgress(batch, progress);
+    for (const [start, end] of cancelledRanges) cancelRange(batch, start, end);
+    return this.finish(batch);
+  }
+
+  /**
    * Processes a batch from where it stopped. Safe to run again at any point (at-least-once
    * jobs). When `signal` aborts (shutdown), it stops after the chunk in hand, progress saved.
    */
   async process(tenantId: string, id: string, signal?: AbortSignal): Promise<BatchJob> {
     const batch = await this.get(tenantId, id);
     if (batch.completed_at) return batch;
-    const items = await this.ports.batchStore.items(tenantId, id);
     batch.status = 'running';
-    while (batch.cursor < batch.total) {
-      if (signal?.aborted) {
-        throw new EngramError(
-          'dependency_unavailable',
-          'the server is stopping; the batch resumes where it stopped',
-        );
-      }
-      const end = Math.min(batch.cursor + CHUNK, batch.total);
-      const chunk: { index: number; input: unknown; id: string }[] = [];
-      for (let i = batch.cursor; i < end; i++) {
-        const memoryId = batch.memory_ids[i];
-        if (memoryId) chunk.push({ index: i, input: items[i], id: memoryId });
-      }
-      const outcomes = await this.memories.addMany(tenantId, chunk);
-      outcomes.forEach((outcome, n) => {
-        const index = chunk[n]!.index;
-        if (outcome.ok) {
-          batch.succeeded++;
-          return;
+    try {
+      while (batch.cursor < batch.total) {
+        if (signal?.aborted) {
+          throw new EngramError(
+            'dependency_unavailable',
+            'the server is stopping; the batch resumes where it stopped',
+          );
         }
-        batch.failed++;
-        batch.memory_ids[index] = null;
-        batch.errors.push({ index, code: outcome.error.code, message: outcome.error.message });
-      });
-      batch.cursor = end;
-      batch.updated_at = nowIso();
-      await this.ports.batchStore.save(batch);
+        if (await this.cancelRequested(batch)) {
+          cancelRange(batch, batch.cursor, batch.total);
+          break;
+        }
+        const end = Math.min(batch.cursor + CHUNK, batch.total);
+        const outcome = await this.addItems(batch, batch.cursor, end);
+        applyProgress(batch, {
+          succeeded: batch.succeeded + outcome.succeeded,
+          failed: batch.failed + outcome.errors.length,
+          cancelled: batch.cancelled ?? 0,
+          processed: end,
+          errors: outcome.errors,
+        });
+        batch.updated_at = nowIso();
+        await this.ports.batchStore.save(batch);
+      }
+      return await this.finish(batch);
+    } finally {
+      this.cancelling.delete(id);
     }
-    batch.status = batch.failed === 0 ? 'completed' : batch.succeeded === 0 ? 'failed' : 'partial';
+  }
+
+  /** Whether DELETE asked this batch to stop: in this process, or stored by another one. */
+  private async cancelRequested(batch: BatchJob): Promise<boolean> {
+    if (batch.cancel_requested || this.cancelling.has(batch.id)) return true;
+    const stored = await this.ports.batchStore.get(batch.tenant_id, batch.id);
+    batch.cancel_requested = Boolean(stored?.cancel_requested);
+    return batch.cancel_requested;
+  }
+
+  private async finish(batch: BatchJob): Promise<BatchJob> {
+    const tenantId = batch.tenant_id;
+    batch.status =
+      (batch.cancelled ?? 0) > 0
+        ? 'cancelled'
+        : batch.failed === 0
+          ? 'completed'
+          : batch.succeeded === 0
+            ? 'failed'
+            : 'partial';
     batch.completed_at = nowIso();
+    batch.updated_at = batch.completed_at;
     batch.errors.sort((a, b) => a.index - b.index);
     // Events are queued before the batch is marked done, with ids derived from the batch:
     // a crash in between re-queues the same deliveries (ignored as duplicates), never none.
@@ -183,19 +333,53 @@ export class BatchService {
     ]);
     await this.ports.batchStore.save(batch);
     await this.hooks.run('afterBatch', batch);
-    this.logger.info({ batch: id, succeeded: batch.succeeded, failed: batch.failed }, 'batch finished');
+    this.logger.info(
+      { batch: batch.id, succeeded: batch.succeeded, failed: batch.failed, cancelled: batch.cancelled ?? 0 },
+      'batch finished',
+    );
     return batch;
   }
 }
 
+/** Applies progress to a batch record: counts replaced, errors merged by index. */
+function applyProgress(batch: BatchJob, progress: BatchProgress): void {
+  batch.succeeded = progress.succeeded;
+  batch.failed = progress.failed;
+  batch.cancelled = progress.cancelled;
+  batch.cursor = Math.max(batch.cursor, progress.processed);
+  const known = new Set(batch.errors.map((e) => e.index));
+  for (const error of progress.errors) {
+    batch.memory_ids[error.index] = null;
+    if (!known.has(error.index)) batch.errors.push(error);
+    known.add(error.index);
+  }
+  batch.updated_at = nowIso();
+}
+
+/** Marks the items of a range that were never added as cancelled. */
+function cancelRange(batch: BatchJob, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    if (!batch.memory_ids[i]) continue;
+    batch.memory_ids[i] = null;
+    batch.errors.push(cancelledItem(i));
+    batch.cancelled = (batch.cancelled ?? 0) + 1;
+  }
+  batch.cursor = Math.max(batch.cursor, end);
+}
+
 /** The API view of a batch: internal progress and the callback secret stay inside. */
 export function publicBatch(batch: BatchJob) {
+  const cancelled = batch.cancelled ?? 0;
   return {
     batch_id: batch.id,
     status: batch.status,
     total: batch.total,
     succeeded: batch.succeeded,
     failed: batch.failed,
+    cancelled,
+    pending: Math.max(batch.total - batch.succeeded - batch.failed - cancelled, 0),
+    cancel_requested: Boolean(batch.cancel_requested),
+    workflow_id: batch.workflow_id ?? null,
     errors: batch.errors.map((e) => ({ ...e })),
     memory_ids: batch.memory_ids,
     created_at: batch.created_at,

@@ -398,15 +398,32 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         updated_at: nowIso(),
         completed_at: null,
       };
-      await batches.create(batch, [{ content: 'a' }, { content: 'b' }]);
+      await batches.create(batch, [{ content: 'a' }, { content: 'b' }, 'not an object', 7]);
       expect(await batches.get('t2', batch.id)).toBeNull();
-      expect(await batches.items('t1', batch.id)).toEqual([{ content: 'a' }, { content: 'b' }]);
+      expect(await batches.items('t1', batch.id)).toEqual([
+        { content: 'a' },
+        { content: 'b' },
+        'not an object',
+        7,
+      ]);
+      expect(await batches.items('t2', batch.id)).toEqual([]);
+      // Slices, as a workflow's chunks read them: any item shape survives, ends are clipped.
+      expect(await batches.items('t1', batch.id, { start: 1, end: 3 })).toEqual([
+        { content: 'b' },
+        'not an object',
+      ]);
+      expect(await batches.items('t1', batch.id, { start: 3, end: 10 })).toEqual([7]);
+      expect(await batches.items('t1', batch.id, { start: 4, end: 10 })).toEqual([]);
       await batches.save({ ...batch, cursor: 2, succeeded: 2, status: 'completed' });
       expect(await batches.get('t1', batch.id)).toMatchObject({
         cursor: 2,
         succeeded: 2,
         status: 'completed',
       });
+      await batches.remove('t2', batch.id);
+      expect(await batches.get('t1', batch.id)).not.toBeNull();
+      await batches.remove('t1', batch.id);
+      expect(await batches.get('t1', batch.id)).toBeNull();
     });
 
     given(

@@ -40,4 +40,15 @@ export function batchRoutes(table: RouteTable, engram: Engram): void {
     handler: async ({ req, principal }) =>
       publicBatch(await batches.get(principal.tenant_id, requireParam(req, 'id'))),
   });
+  table.add({
+    method: 'delete',
+    path: '/batch/:id',
+    summary:
+      'Cancel a batch: items already added stay, the rest are marked cancelled before the next chunk (202)',
+    tag: 'batch',
+    action: 'batch:write',
+    status: 202,
+    handler: async ({ req, principal }) =>
+      publicBatch(await batches.cancel(principal.tenant_id, requireParam(req, 'id'))),
+  });
 }

@@ -1,0 +1,2 @@
+export * from './temporal/test-temporal';
+export * from './tenancy-contract';
