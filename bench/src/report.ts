@@ -101,6 +101,21 @@ export function renderMarkdown(r: Json): string {
       '',
     );
   }
+  if (r.temporal_batches) {
+    const t = r.temporal_batches;
+    lines.push(
+      `**Cloud batches on Temporal** (measured ${t.measured}; one batch of ${t.items.toLocaleString('en')} LoCoMo turns submitted in one request; the API server, Temporal's dev server and the workers share the 2 cores and one SQLite file):`,
+      '',
+      '| worker processes | items / s (submit to completed) | submit answered | first item searchable |',
+      '| --- | --- | --- | --- |',
+      // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
+      ...t.runs.map(
+        (x: any) =>
+          `| ${x.workers} | ${x.items_per_second} (${x.seconds} s) | ${x.submit_ms} ms | ${x.first_searchable_ms} ms |`,
+      ),
+      '',
+    );
+  }
   if (r.backends) {
     const b = r.backends;
     lines.push(

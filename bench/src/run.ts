@@ -12,6 +12,7 @@ import { renderMarkdown, updateReadme } from './report';
 import { responsiveness } from './responsiveness';
 import { startServer } from './server-process';
 import { addThroughput, batchIngest, corpus, searchLatency, unfilteredSearchLatency } from './speed';
+import { temporalBatchBench } from './temporal-batches';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -154,6 +155,12 @@ async function main() {
     console.log('ratelimit: what the cloud rate limiter adds per request, with Redis and in process');
     result.rate_limit = await rateLimitBench();
     console.log(JSON.stringify(result.rate_limit, null, 2));
+  }
+
+  if (opts.only === 'temporal') {
+    console.log('temporal: one 10,000-item batch on Temporal, with one worker process and with two');
+    result.temporal_batches = await temporalBatchBench(turns, opts.quick ? 2_000 : 10_000);
+    console.log(JSON.stringify(result.temporal_batches, null, 2));
   }
 
   if (opts.only === 'backends') {

@@ -147,6 +147,12 @@ describe('batches on Temporal', () => {
     expect(done).toMatchObject({ status: 'completed', succeeded: 100, pending: 0 });
   });
 
+  it('takes up to 10,000 items in one request and names the limit beyond it', async () => {
+    const over = await call('/v1/memory/batch', 'POST', { memories: items(10_001, 'over') });
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ code: 'batch_too_large', limit: 10_000, size: 10_001 });
+  });
+
   it('runs a 2,000-item batch through two worker crashes: every item once, batch.completed sent', async () => {
     const memories = items(2000, 'crash');
     memories[7] = { content: '' } as never; // refused at submission, reported by index

@@ -63,5 +63,9 @@ describe('docker compose stacks', () => {
     expect(config).toContain('APP: cloud-server');
     expect(config).toContain('ENGRAM_EDITION: cloud');
     expect(config).toContain('TEMPORAL_ADDRESS: temporal:7233');
+    // The worker service runs the worker role (Temporal activities), not a second API server.
+    expect(config).toMatch(
+      /\n {2}engram-worker:\n {4}command:\n {4}- node\n {4}- dist\/main\.js\n {4}- worker\n/,
+    );
   });
 });
