@@ -108,8 +108,8 @@ export function renderMarkdown(r: Json): string {
       '',
       '| worker processes | items / s (submit to completed) | submit answered | first item searchable |',
       '| --- | --- | --- | --- |',
-      // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
       ...t.runs.map(
+        // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
         (x: any) =>
           `| ${x.workers} | ${x.items_per_second} (${x.seconds} s) | ${x.submit_ms} ms | ${x.first_searchable_ms} ms |`,
       ),
