@@ -9,10 +9,19 @@ describe('edition config', () => {
   it('loads both edition files; the test defaults are the open-source file', () => {
     const oss = loadConfig(file('opensource.yaml'), {});
     expect(oss).toEqual({ ...OPEN_SOURCE_DEFAULTS, telemetry: { enabled: true } });
-    // The cloud file also holds sections that ee's providers own (plans): core alone refuses
-    // them as unknown, and accepts them once a provider says they are its own.
-    expect(() => loadConfig(file('cloud.yaml'), {})).toThrow(/Unrecognized key: "plans"/);
-    const cloud = loadConfig(file('cloud.yaml'), {}, { plans: z.object({}).passthrough() });
+    // The cloud file also holds sections that ee's providers own (plans, Temporal batches): core
+    // alone refuses them as unknown, and accepts them once a provider says they are its own.
+    expect(() => loadConfig(file('cloud.yaml'), {})).toThrow(
+      /Unrecognized keys: "temporal_batches", "plans"/,
+    );
+    const cloud = loadConfig(
+      file('cloud.yaml'),
+      {},
+      {
+        plans: z.object({}).passthrough(),
+        temporal_batches: z.object({}).passthrough(),
+      },
+    );
     expect(cloud.batch_processing.max_batch_size).toBe(10000);
   });
 
