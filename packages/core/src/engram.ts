@@ -15,6 +15,7 @@ import {
 } from './ports';
 import type { Services } from './services';
 import { BATCH_PROCESS_JOB, BatchService, QueueBatchProcessor } from './services/batch.service';
+import { ConversationService } from './services/conversation.service';
 import { GraphService } from './services/graph.service';
 import { INDEX_SYNC_JOB, Indexer } from './services/indexer';
 import { LogService } from './services/log.service';
@@ -126,6 +127,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   }
   const ports = {
     reranker: null,
+    chatModel: null,
     authorizer: new ScopeAuthorizer(),
     rateLimiter: new NoopRateLimiter(),
     usageMeter: new NoopUsageMeter(),
@@ -150,6 +152,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   );
   const services: Services = {
     memories,
+    conversations: new ConversationService(ports, memories, logger.child({ component: 'conversations' })),
     search: new SearchService(ports, logs, hooks, config),
     graph: new GraphService(ports.graphStore, ports.memoryStore),
     logs,

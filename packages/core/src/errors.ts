@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'dependency_unavailable'
   | 'time_budget_exceeded'
   | 'method_not_allowed'
+  | 'llm_not_configured'
+  | 'llm_invalid_answer'
   | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -49,6 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
   dependency_unavailable: 503,
   time_budget_exceeded: 503,
   method_not_allowed: 405,
+  llm_not_configured: 422,
+  llm_invalid_answer: 502,
   internal_error: 500,
 };
 

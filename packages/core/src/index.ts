@@ -1,6 +1,7 @@
 export * from './ai/cached-embedder';
 export * from './ai/compromise-extractor';
 export * from './ai/llm-entity-extractor';
+export * from './ai/openai-chat';
 export * from './ai/openai-embedder';
 export * from './ai/worker-extractor';
 export * from './auth/api-key-authenticator';
@@ -32,6 +33,7 @@ export * from './ports';
 export * from './provider';
 export type * from './services';
 export * from './services/batch.service';
+export * from './services/conversation.service';
 export * from './services/graph.service';
 export * from './services/indexer';
 export * from './services/log.service';

@@ -12,7 +12,7 @@ const ROUTES: {
   path: string;
   body?: object;
   allowed: Who[];
-  reached?: 404;
+  reached?: number;
 }[] = [
   { method: 'post', path: '/v1/memory', body: { content: 'rbac probe' }, allowed: ['write', 'admin'] },
   { method: 'get', path: '/v1/memory', allowed: ['read', 'write', 'admin'] },
@@ -51,6 +51,8 @@ const ROUTES: {
     allowed: ['admin'],
   },
   { method: 'get', path: '/v1/batch/{batch}', allowed: ['read', 'write', 'admin'] },
+  // A finished batch answers 409 (it cannot be cancelled): the call reached the handler.
+  { method: 'delete', path: '/v1/batch/{batch}', allowed: ['write', 'admin'], reached: 409 },
   {
     method: 'post',
     path: '/v1/relations',
@@ -122,10 +124,11 @@ describe('RBAC matrix', () => {
     const fixtures = async (template: string) => {
       const values: Record<string, string> = { project: mine.project.id, org: mine.org.id };
       const needs = (name: string) => template.includes(`{${name}}`);
-      const add = async () =>
-        (await cloud.api.post('/v1/memory').set(as(mine.write.key)).send({ content: 'target' })).body.id;
-      if (needs('memory')) values.memory = await add();
-      if (needs('memory2')) values.memory2 = await add();
+      // Distinct contents: identical adds would be one memory (deduplicated).
+      const add = async (content: string) =>
+        (await cloud.api.post('/v1/memory').set(as(mine.write.key)).send({ content })).body.id;
+      if (needs('memory')) values.memory = await add(`target ${Math.random()}`);
+      if (needs('memory2')) values.memory2 = await add(`second target ${Math.random()}`);
       if (needs('search'))
         values.search = (
           await cloud.api.post('/v1/memory/search').set(as(mine.read.key)).send({ query: 'target' })

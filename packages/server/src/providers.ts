@@ -6,6 +6,7 @@ import {
   installId,
   keyHashes,
   LlmEntityExtractor,
+  OpenAIChatModel,
   OpenAIEmbedder,
   PostHogTelemetry,
   type Provider,
@@ -239,6 +240,41 @@ export const llmExtractorProvider = defineProvider({
   }),
 });
 
+// ---- the chat model behind `infer` (facts from conversations)
+
+export const llmProvider = defineProvider({
+  name: 'llm-chat',
+  ports: ['chatModel'],
+  description: 'An OpenAI-compatible chat model for `infer`: facts from conversations, kept current',
+  settings: z.object({
+    ENGRAM_LLM_URL: url('OpenAI-compatible chat base URL for infer (e.g. https://api.openai.com/v1)'),
+    ENGRAM_LLM_MODEL: text('Chat model for infer (default gpt-4o-mini)'),
+    ENGRAM_LLM_API_KEY: text('API key of the chat server (default OPENAI_API_KEY)'),
+    ENGRAM_LLM_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe('How long one model call may take before it is retried (default 30000)'),
+    OPENAI_API_KEY: openAiKey,
+  }),
+  enabled: (s) => Boolean(s.ENGRAM_LLM_URL),
+  create: (s) => ({
+    name: 'llm-chat',
+    setup: (ctx) =>
+      ctx.provide(
+        'chatModel',
+        new OpenAIChatModel({
+          baseUrl: s.ENGRAM_LLM_URL!,
+          model: s.ENGRAM_LLM_MODEL ?? 'gpt-4o-mini',
+          apiKey: s.ENGRAM_LLM_API_KEY ?? s.OPENAI_API_KEY,
+          timeoutMs: s.ENGRAM_LLM_TIMEOUT_MS,
+          purpose: 'the chat model (infer)',
+        }),
+      ),
+  }),
+});
+
 // ---- single-tenant API keys and anonymous telemetry (the open-source edition's)
 
 export const apiKeysProvider = defineProvider({
@@ -310,6 +346,7 @@ export const storageAndModelProviders: Provider[] = [
   openAiEmbedderProvider,
   rulesExtractorProvider,
   llmExtractorProvider,
+  llmProvider,
 ] as Provider[];
 
 /** The open-source server: the parts above, single-tenant keys and anonymous telemetry. */

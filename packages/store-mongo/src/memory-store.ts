@@ -1,4 +1,5 @@
 import {
+  type ChangeNote,
   decodeCursor,
   EngramError,
   type Memory,
@@ -7,27 +8,19 @@ import {
   type MemoryVersion,
   type PageRequest,
   pageOf,
+  versionOf,
 } from '@engram/core';
 import { docId, isDuplicateKey, type Models } from './models';
 import { mongoFilter } from './mongo-filter';
 
 /** A stored document back to the domain shape (no `_id`). */
 export function toMemory({ _id, ...doc }: Memory & { _id?: string }): Memory {
-  return doc;
-}
-
-function versionOf(memory: Memory, change: 'created' | 'updated') {
+  // Documents from before validity existed began when they were made and never ended.
   return {
-    _id: docId(memory.tenant_id, `${memory.id}\u001f${memory.version}`),
-    tenant_id: memory.tenant_id,
-    memory_id: memory.id,
-    version: memory.version,
-    change,
-    content: memory.content,
-    type: memory.type,
-    metadata: memory.metadata,
-    tags: memory.tags,
-    created_at: memory.updated_at,
+    ...doc,
+    valid_from: doc.valid_from ?? doc.created_at,
+    valid_to: doc.valid_to ?? null,
+    event_time: doc.event_time ?? null,
   };
 }
 
@@ -47,7 +40,7 @@ export class MongoMemoryStore implements MemoryStore {
       if (isDuplicateKey(err)) throw new EngramError('conflict', `memory ${memory.id} already exists`);
       throw err;
     }
-    await this.saveVersion(memory, 'created');
+    await this.saveVersion(memory, { change: 'created' });
   }
 
   async get(tenantId: string, id: string): Promise<Memory | null> {
@@ -63,7 +56,7 @@ export class MongoMemoryStore implements MemoryStore {
     return docs.map(toMemory);
   }
 
-  async update(memory: Memory): Promise<void> {
+  async update(memory: Memory, note: ChangeNote = { change: 'updated' }): Promise<void> {
     const { _id, ...fields } = { _id: docId(memory.tenant_id, memory.id), ...memory };
     const result = await this.models.memories.updateOne(
       { _id, version: memory.version - 1 },
@@ -75,6 +68,9 @@ export class MongoMemoryStore implements MemoryStore {
           tags: fields.tags,
           updated_at: fields.updated_at,
           version: fields.version,
+          valid_from: fields.valid_from,
+          valid_to: fields.valid_to,
+          event_time: fields.event_time,
         },
       },
     );
@@ -84,7 +80,7 @@ export class MongoMemoryStore implements MemoryStore {
         `memory ${memory.id} changed since version ${memory.version - 1}`,
       );
     }
-    await this.saveVersion(memory, 'updated');
+    await this.saveVersion(memory, note);
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -163,8 +159,11 @@ export class MongoMemoryStore implements MemoryStore {
     return this.models.memories.countDocuments({ tenant_id: tenantId });
   }
 
-  private async saveVersion(memory: Memory, change: 'created' | 'updated'): Promise<void> {
-    const version = versionOf(memory, change);
+  private async saveVersion(memory: Memory, note: ChangeNote): Promise<void> {
+    const version = {
+      _id: docId(memory.tenant_id, `${memory.id}\u001f${memory.version}`),
+      ...versionOf(memory, note),
+    };
     await this.models.versions.replaceOne({ _id: version._id }, version, { upsert: true });
   }
 }

@@ -22,6 +22,10 @@ const memoryFields = {
   created_at: { type: String, required: true },
   updated_at: { type: String, required: true },
   version: { type: Number, required: true },
+  // Absent on documents from before validity existed (read as: began when made, never ended).
+  valid_from: { type: String },
+  valid_to: { type: String, default: null },
+  event_time: { type: String, default: null },
 };
 
 const memorySchema = new Schema(memoryFields, options);
@@ -42,6 +46,8 @@ const versionSchema = new Schema(
     metadata: { type: Mixed, default: {} },
     tags: [String],
     created_at: String,
+    valid_to: { type: String, default: null },
+    reason: { type: String, default: null },
   },
   options,
 );

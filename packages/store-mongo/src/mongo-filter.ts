@@ -34,6 +34,18 @@ export function mongoFilter(filter: MemoryFilter): MongoQuery {
       ...(filter.created_before ? { $lt: filter.created_before } : {}),
     };
   }
+  if (filter.valid_at) {
+    // Documents from before validity existed lack the fields: they began when made, never ended.
+    query.$and = [
+      {
+        $or: [
+          { valid_from: { $lte: filter.valid_at } },
+          { valid_from: null, created_at: { $lte: filter.valid_at } },
+        ],
+      },
+      { $or: [{ valid_to: null }, { valid_to: { $gt: filter.valid_at } }] },
+    ];
+  }
   for (const [key, condition] of Object.entries(filter.metadata ?? {})) {
     // Core's schemas refuse keys with a dot or a leading $, which would address another path.
     query[`metadata.${key}`] = metadataQuery(condition);

@@ -1,4 +1,5 @@
 import {
+  type ChangeNote,
   EngramError,
   type Memory,
   type MemoryFilter,
@@ -9,12 +10,20 @@ import {
 import type { Db } from './database';
 import { decodeCursor, filterSql, pageOf } from './sql-helpers';
 
-type MemoryRow = Omit<Memory, 'metadata' | 'tags'> & { metadata: string; tags: string };
+type MemoryRow = Omit<Memory, 'metadata' | 'tags' | 'valid_from'> & {
+  metadata: string;
+  tags: string;
+  valid_from: string | null;
+};
 
 const toMemory = (r: MemoryRow): Memory => ({
   ...r,
   metadata: JSON.parse(r.metadata),
   tags: JSON.parse(r.tags),
+  // Rows written before validity existed began when they were made and never ended.
+  valid_from: r.valid_from ?? r.created_at,
+  valid_to: r.valid_to ?? null,
+  event_time: r.event_time ?? null,
 });
 
 export class SqliteMemoryStore implements MemoryStore {
@@ -24,12 +33,12 @@ export class SqliteMemoryStore implements MemoryStore {
 
   constructor(private readonly db: Db) {
     this.insertRow = db.prepare(
-      `INSERT INTO memories (id, tenant_id, user_id, namespace, agent_id, session_id, content, type, metadata, tags, created_at, updated_at, version)
-       VALUES (@id, @tenant_id, @user_id, @namespace, @agent_id, @session_id, @content, @type, @metadata, @tags, @created_at, @updated_at, @version)`,
+      `INSERT INTO memories (id, tenant_id, user_id, namespace, agent_id, session_id, content, type, metadata, tags, created_at, updated_at, version, valid_from, valid_to, event_time)
+       VALUES (@id, @tenant_id, @user_id, @namespace, @agent_id, @session_id, @content, @type, @metadata, @tags, @created_at, @updated_at, @version, @valid_from, @valid_to, @event_time)`,
     );
     this.insertVersion = db.prepare(
-      `INSERT INTO memory_versions (tenant_id, memory_id, version, change, content, type, metadata, tags, created_at)
-       VALUES (@tenant_id, @id, @version, @change, @content, @type, @metadata, @tags, @updated_at)`,
+      `INSERT INTO memory_versions (tenant_id, memory_id, version, change, content, type, metadata, tags, created_at, valid_to, reason)
+       VALUES (@tenant_id, @id, @version, @change, @content, @type, @metadata, @tags, @updated_at, @valid_to, @reason)`,
     );
     this.getRow = db.prepare<[string, string], MemoryRow>(
       'SELECT * FROM memories WHERE tenant_id = ? AND id = ?',
@@ -41,7 +50,7 @@ export class SqliteMemoryStore implements MemoryStore {
     try {
       this.db.transaction(() => {
         this.insertRow.run(row);
-        this.insertVersion.run({ ...row, change: 'created' });
+        this.insertVersion.run({ ...row, change: 'created', reason: null });
       })();
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -66,13 +75,14 @@ export class SqliteMemoryStore implements MemoryStore {
     return rows.map(toMemory);
   }
 
-  async update(memory: Memory): Promise<void> {
+  async update(memory: Memory, note: ChangeNote = { change: 'updated' }): Promise<void> {
     const row = { ...memory, metadata: JSON.stringify(memory.metadata), tags: JSON.stringify(memory.tags) };
     this.db.transaction(() => {
       const changed = this.db
         .prepare(
           `UPDATE memories SET content = @content, type = @type, metadata = @metadata, tags = @tags,
-             updated_at = @updated_at, version = @version
+             updated_at = @updated_at, version = @version, valid_from = @valid_from, valid_to = @valid_to,
+             event_time = @event_time
            WHERE tenant_id = @tenant_id AND id = @id AND version = @version - 1`,
         )
         .run(row).changes;
@@ -82,7 +92,7 @@ export class SqliteMemoryStore implements MemoryStore {
           `memory ${memory.id} changed since version ${memory.version - 1}`,
         );
       }
-      this.insertVersion.run({ ...row, change: 'updated' });
+      this.insertVersion.run({ ...row, change: note.change, reason: note.reason ?? null });
     })();
   }
 
@@ -114,7 +124,7 @@ export class SqliteMemoryStore implements MemoryStore {
         [string, string],
         Omit<MemoryVersion, 'metadata' | 'tags'> & { metadata: string; tags: string }
       >(
-        `SELECT memory_id, tenant_id, version, change, content, type, metadata, tags, created_at
+        `SELECT memory_id, tenant_id, version, change, content, type, metadata, tags, created_at, valid_to, reason
          FROM memory_versions WHERE tenant_id = ? AND memory_id = ? ORDER BY version`,
       )
       .all(tenantId, id);

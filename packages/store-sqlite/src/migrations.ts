@@ -169,4 +169,12 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX memories_by_updated ON memories (updated_at);
   `,
+  `
+  -- Validity: when a memory holds, and why a version was written.
+  ALTER TABLE memories ADD COLUMN valid_from TEXT;
+  ALTER TABLE memories ADD COLUMN valid_to TEXT;
+  ALTER TABLE memories ADD COLUMN event_time TEXT;
+  ALTER TABLE memory_versions ADD COLUMN valid_to TEXT;
+  ALTER TABLE memory_versions ADD COLUMN reason TEXT;
+  `,
 ];

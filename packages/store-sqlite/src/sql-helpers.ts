@@ -56,6 +56,13 @@ export function filterSql(filter: MemoryFilter, alias = 'm'): { sql: string; par
     clauses.push(`${alias}.created_at < ?`);
     params.push(filter.created_before);
   }
+  if (filter.valid_at) {
+    // Rows from before validity existed have no valid_from: they began when they were made.
+    clauses.push(
+      `COALESCE(${alias}.valid_from, ${alias}.created_at) <= ? AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ?)`,
+    );
+    params.push(filter.valid_at, filter.valid_at);
+  }
   for (const [key, cond] of Object.entries(filter.metadata ?? {})) {
     clauses.push(`(${metadataSql(`${alias}.metadata`, key, cond, params)})`);
   }

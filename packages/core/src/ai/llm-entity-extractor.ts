@@ -1,7 +1,7 @@
 import type { EntityKind } from '../domain/types';
 import { EngramError } from '../errors';
-import { backoffDelay } from '../jobs/job-queue';
 import type { EntityExtractor, ExtractedEntity } from '../ports/ai';
+import { OpenAIChatModel, parseModelJson } from './openai-chat';
 
 export interface LlmExtractorOptions {
   /** An OpenAI-compatible chat completions server: OpenAI, Ollama, vLLM, LocalAI… */
@@ -25,14 +25,20 @@ const INSTRUCTIONS =
  * a well-formed entity list is refused rather than stored.
  */
 export class LlmEntityExtractor implements EntityExtractor {
-  constructor(private readonly options: LlmExtractorOptions) {}
+  private readonly model: OpenAIChatModel;
+
+  constructor(options: LlmExtractorOptions) {
+    this.model = new OpenAIChatModel({ ...options, purpose: 'entity extraction' });
+  }
 
   async extract(text: string): Promise<ExtractedEntity[]> {
-    const content = await this.complete(text);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(content.replace(/^```(?:json)?\s*|\s*```$/g, ''));
-    } catch {
+    const parsed = parseModelJson(
+      await this.model.completeJson([
+        { role: 'system', content: INSTRUCTIONS },
+        { role: 'user', content: text },
+      ]),
+    );
+    if (parsed === null) {
       throw new EngramError('dependency_unavailable', 'the entity model did not answer with JSON');
     }
     const list = (parsed as { entities?: unknown }).entities;
@@ -46,50 +52,5 @@ export class LlmEntityExtractor implements EntityExtractor {
       seen.add(name.toLowerCase());
       return [{ name, kind }];
     });
-  }
-
-  private async complete(text: string): Promise<string> {
-    const maxRetries = this.options.maxRetries ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      let retryable = true;
-      try {
-        const res = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/chat/completions`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.options.apiKey && { authorization: `Bearer ${this.options.apiKey}` }),
-          },
-          body: JSON.stringify({
-            model: this.options.model,
-            temperature: 0,
-            response_format: { type: 'json_object' },
-            messages: [
-              { role: 'system', content: INSTRUCTIONS },
-              { role: 'user', content: text },
-            ],
-          }),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-        });
-        if (!res.ok) {
-          retryable = res.status === 429 || res.status >= 500;
-          throw new Error(`entity model answered ${res.status}`);
-        }
-        const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
-        const content = body.choices?.[0]?.message?.content;
-        if (typeof content !== 'string') {
-          retryable = false;
-          throw new Error('entity model answered without a message');
-        }
-        return content;
-      } catch (err) {
-        if (!retryable || attempt > maxRetries) {
-          throw new EngramError(
-            'dependency_unavailable',
-            `entity extraction failed: ${(err as Error).message}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, 250, 8000)));
-      }
-    }
   }
 }

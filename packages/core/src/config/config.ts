@@ -25,7 +25,15 @@ export const configSchema = z
       })
       .strict(),
     memory: z
-      .object({ max_content_bytes: z.number().int().min(1).describe('Largest memory content, UTF-8 bytes') })
+      .object({
+        max_content_bytes: z.number().int().min(1).describe('Largest memory content, UTF-8 bytes'),
+        dedupe: z
+          .boolean()
+          .default(true)
+          .describe(
+            'An add identical to a current memory (content, scope, metadata) returns it instead of a copy',
+          ),
+      })
       .strict(),
     search: z
       .object({

@@ -1,4 +1,4 @@
-import type { Json, Memory } from './types';
+import { isCurrent, type Json, type Memory } from './types';
 
 /** A condition on one metadata key: a value (equality), `{in: [...]}`, or a range. */
 export type MetadataCondition =
@@ -24,6 +24,8 @@ export interface MemoryFilter {
   metadata?: Record<string, MetadataCondition>;
   created_after?: string;
   created_before?: string;
+  /** Only memories valid at this instant: begun by then (valid_from) and not yet ended (valid_to). */
+  valid_at?: string;
 }
 
 const isRange = (
@@ -53,6 +55,7 @@ export function matchesFilter(memory: Memory, filter: MemoryFilter): boolean {
   if (filter.tags?.length && !filter.tags.some((t) => memory.tags.includes(t))) return false;
   if (filter.created_after && memory.created_at < filter.created_after) return false;
   if (filter.created_before && memory.created_at >= filter.created_before) return false;
+  if (filter.valid_at && !isCurrent(memory, filter.valid_at)) return false;
   for (const [key, condition] of Object.entries(filter.metadata ?? {})) {
     if (!metadataMatches(memory.metadata[key], condition)) return false;
   }

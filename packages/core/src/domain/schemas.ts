@@ -48,6 +48,9 @@ export const relationInputSchema = z
   })
   .strict();
 
+const isoDate = z.iso.datetime({ offset: true });
+const memoryIds = (what: string) => z.array(z.string().min(1).max(128)).min(1).max(32).describe(what);
+
 export const memoryInputSchema = z
   .object({
     content: z.string().trim().min(1, 'must not be empty').describe('What to remember'),
@@ -59,9 +62,51 @@ export const memoryInputSchema = z
     metadata: metadataSchema.optional(),
     tags: z.array(z.string().min(1).max(64)).max(32).optional(),
     relations: z.array(relationInputSchema).max(32).optional(),
+    valid_from: isoDate.optional().describe('From when it holds (default: when it is added)'),
+    event_time: isoDate.optional().describe('When what it describes happened'),
+    supersedes: memoryIds(
+      'Memories this one replaces: they get valid_to and stay in history, out of default search',
+    ).optional(),
+    dedupe: z
+      .boolean()
+      .optional()
+      .describe('false: store it even when an identical current memory exists (default: memory.dedupe)'),
   })
   .strict();
 export type MemoryInput = z.infer<typeof memoryInputSchema>;
+
+const messageSchema = z
+  .object({
+    role: z.enum(['user', 'assistant', 'system']),
+    content: z.string().trim().min(1, 'must not be empty'),
+    name: z.string().max(128).optional(),
+  })
+  .strict();
+export type ConversationMessage = z.infer<typeof messageSchema>;
+
+/**
+ * POST /v1/memory: one memory (`content`), or a conversation (`messages`, mem0's shape): stored
+ * one memory per message, or with `infer` turned into facts by the configured LLM.
+ */
+export const addRequestSchema = memoryInputSchema
+  .extend({
+    content: memoryInputSchema.shape.content.optional(),
+    messages: z.array(messageSchema).min(1).max(100).optional().describe('A conversation: [{role, content}]'),
+    infer: z
+      .boolean()
+      .optional()
+      .describe('Extract facts from the messages with the LLM and add, update or expire memories'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if ((r.content === undefined) === (r.messages === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'give either content or messages' });
+    }
+    if (r.infer && !r.messages) {
+      ctx.addIssue({ code: 'custom', path: ['infer'], message: 'infer needs messages' });
+    }
+  });
+export type AddRequest = z.infer<typeof addRequestSchema>;
 
 export const memoryUpdateSchema = z
   .object({
@@ -69,6 +114,12 @@ export const memoryUpdateSchema = z
     type: z.string().min(1).max(64).optional(),
     metadata: metadataSchema.optional(),
     tags: z.array(z.string().min(1).max(64)).max(32).optional(),
+    valid_to: isoDate
+      .nullable()
+      .optional()
+      .describe('Ends the memory (expired: out of default search, kept in history); null reopens it'),
+    event_time: isoDate.nullable().optional(),
+    supersedes: memoryIds('Memories this one replaces: they get valid_to').optional(),
     expected_version: z
       .number()
       .int()
@@ -79,9 +130,15 @@ export const memoryUpdateSchema = z
   .strict()
   .refine(
     (u) =>
-      u.content !== undefined || u.metadata !== undefined || u.tags !== undefined || u.type !== undefined,
+      u.content !== undefined ||
+      u.metadata !== undefined ||
+      u.tags !== undefined ||
+      u.type !== undefined ||
+      u.valid_to !== undefined ||
+      u.event_time !== undefined ||
+      u.supersedes !== undefined,
     {
-      message: 'give at least one of content, metadata, tags, type',
+      message: 'give at least one of content, metadata, tags, type, valid_to, event_time, supersedes',
     },
   );
 export type MemoryUpdate = z.infer<typeof memoryUpdateSchema>;
@@ -111,8 +168,6 @@ const metadataCondition = z.union([
     .strict(),
 ]);
 
-const isoDate = z.iso.datetime({ offset: true });
-
 export const filterSchema = z
   .object({
     user_id: scopeId('Only this user').optional(),
@@ -124,6 +179,7 @@ export const filterSchema = z
     metadata: z.record(metadataKey, metadataCondition).optional(),
     created_after: isoDate.optional(),
     created_before: isoDate.optional(),
+    valid_at: isoDate.optional().describe('Only memories valid at this instant'),
   })
   .strict();
 
@@ -141,6 +197,11 @@ export const searchRequestSchema = z
       .optional()
       .describe('Results to return (at most search.max_top_k)'),
     include_graph: z.boolean().optional(),
+    as_of: isoDate.optional().describe('Search the memories as they were at this instant'),
+    include_expired: z
+      .boolean()
+      .optional()
+      .describe('Also return superseded and expired memories (default: current ones only)'),
   })
   .strict();
 export type SearchRequest = z.infer<typeof searchRequestSchema>;

@@ -23,9 +23,25 @@ export interface Memory {
   created_at: string;
   updated_at: string;
   version: number;
+  /** From when the memory holds (default: when it was added). */
+  valid_from: string;
+  /** Until when it held: set when it is superseded or expired; null while current. */
+  valid_to: string | null;
+  /** When what it describes happened, as the caller said (null: not given). */
+  event_time: string | null;
 }
 
-export type MemoryChange = 'created' | 'updated';
+/** A memory is current at `at` when it began by then and had not ended. */
+export const isCurrent = (m: Pick<Memory, 'valid_from' | 'valid_to'>, at: string): boolean =>
+  m.valid_from <= at && (m.valid_to === null || m.valid_to > at);
+
+export type MemoryChange = 'created' | 'updated' | 'expired';
+
+/** Why a version was written, kept in history (the LLM's reason, "superseded by mem_…"). */
+export interface ChangeNote {
+  change: MemoryChange;
+  reason?: string | null;
+}
 
 /** One entry of a memory's history: the memory as it was after that version was written. */
 export interface MemoryVersion {
@@ -38,6 +54,26 @@ export interface MemoryVersion {
   metadata: Metadata;
   tags: string[];
   created_at: string;
+  /** Set on the version that ended the memory. */
+  valid_to?: string | null;
+  reason?: string | null;
+}
+
+/** The history entry a write of `memory` adds (`note`: why, when it is not a plain update). */
+export function versionOf(memory: Memory, note: ChangeNote): MemoryVersion {
+  return {
+    memory_id: memory.id,
+    tenant_id: memory.tenant_id,
+    version: memory.version,
+    change: note.change,
+    content: memory.content,
+    type: memory.type,
+    metadata: structuredClone(memory.metadata),
+    tags: [...memory.tags],
+    created_at: memory.updated_at,
+    valid_to: memory.valid_to,
+    reason: note.reason ?? null,
+  };
 }
 
 export type EntityKind = 'person' | 'place' | 'organization' | 'topic';

@@ -57,7 +57,8 @@ export class RouteTable {
         const body = await spec.handler({ req, res, principal, query });
         // Undefined: the handler wrote the response (streams); sent: the time budget answered.
         if (body === undefined || res.headersSent) return;
-        res.status(spec.status ?? 200).json(body);
+        // A handler may choose another success status for this answer (200 for a deduplicated add).
+        res.status(res.locals.status ?? spec.status ?? 200).json(body);
       });
     }
     // A known path with another method is 405 with the methods it has, not 404.

@@ -4,19 +4,21 @@ import { rankByRareEntities, shortestPath } from '../domain/graph-walk';
 import { newId, nowIso } from '../domain/ids';
 import { decodeCursor, pageOf } from '../domain/paging';
 import { relationRecord } from '../domain/relations';
-import type {
-  BatchJob,
-  Entity,
-  EntityKind,
-  Feedback,
-  Memory,
-  MemoryRetrievalLog,
-  MemoryVersion,
-  Page,
-  QueryLog,
-  Relation,
-  WebhookDelivery,
-  WebhookSubscription,
+import {
+  type BatchJob,
+  type ChangeNote,
+  type Entity,
+  type EntityKind,
+  type Feedback,
+  type Memory,
+  type MemoryRetrievalLog,
+  type MemoryVersion,
+  type Page,
+  type QueryLog,
+  type Relation,
+  versionOf,
+  type WebhookDelivery,
+  type WebhookSubscription,
 } from '../domain/types';
 import { EngramError } from '../errors';
 import type { EngramPlugin } from '../plugin';
@@ -65,25 +67,11 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   private key = (tenantId: string, id: string) => `${tenantId}\u001f${id}`;
 
-  private version(memory: Memory, change: MemoryVersion['change']): MemoryVersion {
-    return {
-      memory_id: memory.id,
-      tenant_id: memory.tenant_id,
-      version: memory.version,
-      change,
-      content: memory.content,
-      type: memory.type,
-      metadata: copy(memory.metadata),
-      tags: [...memory.tags],
-      created_at: memory.updated_at,
-    };
-  }
-
   async insert(memory: Memory): Promise<void> {
     const k = this.key(memory.tenant_id, memory.id);
     if (this.memories.has(k)) throw new EngramError('conflict', `memory ${memory.id} already exists`);
     this.memories.set(k, copy(memory));
-    this.versions.set(k, [this.version(memory, 'created')]);
+    this.versions.set(k, [versionOf(memory, { change: 'created' })]);
   }
 
   async get(tenantId: string, id: string): Promise<Memory | null> {
@@ -98,7 +86,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     });
   }
 
-  async update(memory: Memory): Promise<void> {
+  async update(memory: Memory, note: ChangeNote = { change: 'updated' }): Promise<void> {
     const k = this.key(memory.tenant_id, memory.id);
     const current = this.memories.get(k);
     // A missing memory is a conflict too: the caller's version is not the stored one.
@@ -109,7 +97,7 @@ export class InMemoryMemoryStore implements MemoryStore {
       );
     }
     this.memories.set(k, copy(memory));
-    this.versions.get(k)!.push(this.version(memory, 'updated'));
+    this.versions.get(k)!.push(versionOf(memory, note));
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {

@@ -28,3 +28,16 @@ export interface Reranker {
   readonly name: string;
   rerank(query: string, candidates: RerankCandidate[]): Promise<number[]>;
 }
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** An LLM that answers in JSON (for fact extraction and memory updates). Optional. */
+export interface ChatModel {
+  /** Names the model and server, for logs. */
+  readonly id: string;
+  /** The model's answer to `messages`, asked for a JSON object (not yet parsed). */
+  completeJson(messages: ChatMessage[]): Promise<string>;
+}

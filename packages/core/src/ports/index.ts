@@ -1,5 +1,5 @@
 import type { JobQueue } from '../jobs/job-queue';
-import type { Embedder, EntityExtractor, Reranker } from './ai';
+import type { ChatModel, Embedder, EntityExtractor, Reranker } from './ai';
 import type {
   Authenticator,
   Authorizer,
@@ -40,6 +40,8 @@ export interface Ports {
   entityExtractor: EntityExtractor;
   /** Optional: without one, search returns the fused ranking. */
   reranker: Reranker | null;
+  /** Optional: an LLM for `infer` (facts from conversations); without one, `infer` is refused (422). */
+  chatModel: ChatModel | null;
   authenticator: Authenticator;
   authorizer: Authorizer;
   rateLimiter: RateLimiter;

@@ -1,6 +1,7 @@
 import type { MemoryFilter } from '../domain/filter';
 import type {
   BatchJob,
+  ChangeNote,
   Entity,
   EntityKind,
   Feedback,
@@ -38,7 +39,7 @@ export interface MemoryStore {
    * history entry, only if the stored version is still `memory.version - 1`; otherwise throws
    * `version_conflict` and changes nothing.
    */
-  update(memory: Memory): Promise<void>;
+  update(memory: Memory, note?: ChangeNote): Promise<void>;
   /** Deletes a memory and its history. Returns false when it did not exist. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Newest first, by id. */

@@ -52,12 +52,15 @@ export interface BatchProgress {
   processed: number;
   /** Errors found since the last report (or all of them): applied by index. */
   errors: BatchItemError[];
+  /** Items that turned out to be an existing memory (deduplicated): their memory id, by index. */
+  ids?: { index: number; id: string }[];
 }
 
 /** What adding one range of a batch did. */
 export interface ChunkOutcome {
   succeeded: number;
   errors: BatchItemError[];
+  ids: { index: number; id: string }[];
 }
 
 const cancelledItem = (index: number): BatchItemError => ({
@@ -208,10 +211,13 @@ export class BatchService {
       if (memoryId) chunk.push({ index: i, input: items[i - start], id: memoryId });
     }
     const outcomes = await this.memories.addMany(batch.tenant_id, chunk);
-    const result: ChunkOutcome = { succeeded: 0, errors: [] };
+    const result: ChunkOutcome = { succeeded: 0, errors: [], ids: [] };
     outcomes.forEach((outcome, n) => {
-      if (outcome.ok) result.succeeded++;
-      else
+      const { index, id } = chunk[n]!;
+      if (outcome.ok) {
+        result.succeeded++;
+        if (outcome.memory.id !== id) result.ids.push({ index, id: outcome.memory.id });
+      } else
         result.errors.push({
           index: chunk[n]!.index,
           code: outcome.error.code,
@@ -281,6 +287,7 @@ export class BatchService {
           cancelled: batch.cancelled ?? 0,
           processed: end,
           errors: outcome.errors,
+          ids: outcome.ids,
         });
         batch.updated_at = nowIso();
         await this.ports.batchStore.save(batch);
@@ -347,6 +354,7 @@ function applyProgress(batch: BatchJob, progress: BatchProgress): void {
   batch.failed = progress.failed;
   batch.cancelled = progress.cancelled;
   batch.cursor = Math.max(batch.cursor, progress.processed);
+  for (const { index, id } of progress.ids ?? []) batch.memory_ids[index] = id;
   const known = new Set(batch.errors.map((e) => e.index));
   for (const error of progress.errors) {
     batch.memory_ids[error.index] = null;

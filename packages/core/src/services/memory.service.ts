@@ -13,13 +13,14 @@ import { validate } from '../domain/validate';
 import { backendUnavailable, EngramError, isBackendUnavailable, notFound } from '../errors';
 import type { HookBus } from '../hooks';
 import { type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
-import type { GraphStore, MemoryStore } from '../ports/storage';
+import type { GraphStore, MemoryStore, TextIndex } from '../ports/storage';
 import type { Indexer } from './indexer';
 
 export const MEMORY_ID_PREFIX = 'mem';
 
 interface MemoryServicePorts {
   memoryStore: MemoryStore;
+  textIndex: TextIndex;
   graphStore: GraphStore;
   usageMeter: UsageMeter;
   entitlements: Entitlements;
@@ -30,7 +31,44 @@ export interface AddOptions {
   id?: string;
 }
 
-export type AddOutcome = { ok: true; memory: Memory } | { ok: false; error: EngramError };
+/** `deduplicated`: an identical current memory existed, and this is it (nothing was added). */
+export type AddOutcome =
+  | { ok: true; memory: Memory; deduplicated?: boolean }
+  | { ok: false; error: EngramError };
+
+/** Content compared for duplicates: Unicode-normalised, whitespace collapsed, case folded. */
+const normalized = (content: string) => content.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** JSON with keys sorted at every level, so equal metadata compares equal whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What makes two adds the same memory: content after normalisation, every scope, type and metadata. */
+function identity(input: {
+  content: string;
+  user_id?: string | null;
+  namespace?: string | null;
+  agent_id?: string | null;
+  session_id?: string | null;
+  type?: string;
+  metadata?: unknown;
+}): string {
+  return canonical([
+    normalized(input.content),
+    input.user_id ?? null,
+    input.namespace ?? null,
+    input.agent_id ?? null,
+    input.session_id ?? null,
+    input.type ?? 'text',
+    input.metadata ?? {},
+  ]);
+}
 
 export class MemoryService {
   constructor(
@@ -41,10 +79,14 @@ export class MemoryService {
     private readonly logger: Logger,
   ) {}
 
-  async add(tenantId: string, input: unknown, options: AddOptions = {}): Promise<Memory> {
+  async add(
+    tenantId: string,
+    input: unknown,
+    options: AddOptions = {},
+  ): Promise<Memory & { deduplicated?: boolean }> {
     const [outcome] = await this.addMany(tenantId, [{ input, id: options.id }]);
     if (!outcome!.ok) throw outcome!.error;
-    return outcome!.memory;
+    return outcome!.deduplicated ? { ...outcome!.memory, deduplicated: true } : outcome!.memory;
   }
 
   /**
@@ -54,11 +96,33 @@ export class MemoryService {
   async addMany(tenantId: string, items: { input: unknown; id?: string }[]): Promise<AddOutcome[]> {
     type Work = { ok: 'pending'; input: MemoryInput; id?: string } | { ok: 'recover'; memory: Memory };
     const outcomes: (AddOutcome | Work)[] = [];
+    /** Items of this call that repeat an earlier one: index -> the earlier item's index. */
+    const repeats = new Map<number, number>();
+    const firstOf = new Map<string, number>();
     for (const item of items) {
       try {
         const input = await this.checkNew(tenantId, item.input);
         const existing = item.id ? await this.ports.memoryStore.get(tenantId, item.id) : null;
-        outcomes.push(existing ? { ok: 'recover', memory: existing } : { ok: 'pending', input, id: item.id });
+        if (existing) {
+          outcomes.push({ ok: 'recover', memory: existing });
+          continue;
+        }
+        if (input.dedupe ?? this.config.memory.dedupe) {
+          const key = identity(input);
+          const earlier = firstOf.get(key);
+          if (earlier !== undefined) {
+            repeats.set(outcomes.length, earlier);
+            outcomes.push({ ok: false, error: new EngramError('conflict', 'repeats an earlier item') });
+            continue;
+          }
+          const duplicate = await this.findDuplicate(tenantId, input);
+          if (duplicate) {
+            outcomes.push({ ok: true, memory: duplicate, deduplicated: true });
+            continue;
+          }
+          firstOf.set(key, outcomes.length);
+        }
+        outcomes.push({ ok: 'pending', input, id: item.id });
       } catch (error) {
         outcomes.push({ ok: false, error: asEngramError(error) });
       }
@@ -66,7 +130,15 @@ export class MemoryService {
     const work = outcomes.flatMap((o, i) =>
       o.ok === 'pending' || o.ok === 'recover' ? [{ ...o, index: i }] : [],
     );
-    if (work.length === 0) return outcomes as AddOutcome[];
+    // A repeat inside one call (a batch) is the earlier item's memory, as against the store.
+    const settleRepeats = () => {
+      for (const [index, earlier] of repeats) {
+        const first = outcomes[earlier] as AddOutcome;
+        outcomes[index] = first.ok ? { ok: true, memory: first.memory, deduplicated: true } : first;
+      }
+      return outcomes as AddOutcome[];
+    };
+    if (work.length === 0) return settleRepeats();
     const fresh = work.filter((w) => w.ok === 'pending').length;
     if (fresh) {
       const quota = await this.ports.entitlements.check(tenantId, 'memories', fresh);
@@ -107,7 +179,51 @@ export class MemoryService {
         added.map((m) => ({ id: `add_${m.id}`, tenantId, metric: 'memories_added' as const, quantity: 1 })),
       );
     }
-    return outcomes as AddOutcome[];
+    return settleRepeats();
+  }
+
+  /**
+   * The current memory identical to this input (same content after normalisation, same user,
+   * namespace, agent, session, type and metadata), found through the text index and checked
+   * exactly. Content with no indexable word is never taken for a duplicate.
+   */
+  private async findDuplicate(tenantId: string, input: MemoryInput): Promise<Memory | null> {
+    const scope: MemoryFilter = {};
+    for (const field of ['user_id', 'namespace', 'agent_id', 'session_id'] as const) {
+      if (input[field] !== undefined) scope[field] = input[field];
+    }
+    const hits = await this.ports.textIndex.search(tenantId, input.content, 20, scope);
+    if (hits.length === 0) return null;
+    const key = identity(input);
+    const candidates = await this.ports.memoryStore.getMany(
+      tenantId,
+      hits.map((h) => h.id),
+    );
+    return candidates.find((m) => m.valid_to === null && identity(m) === key) ?? null;
+  }
+
+  /**
+   * Ends a memory: it gets `valid_to`, leaves default search, and stays readable with its
+   * history, where `reason` says why (superseded by another, or the LLM's decision).
+   */
+  async expire(tenantId: string, id: string, reason: string, at = nowIso()): Promise<Memory> {
+    const previous = await this.get(tenantId, id);
+    if (previous.valid_to !== null && previous.valid_to <= at) return previous;
+    const next: Memory = { ...previous, valid_to: at, version: previous.version + 1, updated_at: at };
+    await this.ports.memoryStore.update(next, { change: 'expired', reason });
+    await this.hooks.run('afterUpdate', next, previous);
+    return next;
+  }
+
+  /** Checks that memories to supersede exist in this tenant (before anything is written). */
+  private async checkSuperseded(tenantId: string, ids: string[] | undefined, field: string): Promise<void> {
+    for (const [i, id] of (ids ?? []).entries()) {
+      if (!(await this.ports.memoryStore.get(tenantId, id))) {
+        throw new EngramError('validation_failed', `${field}.${i}: memory ${id} does not exist`, {
+          errors: [{ field: `${field}.${i}`, message: `memory ${id} does not exist` }],
+        });
+      }
+    }
   }
 
   /**
@@ -170,19 +286,30 @@ export class MemoryService {
       );
     }
     if (update.content !== undefined) this.checkSize(update.content, 'content');
+    await this.checkSuperseded(tenantId, update.supersedes, 'supersedes');
+    const now = nowIso();
     const next: Memory = {
       ...previous,
       content: update.content ?? previous.content,
       type: update.type ?? previous.type,
       metadata: update.metadata ?? previous.metadata,
       tags: update.tags ?? previous.tags,
+      valid_to: update.valid_to === undefined ? previous.valid_to : update.valid_to,
+      event_time: update.event_time === undefined ? previous.event_time : update.event_time,
       version: previous.version + 1,
-      updated_at: nowIso(),
+      updated_at: now,
     };
     const [vector] = await this.indexer.embed([next.content]);
-    await this.ports.memoryStore.update(next);
+    const ended = next.valid_to !== null && previous.valid_to === null;
+    await this.ports.memoryStore.update(
+      next,
+      ended ? { change: 'expired', reason: 'valid_to set' } : undefined,
+    );
     await this.indexer.index(next, vector!);
     await this.hooks.run('afterUpdate', next, previous);
+    for (const old of update.supersedes ?? []) {
+      if (old !== id) await this.expire(tenantId, old, `superseded by ${id}`, now);
+    }
     return next;
   }
 
@@ -222,6 +349,7 @@ export class MemoryService {
   private async checkNew(tenantId: string, raw: unknown): Promise<MemoryInput> {
     const input = validate(memoryInputSchema, raw);
     this.checkSize(input.content, 'content');
+    await this.checkSuperseded(tenantId, input.supersedes, 'supersedes');
     for (const [i, rel] of (input.relations ?? []).entries()) {
       const target = rel.to.startsWith('ent_')
         ? await this.ports.graphStore.getEntity(tenantId, rel.to)
@@ -268,9 +396,14 @@ export class MemoryService {
       created_at: now,
       updated_at: now,
       version: 1,
+      valid_from: input.valid_from ?? now,
+      valid_to: null,
+      event_time: input.event_time ?? null,
     };
     await this.ports.memoryStore.insert(memory);
     await this.indexer.index(memory, vector);
+    for (const old of input.supersedes ?? [])
+      await this.expire(tenantId, old, `superseded by ${memory.id}`, now);
     for (const rel of input.relations ?? []) {
       await this.ports.graphStore.addRelation(tenantId, {
         source_id: memory.id,

@@ -6,7 +6,7 @@ import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
 import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
 import { validate } from '../domain/validate';
-import { invalid } from '../errors';
+import { EngramError, invalid } from '../errors';
 import type { HookBus } from '../hooks';
 import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
 import { type Entitlements, entitlementError, type Principal, type UsageMeter } from '../ports/edition';
@@ -74,11 +74,31 @@ export class SearchService {
     const maxTopK = this.config.search.max_top_k;
     if (request.top_k !== undefined && request.top_k > maxTopK) throw invalid('top_k', `at most ${maxTopK}`);
     const topK = request.top_k ?? this.config.search.default_top_k;
+    for (const field of ['user_id', 'namespace'] as const) {
+      const [top, inFilters] = [request[field], request.filters?.[field]];
+      // Two different scopes in one request would match nothing: say so instead of answering empty.
+      if (top !== undefined && inFilters !== undefined && top !== inFilters) {
+        throw new EngramError(
+          'validation_failed',
+          `${field} is "${top}" but filters.${field} is "${inFilters}"; give one of them`,
+          {
+            errors: [
+              { field, message: `conflicts with filters.${field}` },
+              { field: `filters.${field}`, message: `conflicts with ${field}` },
+            ],
+          },
+        );
+      }
+    }
     const filter: MemoryFilter = {
       ...request.filters,
       ...(request.user_id !== undefined && { user_id: request.user_id }),
       ...(request.namespace !== undefined && { namespace: request.namespace }),
     };
+    // Current memories only, unless asked to look back: checked on the fetched memories, so the
+    // indexes' fast paths (one user's exact scan, the approximate index) stay as they are.
+    const validAt = request.include_expired ? undefined : (request.as_of ?? nowIso());
+    const visible: MemoryFilter = validAt ? { ...filter, valid_at: validAt } : filter;
     const quota = await this.ports.entitlements.check(tenantId, 'searches', 1);
     if (!quota.allowed) throw entitlementError(quota, 'search quota exceeded');
     await this.hooks.run('beforeSearch', request, principal);
@@ -110,7 +130,7 @@ export class SearchService {
           candidates.slice(0, depth).map((c) => c.id),
         )
       )
-        .filter((m) => matchesFilter(m, filter))
+        .filter((m) => matchesFilter(m, visible))
         .map((m) => [m.id, m]),
     );
     let results: SearchResult[] = candidates

@@ -5,7 +5,7 @@ export const OPEN_SOURCE_DEFAULTS = {
   subscription_enforcement: { enabled: false },
   query_logging: { enabled: true, store_retrieval_logs: true },
   batch_processing: { max_batch_size: 50, max_batch_bytes: 768000 },
-  memory: { max_content_bytes: 15000 },
+  memory: { max_content_bytes: 15000, dedupe: true },
   search: {
     default_top_k: 10,
     max_top_k: 100,

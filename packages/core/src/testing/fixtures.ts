@@ -17,6 +17,9 @@ export function makeMemory(overrides: Partial<Memory> = {}): Memory {
     created_at: now,
     updated_at: now,
     version: 1,
+    valid_from: overrides.created_at ?? now,
+    valid_to: null,
+    event_time: null,
     ...overrides,
   };
 }

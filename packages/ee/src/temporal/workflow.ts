@@ -46,7 +46,11 @@ export async function engramBatch(input: BatchWorkflowInput): Promise<{ status: 
   });
 
   const plan: BatchPlan = await begin(tenantId, batchId, input.chunkSize);
-  const progress = { ...plan.progress, errors: [] as BatchPlan['progress']['errors'] };
+  const progress = {
+    ...plan.progress,
+    errors: [] as BatchPlan['progress']['errors'],
+    ids: [] as { index: number; id: string }[],
+  };
   planned = true;
   const waiting = [...plan.chunks];
 
@@ -62,8 +66,8 @@ export async function engramBatch(input: BatchWorkflowInput): Promise<{ status: 
     writing = true;
     do {
       stale = false;
-      const errors = progress.errors.splice(0);
-      await recordProgress(tenantId, batchId, { ...progress, errors }, cancelRequested);
+      const [errors, ids] = [progress.errors.splice(0), progress.ids.splice(0)];
+      await recordProgress(tenantId, batchId, { ...progress, errors, ids }, cancelRequested);
     } while (stale);
     writing = false;
   }
@@ -81,6 +85,7 @@ export async function engramBatch(input: BatchWorkflowInput): Promise<{ status: 
       progress.failed += outcome.errors.length;
       progress.processed += end - start;
       progress.errors.push(...outcome.errors);
+      progress.ids.push(...outcome.ids);
       void report();
     });
     running.add(chunk);
@@ -88,6 +93,6 @@ export async function engramBatch(input: BatchWorkflowInput): Promise<{ status: 
   await Promise.all(running);
   await condition(() => !writing);
   const cancelled = cancelRequested ? waiting : [];
-  const errors = progress.errors.splice(0);
-  return complete(tenantId, batchId, { ...progress, errors }, cancelled);
+  const [errors, ids] = [progress.errors.splice(0), progress.ids.splice(0)];
+  return complete(tenantId, batchId, { ...progress, errors, ids }, cancelled);
 }

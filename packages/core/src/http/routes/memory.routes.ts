@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { memoryInputSchema, memoryUpdateSchema } from '../../domain/schemas';
+import { addRequestSchema, memoryUpdateSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { invalid } from '../../errors';
 import type { Principal } from '../../ports/edition';
@@ -10,6 +10,10 @@ const listQuery = pageQuery.extend({
   namespace: z.string().optional(),
   agent_id: z.string().optional(),
   session_id: z.string().optional(),
+  valid_at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only memories valid at this instant (default: every memory, current or expired)'),
 });
 
 export function memoryRoutes(
@@ -21,14 +25,25 @@ export function memoryRoutes(
   table.add({
     method: 'post',
     path: '/memory',
-    summary: 'Add a memory',
+    summary:
+      'Add a memory (`content`), or a conversation (`messages`, stored per message or, with `infer`, turned into facts by the LLM); an identical current memory is returned with 200 and "deduplicated": true',
     tag: 'memory',
     action: 'memory:write',
-    body: memoryInputSchema,
+    body: addRequestSchema,
     status: 201,
-    handler: async ({ req, principal }) => {
+    errors: [422, 502, 503],
+    handler: async ({ req, res, principal }) => {
+      const body = req.body as { messages?: unknown; infer?: unknown } | undefined;
+      if (body?.messages !== undefined || body?.infer !== undefined) {
+        const outcome = await engram.services.conversations.add(principal.tenant_id, req.body);
+        const added = outcome.results.filter((r) => r.event === 'ADD' || r.event === 'UPDATE').length;
+        if (added) onAdd(added, principal);
+        else res.locals.status = 200;
+        return outcome;
+      }
       const memory = await memories.add(principal.tenant_id, req.body);
-      onAdd(1, principal);
+      if (memory.deduplicated) res.locals.status = 200;
+      else onAdd(1, principal);
       return memory;
     },
   });
