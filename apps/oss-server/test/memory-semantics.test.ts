@@ -217,6 +217,41 @@ describe('memory that stays right', () => {
     expect(found.body.results).toEqual([]);
   });
 
+  it('honours Idempotency-Key on POSTs: the same request answers once, another body is 409', async () => {
+    const body = { content: `Hana booked a flight ${Date.now()}`, user_id: 'hana' };
+    const key = { ...auth, 'Idempotency-Key': `add-${Date.now()}` };
+    const first = await api().post('/v1/memory').set(key).send(body);
+    expect(first.status).toBe(201);
+    const again = await api().post('/v1/memory').set(key).send(body);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const other = await api()
+      .post('/v1/memory')
+      .set(key)
+      .send({ ...body, content: 'something else' });
+    expect(other.status).toBe(409);
+    expect(other.body.errors[0].field).toBe('Idempotency-Key');
+    // Batches too, and they dedupe within themselves and against the store.
+    const batchKey = { ...auth, 'Idempotency-Key': `batch-${Date.now()}` };
+    const items = {
+      memories: [
+        body,
+        { ...body, content: 'Hana packed her bags' },
+        { ...body, content: 'Hana packed her bags' },
+      ],
+    };
+    const batch = await api().post('/v1/memory/batch').set(batchKey).send(items);
+    const replay = await api().post('/v1/memory/batch').set(batchKey).send(items);
+    expect(replay.body.batch_id).toBe(batch.body.batch_id);
+    await engram.engram.ports.jobQueue.idle();
+    const done = (await api().get(`/v1/batch/${batch.body.batch_id}`).set(auth)).body;
+    expect(done).toMatchObject({ status: 'completed', succeeded: 3 });
+    expect(done.memory_ids[0]).toBe(first.body.id);
+    expect(done.memory_ids[1]).toBe(done.memory_ids[2]);
+    expect(await count('hana')).toBe(2);
+  });
+
   it('stores messages without infer one per message, with their role', async () => {
     const res = await api()
       .post('/v1/memory')

@@ -4,6 +4,7 @@ import type { Memory } from './domain/types';
 import { EngramError } from './errors';
 import { HookBus } from './hooks';
 import { DurableJobQueue } from './jobs/durable-job-queue';
+import { InMemoryIdempotencyStore } from './memory/memory-stores';
 import type { EngramPlugin, HttpExtensions, PluginContext } from './plugin';
 import {
   NoopRateLimiter,
@@ -134,6 +135,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
     entitlements: new OpenEntitlements(),
     telemetry: new NoopTelemetry(),
     batchProcessor: new QueueBatchProcessor(provided.jobQueue, config.batch_processing.max_batch_size),
+    idempotencyStore: new InMemoryIdempotencyStore(),
     ...provided,
   } as Ports;
   if (!ports.authenticator) throw new EngramError('config_invalid', 'No plugin provides an authenticator.');

@@ -3,6 +3,7 @@ import {
   DurableJobQueue,
   InMemoryBatchStore,
   InMemoryGraphStore,
+  InMemoryIdempotencyStore,
   InMemoryJobStore,
   InMemoryLogStore,
   InMemoryMemoryStore,
@@ -23,6 +24,7 @@ describeStorageContract('in-memory reference stores', {
     batchStore: new InMemoryBatchStore(),
     webhookStore: new InMemoryWebhookStore(),
     jobStore: new InMemoryJobStore(),
+    idempotencyStore: new InMemoryIdempotencyStore(),
   }),
   close: async () => undefined,
 });

@@ -83,6 +83,21 @@ const deliverySchema = recordSchema({ subscription_id: String }, [
   { tenant_id: 1, subscription_id: 1, id: -1 },
 ]);
 
+const idempotencySchema = new Schema(
+  {
+    _id: String,
+    tenant_id: String,
+    key: String,
+    request_hash: String,
+    status: { type: Number, default: null },
+    body: { type: Mixed, default: null },
+    expires_at: Number,
+    locked_until: Number,
+  },
+  options,
+);
+idempotencySchema.index({ expires_at: 1 });
+
 const jobSchema = new Schema(
   {
     _id: String,
@@ -150,6 +165,7 @@ export interface Models {
   feedback: Collection;
   batches: Collection;
   batchItems: Collection;
+  idempotency: Collection;
   subscriptions: Collection;
   deliveries: Collection;
   jobs: Collection;
@@ -176,6 +192,7 @@ export async function openMongo(
     feedback: connection.model('Feedback', feedbackSchema, 'feedback'),
     batches: connection.model('BatchJob', batchSchema, 'batches'),
     batchItems: connection.model('BatchItems', batchItemsSchema, 'batch_items'),
+    idempotency: connection.model('IdempotencyKey', idempotencySchema, 'idempotency_keys'),
     subscriptions: connection.model('WebhookSubscription', subscriptionSchema, 'webhook_subscriptions'),
     deliveries: connection.model('WebhookDelivery', deliverySchema, 'webhook_deliveries'),
     jobs: connection.model('Job', jobSchema, 'jobs'),

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { MongoLogStore } from './log-store';
 import { MongoMemoryStore } from './memory-store';
 import { type Models, openMongo } from './models';
-import { MongoBatchStore, MongoJobStore, MongoWebhookStore } from './record-stores';
+import { MongoBatchStore, MongoIdempotencyStore, MongoJobStore, MongoWebhookStore } from './record-stores';
 import { MongoTextIndex } from './text-index';
 
 export interface MongoStores {
@@ -14,6 +14,7 @@ export interface MongoStores {
   batchStore: MongoBatchStore;
   webhookStore: MongoWebhookStore;
   jobStore: MongoJobStore;
+  idempotencyStore: MongoIdempotencyStore;
 }
 
 export type MongoPort = Exclude<keyof MongoStores, 'connection'>;
@@ -25,6 +26,7 @@ const ALL_PORTS: MongoPort[] = [
   'batchStore',
   'webhookStore',
   'jobStore',
+  'idempotencyStore',
 ];
 
 /** Every port this package implements, over one MongoDB database. */
@@ -41,6 +43,7 @@ function storesOver(models: Models): Omit<MongoStores, 'connection'> {
     batchStore: new MongoBatchStore(models),
     webhookStore: new MongoWebhookStore(models),
     jobStore: new MongoJobStore(models),
+    idempotencyStore: new MongoIdempotencyStore(models),
   };
 }
 

@@ -2,6 +2,8 @@ import {
   type BatchJob,
   type BatchStore,
   decodeCursor,
+  type IdempotencyRecord,
+  type IdempotencyStore,
   type JobRecord,
   type JobStore,
   type PageRequest,
@@ -11,7 +13,7 @@ import {
   type WebhookSubscription,
 } from '@engram/core';
 import { insertNew } from './log-store';
-import { docId, type Models } from './models';
+import { docId, isDuplicateKey, type Models } from './models';
 
 type Data<T> = { data: T };
 
@@ -66,6 +68,47 @@ export class MongoBatchStore implements BatchStore {
     const key = docId(tenantId, id);
     await this.models.batches.deleteOne({ _id: key });
     await this.models.batchItems.deleteMany({ batch: key });
+  }
+}
+
+export class MongoIdempotencyStore implements IdempotencyStore {
+  constructor(private readonly models: Models) {}
+
+  /** Insert-if-absent on the unique _id; an expired record or a stale claim is removed first. */
+  async claim(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null> {
+    const _id = docId(record.tenant_id, record.key);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.models.idempotency.create({ _id, ...record, status: null, body: null });
+        return null;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const held = await this.models.idempotency.findById(_id).lean<IdempotencyRecord & { _id?: string }>();
+      if (!held) continue;
+      if (held.expires_at > now && (held.status !== null || held.locked_until > now)) {
+        const { _id: _ignored, ...rest } = held;
+        return rest;
+      }
+      // Only the record we read: a claim another request made meanwhile stays.
+      await this.models.idempotency.deleteOne({
+        _id,
+        expires_at: held.expires_at,
+        locked_until: held.locked_until,
+      });
+    }
+    throw new Error(`idempotency key ${record.key} is contended`);
+  }
+
+  async complete(tenantId: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.models.idempotency.updateOne(
+      { _id: docId(tenantId, key) },
+      { $set: { status, body: body ?? null } },
+    );
+  }
+
+  async release(tenantId: string, key: string): Promise<void> {
+    await this.models.idempotency.deleteOne({ _id: docId(tenantId, key) });
   }
 }
 

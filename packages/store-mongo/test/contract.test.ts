@@ -16,7 +16,15 @@ beforeAll(async () => {
 afterAll(() => mongo.stop());
 
 describeStorageContract('mongo', {
-  provides: ['memoryStore', 'textIndex', 'logStore', 'batchStore', 'webhookStore', 'jobStore'],
+  provides: [
+    'memoryStore',
+    'textIndex',
+    'logStore',
+    'batchStore',
+    'webhookStore',
+    'jobStore',
+    'idempotencyStore',
+  ],
   async open() {
     stores = await openMongoStores(mongo.url, freshDb());
     return stores;

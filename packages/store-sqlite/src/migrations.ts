@@ -177,4 +177,18 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE memory_versions ADD COLUMN valid_to TEXT;
   ALTER TABLE memory_versions ADD COLUMN reason TEXT;
   `,
+  `
+  -- Answers of requests sent with an Idempotency-Key.
+  CREATE TABLE idempotency_keys (
+    tenant_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER,
+    body TEXT,
+    expires_at INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+  `,
 ];

@@ -4,7 +4,12 @@ import { type Db, openDatabase } from './database';
 import { SqliteGraphStore } from './graph-store';
 import { SqliteLogStore } from './log-store';
 import { SqliteMemoryStore } from './memory-store';
-import { SqliteBatchStore, SqliteJobStore, SqliteWebhookStore } from './record-stores';
+import {
+  SqliteBatchStore,
+  SqliteIdempotencyStore,
+  SqliteJobStore,
+  SqliteWebhookStore,
+} from './record-stores';
 import { SqliteTextIndex, SqliteVectorIndex } from './search-indexes';
 
 export interface SqliteStores {
@@ -17,6 +22,7 @@ export interface SqliteStores {
   batchStore: SqliteBatchStore;
   webhookStore: SqliteWebhookStore;
   jobStore: SqliteJobStore;
+  idempotencyStore: SqliteIdempotencyStore;
 }
 
 /** Every storage port over one SQLite file. */
@@ -32,6 +38,7 @@ export function openSqliteStores(path: string, options: { ann?: AnnOptions } = {
     batchStore: new SqliteBatchStore(db),
     webhookStore: new SqliteWebhookStore(db),
     jobStore: new SqliteJobStore(db),
+    idempotencyStore: new SqliteIdempotencyStore(db),
   };
 }
 
@@ -59,6 +66,7 @@ export const SQLITE_PORTS: SqlitePort[] = [
   'batchStore',
   'webhookStore',
   'jobStore',
+  'idempotencyStore',
 ];
 
 /** Another process holds the file's write lock past the busy timeout: retrying is right. */

@@ -1,6 +1,8 @@
 import type {
   BatchJob,
   BatchStore,
+  IdempotencyRecord,
+  IdempotencyStore,
   JobRecord,
   JobStore,
   PageRequest,
@@ -57,6 +59,46 @@ export class SqliteBatchStore implements BatchStore {
 
   async remove(tenantId: string, id: string): Promise<void> {
     this.db.prepare('DELETE FROM batches WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+  }
+}
+
+type IdempotencyRow = Omit<IdempotencyRecord, 'body'> & { body: string | null };
+
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  constructor(private readonly db: Db) {}
+
+  async claim(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null> {
+    return this.db
+      .transaction(() => {
+        // Forgotten when expired: a sweep on each claim keeps the table to the window.
+        this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now);
+        const held = this.db
+          .prepare<[string, string], IdempotencyRow>(
+            'SELECT * FROM idempotency_keys WHERE tenant_id = ? AND key = ?',
+          )
+          .get(record.tenant_id, record.key);
+        if (held && (held.status !== null || held.locked_until > now)) {
+          return { ...held, body: held.body === null ? null : JSON.parse(held.body) };
+        }
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO idempotency_keys (tenant_id, key, request_hash, status, body, expires_at, locked_until)
+           VALUES (@tenant_id, @key, @request_hash, NULL, NULL, @expires_at, @locked_until)`,
+          )
+          .run(record);
+        return null;
+      })
+      .immediate();
+  }
+
+  async complete(tenantId: string, key: string, status: number, body: unknown): Promise<void> {
+    this.db
+      .prepare('UPDATE idempotency_keys SET status = ?, body = ? WHERE tenant_id = ? AND key = ?')
+      .run(status, JSON.stringify(body ?? null), tenantId, key);
+  }
+
+  async release(tenantId: string, key: string): Promise<void> {
+    this.db.prepare('DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ?').run(tenantId, key);
   }
 }
 

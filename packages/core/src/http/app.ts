@@ -6,6 +6,7 @@ import type { Engram } from '../engram';
 import { EngramError } from '../errors';
 import type { Action, Principal } from '../ports/edition';
 import { bodyShapeGuard } from './body-guard';
+import { idempotency } from './idempotency';
 import { createMetrics } from './metrics';
 import { buildOpenApi, docsPage } from './openapi';
 import { problemHandler, sendProblem } from './problem';
@@ -195,6 +196,8 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     next();
   });
   for (const mw of engram.http.middleware) v1.use(mw);
+  // Longer than the time budget: a claim is only taken over once its request cannot still answer.
+  v1.use(idempotency(ports.idempotencyStore, config.requests.time_budget_ms * 2, logger));
   table.mount(v1, (principal: Principal, action: Action) => {
     if (!ports.authorizer.can(principal, action)) {
       throw new EngramError('forbidden', `this key may not perform ${action}`, { action });

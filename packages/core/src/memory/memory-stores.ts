@@ -27,6 +27,8 @@ import type {
   EmbeddingModelInfo,
   GraphNeighborhood,
   GraphStore,
+  IdempotencyRecord,
+  IdempotencyStore,
   IndexedMemory,
   JobRecord,
   JobStore,
@@ -509,6 +511,29 @@ export class InMemoryBatchStore implements BatchStore {
   }
 }
 
+/** Idempotency records in a map: one process's memory (the default when no store keeps them). */
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  private readonly records = new Map<string, IdempotencyRecord>();
+  private key = (tenantId: string, key: string) => `${tenantId}\u001f${key}`;
+
+  async claim(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null> {
+    const k = this.key(record.tenant_id, record.key);
+    const held = this.records.get(k);
+    if (held && held.expires_at > now && (held.status !== null || held.locked_until > now)) return copy(held);
+    this.records.set(k, copy(record));
+    return null;
+  }
+
+  async complete(tenantId: string, key: string, status: number, body: unknown): Promise<void> {
+    const held = this.records.get(this.key(tenantId, key));
+    if (held) Object.assign(held, { status, body: copy(body) });
+  }
+
+  async release(tenantId: string, key: string): Promise<void> {
+    this.records.delete(this.key(tenantId, key));
+  }
+}
+
 export class InMemoryWebhookStore implements WebhookStore {
   private readonly subscriptions = new Map<string, WebhookSubscription>();
   private readonly deliveries: WebhookDelivery[] = [];
@@ -665,6 +690,7 @@ export function inMemoryStorePlugin(): EngramPlugin {
         batchStore: new InMemoryBatchStore(),
         webhookStore: new InMemoryWebhookStore(),
         jobStore: new InMemoryJobStore(),
+        idempotencyStore: new InMemoryIdempotencyStore(),
       };
       for (const [port, impl] of Object.entries(stores)) {
         // Like the embedded store: only what no plugin composed before this one filled.

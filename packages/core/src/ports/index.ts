@@ -12,6 +12,7 @@ import type {
 import type {
   BatchStore,
   GraphStore,
+  IdempotencyStore,
   JobStore,
   LogStore,
   MemoryStore,
@@ -33,6 +34,8 @@ export interface Ports {
   logStore: LogStore;
   batchStore: BatchStore;
   webhookStore: WebhookStore;
+  /** Answers of requests sent with an Idempotency-Key (default: kept in this process only). */
+  idempotencyStore: IdempotencyStore;
   /** Backs the default durable queue; not needed when a plugin provides `jobQueue` itself. */
   jobStore: JobStore;
   jobQueue: JobQueue;

@@ -191,6 +191,33 @@ export interface BatchStore {
   remove(tenantId: string, id: string): Promise<void>;
 }
 
+/** A request made with an Idempotency-Key, and its answer once there is one. */
+export interface IdempotencyRecord {
+  tenant_id: string;
+  key: string;
+  /** Hash of the method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  /** Null while the first request runs. */
+  status: number | null;
+  body: unknown;
+  /** Epoch ms: the record is forgotten after this. */
+  expires_at: number;
+  /** Epoch ms: a claim whose request never answered (a crash) can be taken again after this. */
+  locked_until: number;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Takes the key for a request, unless a live record holds it: then that record is returned
+   * (an answer to replay, or a claim still running). Expired records and stale claims are replaced.
+   */
+  claim(record: IdempotencyRecord, now: number): Promise<IdempotencyRecord | null>;
+  /** Stores the answer of a claimed key. */
+  complete(tenantId: string, key: string, status: number, body: unknown): Promise<void>;
+  /** Gives a claimed key up (the request failed in a way worth retrying). */
+  release(tenantId: string, key: string): Promise<void>;
+}
+
 export interface WebhookStore {
   createSubscription(sub: WebhookSubscription): Promise<void>;
   getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | null>;

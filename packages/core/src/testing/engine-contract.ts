@@ -287,6 +287,54 @@ export function describeEngineContract(name: string, harness: EngineHarness): vo
       });
     });
 
+    it('keeps memories right: duplicates, supersede, expiry, as_of and history', async () => {
+      const fact = {
+        content: 'Gina keeps bees in the garden',
+        user_id: 'u-time',
+        metadata: { source: 'chat' },
+      };
+      const first = await add(t1, fact);
+      // Identical after normalisation, same scope and metadata: the same memory, nothing added.
+      const again = await add(t1, { ...fact, content: ' gina keeps BEES in the  garden ' });
+      expect(again).toMatchObject({ id: first.id, deduplicated: true });
+      expect((await add(t1, { ...fact, metadata: { source: 'email' } })).id).not.toBe(first.id);
+      expect((await add(t1, { ...fact, dedupe: false })).deduplicated).toBeUndefined();
+      // The other tenant's identical memory is its own.
+      expect((await add(t2, fact)).id).not.toBe(first.id);
+
+      const next = await add(t1, {
+        content: 'Gina gave her bees to a neighbour',
+        user_id: 'u-time',
+        supersedes: [first.id],
+        event_time: '2026-04-01T10:00:00Z',
+      });
+      const old = await engram.services.memories.get(t1.tenant_id, first.id);
+      expect(old.valid_to).toEqual(expect.any(String));
+      expect(next).toMatchObject({ valid_to: null, event_time: '2026-04-01T10:00:00Z' });
+      const history = await engram.services.memories.history(t1.tenant_id, first.id);
+      expect(history.map((v) => v.change)).toEqual(['created', 'expired']);
+      expect(history[1]!.reason).toBe(`superseded by ${next.id}`);
+      // An expired memory is not a duplicate: adding it again makes a current one.
+      expect((await add(t1, fact)).id).not.toBe(first.id);
+
+      const found = async (body: Record<string, unknown>) =>
+        ids(await search(t1, { query: 'Gina bees', user_id: 'u-time', top_k: 20, ...body }));
+      expect(await found({})).not.toContain(first.id);
+      expect(await found({})).toContain(next.id);
+      expect(await found({ include_expired: true })).toContain(first.id);
+      expect(await found({ as_of: first.created_at })).toContain(first.id);
+      expect(await found({ as_of: first.created_at })).not.toContain(next.id);
+
+      // Filters on validity in lists, on every backend.
+      const list = async (filter: Record<string, unknown>) =>
+        (
+          await engram.services.memories.list(t1.tenant_id, { user_id: 'u-time', ...filter }, { limit: 50 })
+        ).data.map((m) => m.id);
+      expect(await list({ valid_at: new Date().toISOString() })).not.toContain(first.id);
+      expect(await list({ valid_at: first.created_at })).toContain(first.id);
+      expect(await list({})).toEqual(expect.arrayContaining([first.id, next.id]));
+    });
+
     it('processes a batch in the background, keeps good items when others fail, and never duplicates on re-run', async () => {
       const batch = await engram.services.batches.submit(t1.tenant_id, {
         memories: [

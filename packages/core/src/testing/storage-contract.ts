@@ -14,6 +14,7 @@ export type StoragePorts = Pick<
   | 'batchStore'
   | 'webhookStore'
   | 'jobStore'
+  | 'idempotencyStore'
 >;
 
 export interface StorageHarness {
@@ -425,6 +426,41 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       await batches.remove('t1', batch.id);
       expect(await batches.get('t1', batch.id)).toBeNull();
     });
+
+    given(
+      'idempotencyStore',
+      'claims a key once, replays its answer, and frees stale claims',
+      async (keys) => {
+        const now = Date.now();
+        const record = {
+          tenant_id: 't1',
+          key: `k-${newId('x')}`,
+          request_hash: 'h1',
+          status: null,
+          body: null,
+          expires_at: now + 60_000,
+          locked_until: now + 5_000,
+        };
+        expect(await keys.claim(record, now)).toBeNull();
+        // Held while it runs; another tenant's same key is its own.
+        expect(await keys.claim({ ...record, request_hash: 'h2' }, now + 1)).toMatchObject({
+          request_hash: 'h1',
+          status: null,
+        });
+        expect(await keys.claim({ ...record, tenant_id: 't2' }, now)).toBeNull();
+        await keys.complete('t1', record.key, 201, { id: 'mem_1', nested: { a: [1, 2] } });
+        expect(await keys.claim(record, now + 10_000)).toMatchObject({
+          status: 201,
+          body: { id: 'mem_1', nested: { a: [1, 2] } },
+        });
+        // Expired: forgotten, the key is new again.
+        expect(await keys.claim(record, now + 61_000)).toBeNull();
+        // A claim whose request never answered is taken over after its lock.
+        expect(await keys.claim({ ...record, locked_until: now + 62_000 }, now + 63_000)).toBeNull();
+        await keys.release('t1', record.key);
+        expect(await keys.claim(record, now + 63_001)).toBeNull();
+      },
+    );
 
     given(
       'webhookStore',
