@@ -238,9 +238,10 @@ export function describeApi(
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining(['/v1/memory', '/v1/memory/{id}', '/v1/memory/search', '/v1/memory/batch']),
       );
-      expect(doc.paths['/v1/memory'].post.requestBody.content['application/json'].schema.required).toEqual([
-        'content',
-      ]);
+      // One memory (content) or a conversation (messages), which the server checks: one of them.
+      expect(
+        Object.keys(doc.paths['/v1/memory'].post.requestBody.content['application/json'].schema.properties),
+      ).toEqual(expect.arrayContaining(['content', 'messages', 'infer', 'supersedes', 'dedupe']));
       expect((await api.get('/docs')).text).toMatch(/Engram API reference/);
       const metrics = await api.get('/metrics');
       expect(metrics.text).toMatch(

@@ -90,6 +90,9 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       }),
       responses: {
         [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
+        ...(route.alternateStatus && {
+          [String(route.alternateStatus)]: { description: 'Success', content: { 'application/json': {} } },
+        }),
         ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problem])),
       },
       security: route.public ? [] : [{ bearer: [] }, { apiKey: [] }],

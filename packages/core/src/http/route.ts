@@ -15,6 +15,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   body?: z.ZodType;
   query?: Q;
   status?: number;
+  /** Another success status the handler may choose (200 for an add that found its duplicate). */
+  alternateStatus?: number;
   /** Error statuses this route answers beyond the ones every route can (for /openapi.json). */
   errors?: number[];
   /**

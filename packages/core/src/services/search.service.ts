@@ -90,14 +90,15 @@ export class SearchService {
         );
       }
     }
-    const filter: MemoryFilter = {
+    const { valid_at: askedValidAt, ...filter }: MemoryFilter = {
       ...request.filters,
       ...(request.user_id !== undefined && { user_id: request.user_id }),
       ...(request.namespace !== undefined && { namespace: request.namespace }),
     };
-    // Current memories only, unless asked to look back: checked on the fetched memories, so the
-    // indexes' fast paths (one user's exact scan, the approximate index) stay as they are.
-    const validAt = request.include_expired ? undefined : (request.as_of ?? nowIso());
+    // Current memories only, unless asked to look back. Validity is checked on the fetched
+    // memories, not given to the indexes: their fast paths (one user's exact scan, the
+    // approximate index) stay as they are, and no index has to carry the validity fields.
+    const validAt = askedValidAt ?? (request.include_expired ? undefined : (request.as_of ?? nowIso()));
     const visible: MemoryFilter = validAt ? { ...filter, valid_at: validAt } : filter;
     const quota = await this.ports.entitlements.check(tenantId, 'searches', 1);
     if (!quota.allowed) throw entitlementError(quota, 'search quota exceeded');

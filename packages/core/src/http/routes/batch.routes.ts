@@ -48,6 +48,7 @@ export function batchRoutes(table: RouteTable, engram: Engram): void {
     tag: 'batch',
     action: 'batch:write',
     status: 202,
+    errors: [404, 409],
     handler: async ({ req, principal }) =>
       publicBatch(await batches.cancel(principal.tenant_id, requireParam(req, 'id'))),
   });

@@ -31,7 +31,8 @@ export function memoryRoutes(
     action: 'memory:write',
     body: addRequestSchema,
     status: 201,
-    errors: [422, 502, 503],
+    alternateStatus: 200,
+    errors: [409, 422, 502, 503],
     handler: async ({ req, res, principal }) => {
       const body = req.body as { messages?: unknown; infer?: unknown } | undefined;
       if (body?.messages !== undefined || body?.infer !== undefined) {
