@@ -1,26 +1,4 @@
 #!/usr/bin/env bash
-# Installs schemathesis (the API fuzzer the OSS server's suite runs over /openapi.json) from
-# PyPI into its own virtualenv under ~/.cache/engram, once per machine.
+# Installs schemathesis (the API fuzzer the OSS server's suite runs over /openapi.json).
 set -euo pipefail
-version=4.32.5
-venv="${ENGRAM_CACHE:-$HOME/.cache/engram}/schemathesis-$version"
-# The marker is written last: a venv half-made by an interrupted install is made again.
-[ -f "$venv/.installed" ] && exit 0
-command -v python3 >/dev/null || {
-  echo "Python 3.9 or newer is needed once, to install schemathesis for the API fuzzing test" >&2
-  exit 1
-}
-echo "== installing schemathesis $version (once per machine)"
-rm -rf "$venv"
-python3 -m venv "$venv" 2>/dev/null || {
-  # Debian's python3 ships venv in its own package.
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  else
-    echo "python3 -m venv failed: install python3-venv" >&2
-    exit 1
-  fi
-}
-"$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$version"
-touch "$venv/.installed"
+bash "$(dirname "$0")/install-pypi-tool.sh" schemathesis 4.32.5 "schemathesis==4.32.5" "the API fuzzer"

@@ -2,6 +2,7 @@ export { MongoLogStore } from './log-store';
 export { MongoMemoryStore } from './memory-store';
 export { mongoFilter } from './mongo-filter';
 export {
+  MONGO_PORTS,
   type MongoPluginOptions,
   type MongoPort,
   type MongoStores,

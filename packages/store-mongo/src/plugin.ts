@@ -19,7 +19,8 @@ export interface MongoStores {
 
 export type MongoPort = Exclude<keyof MongoStores, 'connection'>;
 
-const ALL_PORTS: MongoPort[] = [
+/** Every port this package implements. */
+export const MONGO_PORTS: MongoPort[] = [
   'memoryStore',
   'textIndex',
   'logStore',
@@ -71,7 +72,7 @@ export function mongoStorePlugin(options: MongoPluginOptions): EngramPlugin {
     name: 'store-mongo',
     async setup(ctx) {
       stores = await openMongoStores(options.url, options.dbName ?? defaultDbName(options.url));
-      for (const port of options.ports ?? ALL_PORTS)
+      for (const port of options.ports ?? MONGO_PORTS)
         ctx.provide(port, translateErrors(stores[port], mongoUnavailable));
     },
     async shutdown() {

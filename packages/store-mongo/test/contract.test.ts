@@ -1,7 +1,7 @@
 import { describeEngineContract, describeStorageContract } from '@engram/core/testing';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
-import { type MongoStores, mongoStorePlugin, openMongoStores } from '../src';
+import { MONGO_PORTS, type MongoStores, mongoStorePlugin, openMongoStores } from '../src';
 import { startTestMongo, type TestMongo } from '../src/testing';
 
 let mongo: TestMongo;
@@ -16,15 +16,7 @@ beforeAll(async () => {
 afterAll(() => mongo.stop());
 
 describeStorageContract('mongo', {
-  provides: [
-    'memoryStore',
-    'textIndex',
-    'logStore',
-    'batchStore',
-    'webhookStore',
-    'jobStore',
-    'idempotencyStore',
-  ],
+  provides: MONGO_PORTS,
   async open() {
     stores = await openMongoStores(mongo.url, freshDb());
     return stores;
