@@ -320,6 +320,21 @@ describe('memory that stays right', () => {
     expect(flaky.status).toBe(201);
     expect(flaky.body.results).toEqual([expect.objectContaining({ event: 'ADD', reason: 'new hobby' })]);
     expect(model.calls.filter((c) => c.user.includes('FLAKY'))).toHaveLength(3);
+
+    // The same fact in other words is merged into the memory that says it (vector similarity).
+    const again = await api()
+      .post('/v1/memory')
+      .set(auth)
+      .send({
+        user_id: 'erin',
+        infer: true,
+        messages: [{ role: 'user', content: 'AGAIN: the cello, every Sunday' }],
+      });
+    expect(again.status).toBe(200);
+    expect(again.body.results).toEqual([
+      expect.objectContaining({ event: 'NONE', reason: expect.stringContaining('near-duplicate') }),
+    ]);
+    expect(again.body.results[0].memory.id).toBe(flaky.body.results[0].memory.id);
   }, 30_000);
 
   it("rejects and logs decisions about memories it was not shown (another user's, or none)", async () => {

@@ -22,6 +22,14 @@ function prompt(file: string): string {
 
 export type MemoryEvent = 'ADD' | 'UPDATE' | 'DELETE' | 'NONE';
 
+/**
+ * A fact whose closest current memory of the same user is at least this similar (cosine) is
+ * the same fact said again: merged into that memory (NONE) rather than added. Facts are short
+ * sentences, so near-identical wording scores above it and a changed detail (another name,
+ * another date) falls below it with the default embedder.
+ */
+export const NEAR_DUPLICATE_SIMILARITY = 0.95;
+
 export interface ConversationResult {
   event: MemoryEvent;
   memory: Memory;
@@ -204,6 +212,15 @@ export class ConversationService {
       }
       const text = d.text ?? facts[d.fact]!;
       if (d.event === 'ADD') {
+        const near = await this.nearDuplicate(tenantId, base, text);
+        if (near) {
+          results.push({
+            event: 'NONE',
+            memory: near.memory,
+            reason: `near-duplicate (similarity ${near.score.toFixed(3)})`,
+          });
+          continue;
+        }
         const memory = await this.memories.add(tenantId, { ...base, content: text });
         results.push({ event: memory.deduplicated ? 'NONE' : 'ADD', memory, reason });
       } else if (d.event === 'UPDATE') {
@@ -224,6 +241,33 @@ export class ConversationService {
       }
     }
     return rejected.length ? { results, rejected } : { results };
+  }
+
+  /** The user's current memory that says this fact already, by vector similarity. */
+  private async nearDuplicate(
+    tenantId: string,
+    base: { user_id?: string; namespace?: string },
+    text: string,
+  ) {
+    const [vector] = await this.ports.embedder.embed([text]);
+    const scope: MemoryFilter = {
+      ...(base.user_id !== undefined && { user_id: base.user_id }),
+      ...(base.namespace !== undefined && { namespace: base.namespace }),
+    };
+    const hits = await this.ports.vectorIndex.search(tenantId, vector!, 5, scope);
+    const close = hits.filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY);
+    if (close.length === 0) return null;
+    const found = await this.ports.memoryStore.getMany(
+      tenantId,
+      close.map((h) => h.id),
+    );
+    for (const hit of close) {
+      const memory = found.find((m) => m.id === hit.id);
+      if (memory && memory.valid_to === null && memory.user_id === (base.user_id ?? null)) {
+        return { memory, score: hit.score };
+      }
+    }
+    return null;
   }
 
   private refused(what: string, answer: string): EngramError {
