@@ -148,6 +148,12 @@ describe('batches on Temporal', () => {
   });
 
   it('takes up to 10,000 items in one request and names the limit beyond it', async () => {
+    // Read as it arrives and stored page by page; cancelled at once (no worker runs yet).
+    const full = await call('/v1/memory/batch', 'POST', { memories: items(10_000, 'full') });
+    expect(full.status).toBe(202);
+    expect(full.body).toMatchObject({ total: 10_000, pending: 10_000, failed: 0 });
+    expect(full.body.workflow_id).toBe(`engram-batch-${full.body.batch_id}`);
+    expect((await call(`/v1/batch/${full.body.batch_id}`, 'DELETE')).status).toBe(202);
     const over = await call('/v1/memory/batch', 'POST', { memories: items(10_001, 'over') });
     expect(over.status).toBe(413);
     expect(over.body).toMatchObject({ code: 'batch_too_large', limit: 10_000, size: 10_001 });

@@ -54,11 +54,12 @@ describe('batches', () => {
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ code: 'batch_too_large', limit: 50 });
       expect(res.body.detail).toMatch(/10,000/);
-      const big = Array.from({ length: 10 }, () => ({ content: 'y'.repeat(14_000) }));
-      const bytes = await request(oss.app)
-        .post('/v1/memory/batch')
-        .set(auth)
-        .send({ memories: [...big, ...big, ...big, ...big, ...big, ...big] });
+      // 50 items (within the count) of about 17,000 bytes: over max_batch_bytes (768,000) as it streams in.
+      const big = Array.from({ length: 50 }, () => ({
+        content: 'y'.repeat(15_000),
+        metadata: { note: 'z'.repeat(2_000) },
+      }));
+      const bytes = await request(oss.app).post('/v1/memory/batch').set(auth).send({ memories: big });
       expect(bytes.status).toBe(413);
       expect(bytes.body.code).toBe('payload_too_large');
       expect((await request(oss.app).get('/v1/memory').set(auth)).body.data).toEqual([]);

@@ -1,13 +1,16 @@
 import {
+  BATCH_ITEMS_PAGE,
   type BatchJob,
   type BatchStore,
   decodeCursor,
   type IdempotencyRecord,
   type IdempotencyStore,
+  itemPages,
   type JobRecord,
   type JobStore,
   type PageRequest,
   pageOf,
+  sliceOfPages,
   type WebhookDelivery,
   type WebhookStore,
   type WebhookSubscription,
@@ -17,21 +20,26 @@ import { docId, isDuplicateKey, type Models } from './models';
 
 type Data<T> = { data: T };
 
-/** Items per page of a batch's items. */
-const ITEMS_PAGE = 250;
-
 export class MongoBatchStore implements BatchStore {
   constructor(private readonly models: Models) {}
 
-  async create(batch: BatchJob, items: unknown[]): Promise<void> {
-    const key = docId(batch.tenant_id, batch.id);
-    // Items first: a batch record never exists without all of its items.
-    const pages = [];
-    for (let page = 0; page * ITEMS_PAGE < items.length; page++) {
-      const start = page * ITEMS_PAGE;
-      pages.push({ _id: `${key}:${page}`, batch: key, page, items: items.slice(start, start + ITEMS_PAGE) });
+  async putItems(tenantId: string, batchId: string, start: number, items: unknown[]): Promise<void> {
+    const key = docId(tenantId, batchId);
+    // Pages, not one array: a 10,000-item batch stays far below the 16 MB document limit.
+    for (const page of itemPages(start, items)) {
+      const _id = `${key}:${page.start / BATCH_ITEMS_PAGE}`;
+      await this.models.batchItems.replaceOne(
+        { _id },
+        { _id, batch: key, page: page.start / BATCH_ITEMS_PAGE, items: page.items },
+        { upsert: true },
+      );
     }
-    await this.models.batchItems.insertMany(pages, { ordered: true });
+  }
+
+  async create(batch: BatchJob, items?: unknown[]): Promise<void> {
+    // Items first: a batch record never exists without all of its items.
+    if (items) await this.putItems(batch.tenant_id, batch.id, 0, items);
+    const key = docId(batch.tenant_id, batch.id);
     await this.models.batches.create({ _id: key, id: batch.id, tenant_id: batch.tenant_id, data: batch });
   }
 
@@ -46,18 +54,20 @@ export class MongoBatchStore implements BatchStore {
     if (!legacy) return [];
     if (legacy.items) return range ? legacy.items.slice(range.start, range.end) : legacy.items;
     const filter: Record<string, unknown> = { batch: key };
-    let offset = 0;
     if (range) {
-      const first = Math.floor(range.start / ITEMS_PAGE);
-      filter.page = { $gte: first, $lte: Math.floor(Math.max(range.end - 1, range.start) / ITEMS_PAGE) };
-      offset = first * ITEMS_PAGE;
+      filter.page = {
+        $gte: Math.floor(range.start / BATCH_ITEMS_PAGE),
+        $lte: Math.floor(Math.max(range.end - 1, range.start) / BATCH_ITEMS_PAGE),
+      };
     }
     const pages = await this.models.batchItems
       .find(filter, { items: 1, page: 1 })
       .sort({ page: 1 })
-      .lean<{ items: unknown[] }[]>();
-    const items = pages.flatMap((p) => p.items);
-    return range ? items.slice(range.start - offset, range.end - offset) : items;
+      .lean<{ page: number; items: unknown[] }[]>();
+    return sliceOfPages(
+      pages.map((p) => ({ start: p.page * BATCH_ITEMS_PAGE, items: p.items })),
+      range,
+    );
   }
 
   async save(batch: BatchJob): Promise<void> {

@@ -191,4 +191,14 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
   `,
+  `
+  -- A batch's items in pages (written as a batch streams in); batches.items holds '[]' from here on.
+  CREATE TABLE batch_items (
+    tenant_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    items TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, batch_id, start)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,14 +1,17 @@
-import type {
-  BatchJob,
-  BatchStore,
-  IdempotencyRecord,
-  IdempotencyStore,
-  JobRecord,
-  JobStore,
-  PageRequest,
-  WebhookDelivery,
-  WebhookStore,
-  WebhookSubscription,
+import {
+  BATCH_ITEMS_PAGE,
+  type BatchJob,
+  type BatchStore,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  itemPages,
+  type JobRecord,
+  type JobStore,
+  type PageRequest,
+  sliceOfPages,
+  type WebhookDelivery,
+  type WebhookStore,
+  type WebhookSubscription,
 } from '@engram/core';
 import type { Db } from './database';
 import { decodeCursor, pageOf } from './sql-helpers';
@@ -18,10 +21,26 @@ type DataRow = { data: string };
 export class SqliteBatchStore implements BatchStore {
   constructor(private readonly db: Db) {}
 
-  async create(batch: BatchJob, items: unknown[]): Promise<void> {
-    this.db
-      .prepare('INSERT INTO batches (id, tenant_id, data, items) VALUES (?, ?, ?, ?)')
-      .run(batch.id, batch.tenant_id, JSON.stringify(batch), JSON.stringify(items));
+  async putItems(tenantId: string, batchId: string, start: number, items: unknown[]): Promise<void> {
+    this.db.transaction(() => this.writePages(tenantId, batchId, start, items))();
+  }
+
+  private writePages(tenantId: string, batchId: string, start: number, items: unknown[]): void {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO batch_items (tenant_id, batch_id, start, items) VALUES (?, ?, ?, ?)',
+    );
+    for (const page of itemPages(start, items)) {
+      put.run(tenantId, batchId, page.start, JSON.stringify(page.items));
+    }
+  }
+
+  async create(batch: BatchJob, items?: unknown[]): Promise<void> {
+    this.db.transaction(() => {
+      if (items) this.writePages(batch.tenant_id, batch.id, 0, items);
+      this.db
+        .prepare("INSERT INTO batches (id, tenant_id, data, items) VALUES (?, ?, ?, '[]')")
+        .run(batch.id, batch.tenant_id, JSON.stringify(batch));
+    })();
   }
 
   async get(tenantId: string, id: string): Promise<BatchJob | null> {
@@ -32,23 +51,24 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   async items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]> {
-    if (!range) {
-      const row = this.db
-        .prepare<[string, string], { items: string }>(
-          'SELECT items FROM batches WHERE tenant_id = ? AND id = ?',
-        )
-        .get(tenantId, id);
-      return row ? JSON.parse(row.items) : [];
-    }
-    // A slice read in SQLite: a workflow's chunk parses its own items, not all 10,000.
-    // json_quote keeps objects as JSON text and quotes bare strings, so every row parses.
-    return this.db
-      .prepare<[string, string, number, number], { item: string }>(
-        `SELECT json_quote(e.value) AS item FROM batches b, json_each(b.items) e
-         WHERE b.tenant_id = ? AND b.id = ? AND e.key >= ? AND e.key < ? ORDER BY e.key`,
+    // Only the pages the range touches are read and parsed: a chunk of a workflow, not 10,000 items.
+    const from = range ? range.start - (range.start % BATCH_ITEMS_PAGE) : 0;
+    const to = range ? range.end : Number.MAX_SAFE_INTEGER;
+    const pages = this.db
+      .prepare<[string, string, number, number], { start: number; items: string }>(
+        'SELECT start, items FROM batch_items WHERE tenant_id = ? AND batch_id = ? AND start >= ? AND start < ? ORDER BY start',
       )
-      .all(tenantId, id, range.start, range.end)
-      .map((row) => JSON.parse(row.item));
+      .all(tenantId, id, from, to)
+      .map((p) => ({ start: p.start, items: JSON.parse(p.items) as unknown[] }));
+    if (pages.length > 0) return sliceOfPages(pages, range);
+    // Batches written before pages existed keep their items in one column.
+    const row = this.db
+      .prepare<[string, string], { items: string }>(
+        'SELECT items FROM batches WHERE tenant_id = ? AND id = ?',
+      )
+      .get(tenantId, id);
+    const all = row ? (JSON.parse(row.items) as unknown[]) : [];
+    return range ? all.slice(range.start, range.end) : all;
   }
 
   async save(batch: BatchJob): Promise<void> {
@@ -58,7 +78,10 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    this.db.prepare('DELETE FROM batches WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM batches WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+      this.db.prepare('DELETE FROM batch_items WHERE tenant_id = ? AND batch_id = ?').run(tenantId, id);
+    })();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Engram } from '../engram';
 import { EngramError } from '../errors';
 import type { Action, Principal } from '../ports/edition';
 import { bodyShapeGuard } from './body-guard';
-import { idempotency } from './idempotency';
+import { IdempotencyGate } from './idempotency';
 import { createMetrics } from './metrics';
 import { buildOpenApi, docsPage } from './openapi';
 import { problemHandler, sendProblem } from './problem';
@@ -120,6 +120,12 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // Longer than the time budget: a claim is only taken over once its request cannot still answer.
+  const idempotencyGate = new IdempotencyGate(
+    ports.idempotencyStore,
+    config.requests.time_budget_ms * 2,
+    logger,
+  );
   const table = new RouteTable();
   // The principal goes to the sink; the anonymous (OSS) sink ignores it, an identified one uses it.
   memoryRoutes(table, engram, (n, principal) => {
@@ -130,7 +136,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     metrics.searches.inc();
     ports.telemetry.capture('search_performed', { latency_ms: Math.round(latencyMs), results }, principal);
   });
-  batchRoutes(table, engram);
+  batchRoutes(table, engram, idempotencyGate);
   graphRoutes(table, engram);
   logRoutes(table, engram);
   webhookRoutes(table, engram);
@@ -165,8 +171,16 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   table.mount(open, () => undefined, true);
   v1.use(open);
   v1.use(requireJson);
-  v1.use('/memory/batch', express.json({ limit: config.batch_processing.max_batch_bytes }));
-  v1.use(express.json({ limit: options.maxBodyBytes ?? 256 * 1024 }));
+  // A batch body is read by its route as it arrives (readBatchStream): up to 10,000 items are
+  // validated and stored page by page, never parsed whole. Every other body is parsed here.
+  const json = express.json({ limit: options.maxBodyBytes ?? 256 * 1024 });
+  v1.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST' && req.path === '/memory/batch') {
+      res.locals.streamedBody = true;
+      return next();
+    }
+    json(req, res, next);
+  });
   v1.use(bodyShapeGuard(config.requests.max_json_depth));
   v1.use(async (req: Request, res: Response, next: NextFunction) => {
     const principal = await ports.authenticator.authenticate({ headers: req.headers });
@@ -196,8 +210,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     next();
   });
   for (const mw of engram.http.middleware) v1.use(mw);
-  // Longer than the time budget: a claim is only taken over once its request cannot still answer.
-  v1.use(idempotency(ports.idempotencyStore, config.requests.time_budget_ms * 2, logger));
+  v1.use(idempotencyGate.middleware());
   table.mount(v1, (principal: Principal, action: Action) => {
     if (!ports.authorizer.can(principal, action)) {
       throw new EngramError('forbidden', `this key may not perform ${action}`, { action });

@@ -12,8 +12,10 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function jsonShapeViolation(
   value: unknown,
   maxDepth: number,
+  /** Where `value` sits in the body (an item of a streamed batch): counted in depth and named in the field. */
+  at: string[] = [],
 ): { field: string; message: string } | null {
-  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: at }];
   while (stack.length) {
     const { value: node, path } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;

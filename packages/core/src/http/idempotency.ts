@@ -17,21 +17,42 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * with Retry-After. Server errors (5xx) are not kept, so a retry runs again. A claim whose
  * request never answered (a crash) is taken over once `lockMs` has passed.
  */
-export function idempotency(store: IdempotencyStore, lockMs: number, logger: Logger) {
-  return async (req: Request, res: Response, next: NextFunction) => {
+export class IdempotencyGate {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly lockMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Express middleware for POSTs whose body is parsed (the streamed batch route calls `enter` itself). */
+  middleware() {
+    return async (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'POST' || req.get('idempotency-key') === undefined || res.locals.streamedBody) {
+        return next();
+      }
+      const hash = createHash('sha256')
+        .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+        .digest('hex');
+      if (await this.enter(req, res, hash)) next();
+    };
+  }
+
+  /**
+   * For a request with an Idempotency-Key: true when it is the first and should run (its JSON
+   * answer will be kept); false when a kept answer was replayed; throws 409 when the key is
+   * taken by another request or its first request still runs. Without a key: true.
+   */
+  async enter(req: Request, res: Response, requestHash: string): Promise<boolean> {
     const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || key === undefined) return next();
+    if (key === undefined) return true;
     if (!KEY.test(key)) {
       throw new EngramError('validation_failed', 'Idempotency-Key: 1 to 255 visible ASCII characters', {
         errors: [{ field: 'Idempotency-Key', message: '1 to 255 visible ASCII characters' }],
       });
     }
     const tenantId = (res.locals.principal as Principal).tenant_id;
-    const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
-      .digest('hex');
     const now = Date.now();
-    const held = await store.claim(
+    const held = await this.store.claim(
       {
         tenant_id: tenantId,
         key,
@@ -39,7 +60,7 @@ export function idempotency(store: IdempotencyStore, lockMs: number, logger: Log
         status: null,
         body: null,
         expires_at: now + IDEMPOTENCY_WINDOW_MS,
-        locked_until: now + lockMs,
+        locked_until: now + this.lockMs,
       },
       now,
     );
@@ -65,24 +86,29 @@ export function idempotency(store: IdempotencyStore, lockMs: number, logger: Log
       }
       res.set('Idempotent-Replayed', 'true');
       res.status(held.status).json(held.body);
-      return;
+      return false;
     }
-    // The answer is stored before it is sent: a client that saw it can always have it again.
+    this.keepAnswer(res, tenantId, key);
+    return true;
+  }
+
+  /** The answer is stored before it is sent: a client that saw it can always have it again. */
+  private keepAnswer(res: Response, tenantId: string, key: string): void {
     const send = res.json.bind(res);
     let answered = false;
     // An answer not sent as JSON (a stream, a dropped connection): nothing to replay, free the key.
     res.on('close', () => {
-      if (!answered) void store.release(tenantId, key).catch(() => undefined);
+      if (!answered) void this.store.release(tenantId, key).catch(() => undefined);
     });
     res.json = (body: unknown) => {
       answered = true;
       const status = res.statusCode;
-      const kept = status >= 500 ? store.release(tenantId, key) : store.complete(tenantId, key, status, body);
+      const kept =
+        status >= 500 ? this.store.release(tenantId, key) : this.store.complete(tenantId, key, status, body);
       kept
-        .catch((err: unknown) => logger.error({ err }, 'the idempotency record could not be written'))
+        .catch((err: unknown) => this.logger.error({ err }, 'the idempotency record could not be written'))
         .finally(() => send(body));
       return res;
     };
-    next();
-  };
+  }
 }

@@ -485,9 +485,21 @@ export class InMemoryLogStore implements LogStore {
 
 export class InMemoryBatchStore implements BatchStore {
   private readonly batches = new Map<string, { batch: BatchJob; items: unknown[] }>();
+  /** Items put before their batch record exists, by tenant and batch. */
+  private readonly pending = new Map<string, unknown[]>();
 
-  async create(batch: BatchJob, items: unknown[]): Promise<void> {
-    this.batches.set(batch.id, { batch: copy(batch), items: copy(items) });
+  async putItems(tenantId: string, batchId: string, start: number, items: unknown[]): Promise<void> {
+    const key = `${tenantId}\u001f${batchId}`;
+    const list = this.pending.get(key) ?? [];
+    list.splice(start, items.length, ...copy(items));
+    this.pending.set(key, list);
+  }
+
+  async create(batch: BatchJob, items?: unknown[]): Promise<void> {
+    const key = `${batch.tenant_id}\u001f${batch.id}`;
+    const stored = items ? copy(items) : (this.pending.get(key) ?? []);
+    this.pending.delete(key);
+    this.batches.set(batch.id, { batch: copy(batch), items: stored });
   }
 
   async get(tenantId: string, id: string): Promise<BatchJob | null> {
@@ -507,6 +519,7 @@ export class InMemoryBatchStore implements BatchStore {
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
+    this.pending.delete(`${tenantId}\u001f${id}`);
     if (this.batches.get(id)?.batch.tenant_id === tenantId) this.batches.delete(id);
   }
 }

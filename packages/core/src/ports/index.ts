@@ -24,6 +24,7 @@ import type {
 export type * from './ai';
 export * from './edition';
 export type * from './storage';
+export { BATCH_ITEMS_PAGE, itemPages, sliceOfPages } from './storage';
 
 /** Every replaceable part of Engram. A plugin fills one with `ctx.provide(name, impl)`. */
 export interface Ports {

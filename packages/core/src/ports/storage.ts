@@ -181,8 +181,37 @@ export interface LogStore {
   listFeedback(tenantId: string, searchId: string): Promise<Feedback[]>;
 }
 
+/**
+ * Items of a batch are written in pages of this many, each starting at a multiple of it, so a
+ * batch streamed in as it arrives and one written whole are stored the same way.
+ */
+export const BATCH_ITEMS_PAGE = 250;
+
+/** Splits items that begin at `start` (a multiple of BATCH_ITEMS_PAGE) into aligned pages. */
+export function itemPages(start: number, items: unknown[]): { start: number; items: unknown[] }[] {
+  const pages = [];
+  for (let i = 0; i < items.length; i += BATCH_ITEMS_PAGE) {
+    pages.push({ start: start + i, items: items.slice(i, i + BATCH_ITEMS_PAGE) });
+  }
+  return pages;
+}
+
+/** The items of `range` out of pages read in order (each page's start, then its items). */
+export function sliceOfPages(
+  pages: { start: number; items: unknown[] }[],
+  range?: { start: number; end: number },
+): unknown[] {
+  const all = pages.flatMap((p) => p.items);
+  if (!range) return all;
+  const offset = pages[0]?.start ?? 0;
+  return all.slice(Math.max(range.start - offset, 0), Math.max(range.end - offset, 0));
+}
+
 export interface BatchStore {
-  create(batch: BatchJob, items: unknown[]): Promise<void>;
+  /** Stores one page of a batch's items (before the batch record exists); writing it again replaces it. */
+  putItems(tenantId: string, batchId: string, start: number, items: unknown[]): Promise<void>;
+  /** Stores the batch record, with `items` when they were not put page by page before. */
+  create(batch: BatchJob, items?: unknown[]): Promise<void>;
   get(tenantId: string, id: string): Promise<BatchJob | null>;
   /** The batch's items, or those from `start` up to (not including) `end`. */
   items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]>;

@@ -8,7 +8,7 @@ import { EngramError, notFound } from '../errors';
 import type { HookBus } from '../hooks';
 import type { JobQueue } from '../jobs/job-queue';
 import { type BatchProcessor, type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
-import type { BatchStore } from '../ports/storage';
+import { BATCH_ITEMS_PAGE, type BatchStore } from '../ports/storage';
 import type { WebhookService } from '../webhooks/webhook.service';
 import { MEMORY_ID_PREFIX, type MemoryService } from './memory.service';
 
@@ -63,6 +63,72 @@ export interface ChunkOutcome {
   ids: { index: number; id: string }[];
 }
 
+/** `size`: the items counted; a streamed batch is refused at the first item past the limit. */
+const batchTooLarge = (max: number, size: number, streamed = false) =>
+  new EngramError(
+    'batch_too_large',
+    `a batch holds at most ${max} memories; this one has ${streamed ? 'at least ' : ''}${size}. ` +
+      'Split it, or use the Engram cloud edition, which takes up to 10,000 per batch.',
+    { limit: max, size, errors: [{ field: 'memories', message: `at most ${max} items` }] },
+  );
+
+const batchOptionsSchema = batchRequestSchema.omit({ memories: true });
+
+/**
+ * A batch taken item by item: each is checked as it comes (an invalid one gets its error by
+ * index, a valid one its memory id), and items go to the store a page at a time, so a batch of
+ * 10,000 streamed in is never held whole. Nothing is visible until BatchService.accept writes
+ * the record; abandon() removes what was written.
+ */
+export class BatchIntake {
+  readonly id = newId('batch');
+  private readonly memoryIds: (string | null)[] = [];
+  private readonly errors: BatchItemError[] = [];
+  private page: unknown[] = [];
+  private written = 0;
+
+  constructor(
+    private readonly store: BatchStore,
+    readonly tenantId: string,
+    private readonly max: number,
+  ) {}
+
+  get size(): number {
+    return this.memoryIds.length;
+  }
+
+  async add(item: unknown): Promise<void> {
+    const index = this.memoryIds.length;
+    if (index >= this.max) throw batchTooLarge(this.max, index + 1, true);
+    const parsed = memoryInputSchema.safeParse(item);
+    if (parsed.success) this.memoryIds.push(newId(MEMORY_ID_PREFIX));
+    else {
+      const issue = fieldIssues(parsed.error, `memories.${index}`)[0]!;
+      this.memoryIds.push(null);
+      this.errors.push({ index, code: 'validation_failed', message: issue.message, field: issue.field });
+    }
+    this.page.push(item);
+    if (this.page.length === BATCH_ITEMS_PAGE) await this.flush();
+  }
+
+  /** Writes the last page; the ids and submission errors, for the record. */
+  async close(): Promise<{ memoryIds: (string | null)[]; errors: BatchItemError[] }> {
+    await this.flush();
+    return { memoryIds: this.memoryIds, errors: this.errors };
+  }
+
+  async abandon(): Promise<void> {
+    await this.store.remove(this.tenantId, this.id);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.page.length === 0) return;
+    await this.store.putItems(this.tenantId, this.id, this.written, this.page);
+    this.written += this.page.length;
+    this.page = [];
+  }
+}
+
 const cancelledItem = (index: number): BatchItemError => ({
   index,
   code: 'cancelled',
@@ -88,79 +154,84 @@ export class BatchService {
   }
 
   /**
-   * Accepts a batch: refuses it whole only when malformed or over the limits; each invalid
-   * item is recorded with its index and the rest go ahead. Items get their memory ids now,
-   * so processing them again after a crash finds them instead of adding copies. When the
-   * processor cannot take the batch (its engine unreachable), nothing of it stays.
+   * Accepts a batch given whole (a parsed body, or a caller in process): refused whole only
+   * when malformed or over the limits; each invalid item is recorded with its index and the
+   * rest go ahead.
    */
   async submit(tenantId: string, raw: unknown): Promise<BatchJob> {
     const request = validate(batchRequestSchema, raw);
-    const max = this.maxBatchSize;
-    if (request.memories.length > max) {
-      throw new EngramError(
-        'batch_too_large',
-        `a batch holds at most ${max} memories; this one has ${request.memories.length}. ` +
-          'Split it, or use the Engram cloud edition, which takes up to 10,000 per batch.',
-        {
-          limit: max,
-          size: request.memories.length,
-          errors: [{ field: 'memories', message: `at most ${max} items` }],
-        },
-      );
-    }
-    const quota = await this.ports.entitlements.check(tenantId, 'batch_items', request.memories.length);
-    if (!quota.allowed) throw entitlementError(quota, 'batch quota exceeded');
-    if (request.webhook_url) {
-      if (!request.webhook_secret) {
-        throw new EngramError(
-          'validation_failed',
-          'webhook_secret: required with webhook_url (deliveries are signed)',
-          {
-            errors: [{ field: 'webhook_secret', message: 'required with webhook_url' }],
-          },
-        );
-      }
-      await this.webhooks.checkTarget(request.webhook_url);
-    }
-    await this.hooks.run('beforeBatch', { tenantId, size: request.memories.length });
-
-    const errors: BatchItemError[] = [];
-    const memoryIds = request.memories.map((item, index) => {
-      const parsed = memoryInputSchema.safeParse(item);
-      if (parsed.success) return newId(MEMORY_ID_PREFIX);
-      const issue = fieldIssues(parsed.error, `memories.${index}`)[0]!;
-      errors.push({ index, code: 'validation_failed', message: issue.message, field: issue.field });
-      return null;
-    });
-    const now = nowIso();
-    const id = newId('batch');
-    const total = request.memories.length;
-    const batch: BatchJob = {
-      id,
-      tenant_id: tenantId,
-      status: 'queued',
-      total,
-      succeeded: 0,
-      failed: errors.length,
-      cancelled: 0,
-      errors,
-      memory_ids: memoryIds,
-      cursor: 0,
-      webhook_url: request.webhook_url ?? null,
-      webhook_secret: request.webhook_secret ?? null,
-      workflow_id: this.ports.batchProcessor.workflowId?.({ id, total }) ?? null,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-    };
-    await this.ports.batchStore.create(batch, request.memories);
+    if (request.memories.length > this.maxBatchSize)
+      throw batchTooLarge(this.maxBatchSize, request.memories.length);
+    const intake = this.intake(tenantId);
     try {
-      await this.ports.batchProcessor.dispatch(batch);
+      for (const item of request.memories) await intake.add(item);
     } catch (err) {
-      await this.ports.batchStore.remove(tenantId, id);
+      await intake.abandon();
       throw err;
     }
-    return batch;
+    const { memories: _items, ...options } = request;
+    return this.accept(intake, options);
+  }
+
+  /** Starts taking a batch item by item (a request body streamed in as it arrives). */
+  intake(tenantId: string): BatchIntake {
+    return new BatchIntake(this.ports.batchStore, tenantId, this.maxBatchSize);
+  }
+
+  /**
+   * Accepts a batch whose items are all in: checks the options, the plan and the callback
+   * target, writes the batch record and hands it to the processor. Whatever refuses it, nothing
+   * of it stays (its item pages are removed).
+   */
+  async accept(intake: BatchIntake, rawOptions: unknown): Promise<BatchJob> {
+    const { tenantId, id } = intake;
+    try {
+      const options = validate(batchOptionsSchema, rawOptions);
+      if (intake.size === 0) {
+        throw new EngramError('validation_failed', 'memories: must hold at least one memory', {
+          errors: [{ field: 'memories', message: 'must hold at least one memory' }],
+        });
+      }
+      const quota = await this.ports.entitlements.check(tenantId, 'batch_items', intake.size);
+      if (!quota.allowed) throw entitlementError(quota, 'batch quota exceeded');
+      if (options.webhook_url) {
+        if (!options.webhook_secret) {
+          throw new EngramError(
+            'validation_failed',
+            'webhook_secret: required with webhook_url (deliveries are signed)',
+            { errors: [{ field: 'webhook_secret', message: 'required with webhook_url' }] },
+          );
+        }
+        await this.webhooks.checkTarget(options.webhook_url);
+      }
+      await this.hooks.run('beforeBatch', { tenantId, size: intake.size });
+      const items = await intake.close();
+      const now = nowIso();
+      const batch: BatchJob = {
+        id,
+        tenant_id: tenantId,
+        status: 'queued',
+        total: intake.size,
+        succeeded: 0,
+        failed: items.errors.length,
+        cancelled: 0,
+        errors: items.errors,
+        memory_ids: items.memoryIds,
+        cursor: 0,
+        webhook_url: options.webhook_url ?? null,
+        webhook_secret: options.webhook_secret ?? null,
+        workflow_id: this.ports.batchProcessor.workflowId?.({ id, total: intake.size }) ?? null,
+        created_at: now,
+        updated_at: now,
+        completed_at: null,
+      };
+      await this.ports.batchStore.create(batch);
+      await this.ports.batchProcessor.dispatch(batch);
+      return batch;
+    } catch (err) {
+      await intake.abandon();
+      throw err;
+    }
   }
 
   async get(tenantId: string, id: string): Promise<BatchJob> {
