@@ -421,6 +421,19 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         succeeded: 2,
         status: 'completed',
       });
+      // Streamed in: pages put before the record, read back across page boundaries.
+      const streamed = { ...batch, id: newId('batch'), total: 600 };
+      const many = Array.from({ length: 600 }, (_, i) => ({ content: `item ${i}` }));
+      for (let start = 0; start < many.length; start += 250) {
+        await batches.putItems('t1', streamed.id, start, many.slice(start, start + 250));
+      }
+      await batches.create(streamed);
+      expect(await batches.items('t1', streamed.id, { start: 240, end: 260 })).toEqual(many.slice(240, 260));
+      expect(await batches.items('t1', streamed.id, { start: 590, end: 700 })).toEqual(many.slice(590));
+      expect(await batches.items('t1', streamed.id)).toHaveLength(600);
+      await batches.remove('t1', streamed.id);
+      expect(await batches.items('t1', streamed.id)).toEqual([]);
+
       await batches.remove('t2', batch.id);
       expect(await batches.get('t1', batch.id)).not.toBeNull();
       await batches.remove('t1', batch.id);
