@@ -10,6 +10,7 @@ export * from './compute/worker-pool';
 export * from './config/config';
 export * from './defaults-plugin';
 export * from './domain/filter';
+export { memoryFingerprint } from './domain/fingerprint';
 export * from './domain/graph-walk';
 export * from './domain/ids';
 export * from './domain/paging';

@@ -6,6 +6,7 @@ import {
   type MemoryFilter,
   type MemoryStore,
   type MemoryVersion,
+  memoryFingerprint,
   type PageRequest,
   pageOf,
   versionOf,
@@ -14,7 +15,11 @@ import { docId, isDuplicateKey, type Models } from './models';
 import { mongoFilter } from './mongo-filter';
 
 /** A stored document back to the domain shape (no `_id`). */
-export function toMemory({ _id, ...doc }: Memory & { _id?: string }): Memory {
+export function toMemory({
+  _id,
+  fingerprint: _fingerprint,
+  ...doc
+}: Memory & { _id?: string; fingerprint?: string }): Memory {
   // Documents from before validity existed began when they were made and never ended.
   return {
     ...doc,
@@ -35,12 +40,23 @@ export class MongoMemoryStore implements MemoryStore {
 
   async insert(memory: Memory): Promise<void> {
     try {
-      await this.models.memories.create({ _id: docId(memory.tenant_id, memory.id), ...memory });
+      await this.models.memories.create({
+        _id: docId(memory.tenant_id, memory.id),
+        ...memory,
+        fingerprint: memoryFingerprint(memory),
+      });
     } catch (err) {
       if (isDuplicateKey(err)) throw new EngramError('conflict', `memory ${memory.id} already exists`);
       throw err;
     }
     await this.saveVersion(memory, { change: 'created' });
+  }
+
+  async findByFingerprint(tenantId: string, fingerprint: string): Promise<Memory[]> {
+    const docs = await this.models.memories
+      .find({ tenant_id: tenantId, fingerprint, valid_to: null })
+      .lean<Memory[]>();
+    return docs.map(toMemory);
   }
 
   async get(tenantId: string, id: string): Promise<Memory | null> {
@@ -71,6 +87,7 @@ export class MongoMemoryStore implements MemoryStore {
           valid_from: fields.valid_from,
           valid_to: fields.valid_to,
           event_time: fields.event_time,
+          fingerprint: memoryFingerprint(memory),
         },
       },
     );

@@ -26,12 +26,14 @@ const memoryFields = {
   valid_from: { type: String },
   valid_to: { type: String, default: null },
   event_time: { type: String, default: null },
+  fingerprint: { type: String },
 };
 
 const memorySchema = new Schema(memoryFields, options);
 memorySchema.index({ tenant_id: 1, id: -1 });
 memorySchema.index({ tenant_id: 1, user_id: 1, id: -1 });
 memorySchema.index({ tenant_id: 1, session_id: 1, id: 1 });
+memorySchema.index({ tenant_id: 1, fingerprint: 1 });
 memorySchema.index({ updated_at: -1 }); // the index check after a restart
 
 const versionSchema = new Schema(

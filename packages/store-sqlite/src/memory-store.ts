@@ -5,6 +5,7 @@ import {
   type MemoryFilter,
   type MemoryStore,
   type MemoryVersion,
+  memoryFingerprint,
   type PageRequest,
 } from '@engram/core';
 import type { Db } from './database';
@@ -14,9 +15,10 @@ type MemoryRow = Omit<Memory, 'metadata' | 'tags' | 'valid_from'> & {
   metadata: string;
   tags: string;
   valid_from: string | null;
+  fingerprint?: string | null;
 };
 
-const toMemory = (r: MemoryRow): Memory => ({
+const toMemory = ({ fingerprint: _fingerprint, ...r }: MemoryRow): Memory => ({
   ...r,
   metadata: JSON.parse(r.metadata),
   tags: JSON.parse(r.tags),
@@ -33,8 +35,8 @@ export class SqliteMemoryStore implements MemoryStore {
 
   constructor(private readonly db: Db) {
     this.insertRow = db.prepare(
-      `INSERT INTO memories (id, tenant_id, user_id, namespace, agent_id, session_id, content, type, metadata, tags, created_at, updated_at, version, valid_from, valid_to, event_time)
-       VALUES (@id, @tenant_id, @user_id, @namespace, @agent_id, @session_id, @content, @type, @metadata, @tags, @created_at, @updated_at, @version, @valid_from, @valid_to, @event_time)`,
+      `INSERT INTO memories (id, tenant_id, user_id, namespace, agent_id, session_id, content, type, metadata, tags, created_at, updated_at, version, valid_from, valid_to, event_time, fingerprint)
+       VALUES (@id, @tenant_id, @user_id, @namespace, @agent_id, @session_id, @content, @type, @metadata, @tags, @created_at, @updated_at, @version, @valid_from, @valid_to, @event_time, @fingerprint)`,
     );
     this.insertVersion = db.prepare(
       `INSERT INTO memory_versions (tenant_id, memory_id, version, change, content, type, metadata, tags, created_at, valid_to, reason)
@@ -46,7 +48,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async insert(memory: Memory): Promise<void> {
-    const row = { ...memory, metadata: JSON.stringify(memory.metadata), tags: JSON.stringify(memory.tags) };
+    const row = this.row(memory);
     try {
       this.db.transaction(() => {
         this.insertRow.run(row);
@@ -58,6 +60,24 @@ export class SqliteMemoryStore implements MemoryStore {
       }
       throw err;
     }
+  }
+
+  private row(memory: Memory) {
+    return {
+      ...memory,
+      metadata: JSON.stringify(memory.metadata),
+      tags: JSON.stringify(memory.tags),
+      fingerprint: memoryFingerprint(memory),
+    };
+  }
+
+  async findByFingerprint(tenantId: string, fingerprint: string): Promise<Memory[]> {
+    return this.db
+      .prepare<[string, string], MemoryRow>(
+        'SELECT * FROM memories WHERE tenant_id = ? AND fingerprint = ? AND valid_to IS NULL',
+      )
+      .all(tenantId, fingerprint)
+      .map(toMemory);
   }
 
   async get(tenantId: string, id: string): Promise<Memory | null> {
@@ -76,13 +96,13 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async update(memory: Memory, note: ChangeNote = { change: 'updated' }): Promise<void> {
-    const row = { ...memory, metadata: JSON.stringify(memory.metadata), tags: JSON.stringify(memory.tags) };
+    const row = this.row(memory);
     this.db.transaction(() => {
       const changed = this.db
         .prepare(
           `UPDATE memories SET content = @content, type = @type, metadata = @metadata, tags = @tags,
              updated_at = @updated_at, version = @version, valid_from = @valid_from, valid_to = @valid_to,
-             event_time = @event_time
+             event_time = @event_time, fingerprint = @fingerprint
            WHERE tenant_id = @tenant_id AND id = @id AND version = @version - 1`,
         )
         .run(row).changes;

@@ -201,4 +201,9 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (tenant_id, batch_id, start)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Each memory's fingerprint (content, scopes, type, metadata): duplicates found in one lookup.
+  ALTER TABLE memories ADD COLUMN fingerprint TEXT;
+  CREATE INDEX memories_by_fingerprint ON memories (tenant_id, fingerprint);
+  `,
 ];

@@ -62,6 +62,11 @@ export interface MemoryStore {
    * the API). The writes a crash can interrupt are the last ones.
    */
   recentlyWritten(limit: number): Promise<{ tenant_id: string; id: string }[]>;
+  /**
+   * Optional: the current memories (no valid_to) whose `memoryFingerprint` is this, by an index
+   * the store keeps. Without it, duplicates are found through the text index.
+   */
+  findByFingerprint?(tenantId: string, fingerprint: string): Promise<Memory[]>;
 }
 
 /** What an index needs about a memory to apply filters without asking the MemoryStore. */

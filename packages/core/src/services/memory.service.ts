@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
+import { identity, memoryFingerprint } from '../domain/fingerprint';
 import { newId, nowIso } from '../domain/ids';
 import {
   type MemoryInput,
@@ -35,40 +36,6 @@ export interface AddOptions {
 export type AddOutcome =
   | { ok: true; memory: Memory; deduplicated?: boolean }
   | { ok: false; error: EngramError };
-
-/** Content compared for duplicates: Unicode-normalised, whitespace collapsed, case folded. */
-const normalized = (content: string) => content.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
-
-/** JSON with keys sorted at every level, so equal metadata compares equal whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** What makes two adds the same memory: content after normalisation, every scope, type and metadata. */
-function identity(input: {
-  content: string;
-  user_id?: string | null;
-  namespace?: string | null;
-  agent_id?: string | null;
-  session_id?: string | null;
-  type?: string;
-  metadata?: unknown;
-}): string {
-  return canonical([
-    normalized(input.content),
-    input.user_id ?? null,
-    input.namespace ?? null,
-    input.agent_id ?? null,
-    input.session_id ?? null,
-    input.type ?? 'text',
-    input.metadata ?? {},
-  ]);
-}
 
 export class MemoryService {
   constructor(
@@ -188,6 +155,11 @@ export class MemoryService {
    * exactly. Content with no indexable word is never taken for a duplicate.
    */
   private async findDuplicate(tenantId: string, input: MemoryInput): Promise<Memory | null> {
+    const store = this.ports.memoryStore;
+    if (store.findByFingerprint) {
+      const found = await store.findByFingerprint(tenantId, memoryFingerprint(input));
+      return found.find((m) => m.valid_to === null && identity(m) === identity(input)) ?? null;
+    }
     const scope: MemoryFilter = {};
     for (const field of ['user_id', 'namespace', 'agent_id', 'session_id'] as const) {
       if (input[field] !== undefined) scope[field] = input[field];
