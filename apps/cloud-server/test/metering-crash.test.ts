@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { callApi } from './http';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 const ADMIN = 'egm_platform_admin_key_for_metering_tests';
@@ -25,16 +26,7 @@ function start(dataDir: string, port: number): ChildProcess {
   });
 }
 
-async function call(base: string, route: string, key: string, method = 'GET', body?: unknown) {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field
-  const json: any = await res.json().catch(() => null);
-  return { status: res.status, body: json };
-}
+const call = callApi;
 
 const ready = async (base: string) => {
   const end = Date.now() + 30_000;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startServerProcess, type TestServer } from '@engram/core/testing';
 import { startTestTemporal, type TestTemporal } from '@engram/ee/testing';
+import { callApi } from './http';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 const ADMIN = 'egm_platform_admin_key_for_temporal_tests';
@@ -23,16 +24,8 @@ describe('batches on Temporal', () => {
   let hooks: Server;
   const delivered: { type: string; data: { batch_id: string; succeeded: number } }[] = [];
 
-  const call = async (route: string, method = 'GET', body?: unknown, auth = key) => {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field
-    const json: any = await res.json().catch(() => null);
-    return { status: res.status, body: json };
-  };
+  const call = (route: string, method = 'GET', body?: unknown, auth = key) =>
+    callApi(base, route, auth, method, body);
 
   const startWorker = () => {
     const worker = spawn(process.execPath, [MAIN, 'worker'], { env, stdio: 'ignore' });
