@@ -196,6 +196,13 @@ export const searchRequestSchema = z
       .max(100)
       .optional()
       .describe('Results to return (at most search.max_top_k)'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The same as top_k, named as in list requests'),
     include_graph: z.boolean().optional(),
     as_of: isoDate.optional().describe('Search the memories as they were at this instant'),
     include_expired: z

@@ -86,7 +86,12 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     const end = metrics.duration.startTimer();
     const started = performance.now();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const route =
+        typeof res.locals.route === 'string'
+          ? res.locals.route
+          : req.route?.path
+            ? `${req.baseUrl}${req.route.path}`
+            : 'unmatched';
       const tier = typeof res.locals.tier === 'string' ? res.locals.tier : 'none';
       metrics.requests.inc({ method: req.method, route, status: res.statusCode, tier });
       end({ method: req.method, route, tier });
@@ -104,6 +109,17 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     next();
   });
 
+  // The root says where things are, for a person or a client that starts there.
+  app.get('/', (_req, res) => {
+    res.json({
+      name: 'Engram',
+      version: options.version,
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      api: '/v1',
+    });
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: options.version });
   });
@@ -150,7 +166,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
-  for (const path of ['/health', '/ready', '/metrics', '/openapi.json', '/docs']) {
+  for (const path of ['/', '/health', '/ready', '/metrics', '/openapi.json', '/docs']) {
     app.all(path, (req, res) => {
       res.set('Allow', 'GET, HEAD');
       throw new EngramError('method_not_allowed', `${req.method} is not allowed here; use GET`, {

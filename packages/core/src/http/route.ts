@@ -51,6 +51,9 @@ export class RouteTable {
     const routes = this.routes.filter((spec) => Boolean(spec.public) === publicRoutes);
     for (const spec of routes) {
       router[spec.method](spec.path, async (req, res) => {
+        // The route template, kept for the metrics: an error answered outside this router no
+        // longer knows the mount path (/v1) by the time the response finishes.
+        res.locals.route = `${req.baseUrl}${spec.path}`;
         const principal = spec.public
           ? { tenant_id: '', subject: 'anonymous', scopes: [] }
           : (res.locals.principal as Principal);

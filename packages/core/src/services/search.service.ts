@@ -72,8 +72,19 @@ export class SearchService {
     const request: SearchRequest = validate(searchRequestSchema, raw);
     const tenantId = principal.tenant_id;
     const maxTopK = this.config.search.max_top_k;
-    if (request.top_k !== undefined && request.top_k > maxTopK) throw invalid('top_k', `at most ${maxTopK}`);
-    const topK = request.top_k ?? this.config.search.default_top_k;
+    if (request.top_k !== undefined && request.limit !== undefined && request.top_k !== request.limit) {
+      throw new EngramError('validation_failed', 'top_k and limit name the same thing; give one of them', {
+        errors: [
+          { field: 'top_k', message: 'conflicts with limit' },
+          { field: 'limit', message: 'conflicts with top_k' },
+        ],
+      });
+    }
+    const asked = request.top_k ?? request.limit;
+    if (asked !== undefined && asked > maxTopK) {
+      throw invalid(request.top_k !== undefined ? 'top_k' : 'limit', `at most ${maxTopK}`);
+    }
+    const topK = asked ?? this.config.search.default_top_k;
     for (const field of ['user_id', 'namespace'] as const) {
       const [top, inFilters] = [request[field], request.filters?.[field]];
       // Two different scopes in one request would match nothing: say so instead of answering empty.
