@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const DOCKER = path.resolve(__dirname, '../../../docker');
@@ -67,5 +68,15 @@ describe('docker compose stacks', () => {
     expect(config).toMatch(
       /\n {2}engram-worker:\n {4}command:\n {4}- node\n {4}- dist\/main\.js\n {4}- worker\n/,
     );
+  });
+
+  it('builds an image whose data volume the unprivileged user owns', () => {
+    const dockerfile = readFileSync(path.join(DOCKER, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    const owned = runtime.indexOf('chown node:node /data');
+    expect(owned).toBeGreaterThan(-1);
+    // Made and owned before it is declared a volume and before the server drops to `node`.
+    expect(owned).toBeLessThan(runtime.indexOf('VOLUME ["/data"]'));
+    expect(runtime.indexOf('VOLUME ["/data"]')).toBeLessThan(runtime.indexOf('USER node'));
   });
 });
