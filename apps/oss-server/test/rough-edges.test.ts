@@ -44,4 +44,15 @@ describe('what a new user meets first', () => {
     expect(metrics).toMatch(/engram_http_requests_total\{[^}]*route="\/v1\/memory\/:id"[^}]*status="404"/);
     expect(metrics).not.toMatch(/route="\/memory\/:id"/);
   });
+
+  it('streams a batch however its path is spelled (trailing slash, capitals)', async () => {
+    for (const path of ['/v1/memory/batch/', '/v1/Memory/Batch']) {
+      const res = await request(engram.app)
+        .post(path)
+        .set(auth)
+        .send({ memories: [{ content: `spelled ${path}`, user_id: 'spelling' }] });
+      expect(res.status).toBe(202);
+      expect(res.body.total).toBe(1);
+    }
+  });
 });

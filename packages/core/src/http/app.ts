@@ -191,7 +191,8 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   // validated and stored page by page, never parsed whole. Every other body is parsed here.
   const json = express.json({ limit: options.maxBodyBytes ?? 256 * 1024 });
   v1.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'POST' && req.path === '/memory/batch') {
+    // Matched as the router matches paths: case-insensitive, a trailing slash allowed.
+    if (req.method === 'POST' && req.path.toLowerCase().replace(/\/+$/, '') === '/memory/batch') {
       res.locals.streamedBody = true;
       return next();
     }
