@@ -6,6 +6,7 @@ export * from './ai/openai-embedder';
 export * from './ai/worker-extractor';
 export * from './auth/api-key-authenticator';
 export * from './auth/key-files';
+export * from './compat/mem0';
 export * from './compute/worker-pool';
 export * from './config/config';
 export * from './defaults-plugin';

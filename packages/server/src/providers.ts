@@ -6,6 +6,7 @@ import {
   installId,
   keyHashes,
   LlmEntityExtractor,
+  mem0CompatPlugin,
   OpenAIChatModel,
   OpenAIEmbedder,
   PostHogTelemetry,
@@ -349,9 +350,22 @@ export const storageAndModelProviders: Provider[] = [
   llmProvider,
 ] as Provider[];
 
-/** The open-source server: the parts above, single-tenant keys and anonymous telemetry. */
+/** mem0's API paths and shapes on Engram: an existing mem0 integration changes only its host. */
+export const mem0CompatProvider = defineProvider({
+  name: 'compat-mem0',
+  ports: [],
+  description: "mem0's API (paths, Token auth, shapes) beside Engram's: on unless ENGRAM_MEM0_COMPAT=off",
+  settings: z.object({
+    ENGRAM_MEM0_COMPAT: z.enum(['on', 'off']).optional().describe("mem0's API routes: on (default) or off"),
+  }),
+  enabled: (s) => s.ENGRAM_MEM0_COMPAT !== 'off',
+  create: () => mem0CompatPlugin(),
+});
+
+/** The open-source server: the parts above, single-tenant keys, anonymous telemetry and mem0's API. */
 export const openSourceManifest: Provider[] = [
   ...storageAndModelProviders,
   apiKeysProvider,
   posthogProvider,
+  mem0CompatProvider,
 ] as Provider[];

@@ -7,11 +7,11 @@ export const hashKey = (key: string): string => createHash('sha256').update(key,
 /** A new key: a readable prefix, then 32 random bytes. */
 export const generateApiKey = (): string => `egm_${randomBytes(32).toString('base64url')}`;
 
-/** Reads `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+/** Reads `Authorization: Bearer <key>`, `Authorization: Token <key>` (mem0's clients) or `X-API-Key: <key>`. */
 export function presentedKey(request: AuthRequest): string | null {
   const auth = request.headers.authorization;
   if (typeof auth === 'string') {
-    const match = /^Bearer\s+(\S+)$/i.exec(auth.trim());
+    const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(auth.trim());
     if (match) return match[1]!;
   }
   const header = request.headers['x-api-key'];

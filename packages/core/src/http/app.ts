@@ -175,68 +175,81 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
     });
   }
 
-  const v1 = express.Router();
-  // Public routes first: raw bodies (their callers sign them), no key.
-  const open = express.Router();
-  for (const spec of table.routes.filter((r) => r.public)) {
-    open[spec.method](
-      spec.path,
-      express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
-    );
-  }
-  table.mount(open, () => undefined, true);
-  v1.use(open);
-  v1.use(requireJson);
-  // A batch body is read by its route as it arrives (readBatchStream): up to 10,000 items are
-  // validated and stored page by page, never parsed whole. Every other body is parsed here.
-  const json = express.json({ limit: options.maxBodyBytes ?? 256 * 1024 });
-  v1.use((req: Request, res: Response, next: NextFunction) => {
-    // Matched as the router matches paths: case-insensitive, a trailing slash allowed.
-    if (req.method === 'POST' && req.path.toLowerCase().replace(/\/+$/, '') === '/memory/batch') {
-      res.locals.streamedBody = true;
-      return next();
-    }
-    json(req, res, next);
-  });
-  v1.use(bodyShapeGuard(config.requests.max_json_depth));
-  v1.use(async (req: Request, res: Response, next: NextFunction) => {
-    const principal = await ports.authenticator.authenticate({ headers: req.headers });
-    if (!principal) {
-      res.set('WWW-Authenticate', 'Bearer');
-      throw new EngramError(
-        'unauthorized',
-        'missing or invalid API key: send Authorization: Bearer <key> or X-API-Key',
+  // One router per API prefix (/v1, and the prefixes of compatibility routes such as mem0's
+  // /v3), each with the same chain: JSON bodies, key, rate limit, plugins' middleware,
+  // Idempotency-Key, then the routes with their permission.
+  const apiRouter = (prefix: string) => {
+    const v1 = express.Router();
+    // Public routes first: raw bodies (their callers sign them), no key.
+    const open = express.Router();
+    for (const spec of table.routes.filter((r) => r.public && (r.prefix ?? '/v1') === prefix)) {
+      open[spec.method](
+        spec.path,
+        express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
       );
     }
-    res.locals.principal = principal;
-    next();
-  });
-  v1.use(async (_req: Request, res: Response, next: NextFunction) => {
-    const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
-    if (decision.tier) res.locals.tier = decision.tier;
-    // The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left.
-    if (decision.policy) {
-      const { name, quota, windowSeconds } = decision.policy;
-      res.set('RateLimit-Policy', `"${name}";q=${quota};w=${windowSeconds}`);
-      res.set('RateLimit', `"${name}";r=${decision.remaining ?? 0};t=${decision.resetSeconds ?? 0}`);
-    }
-    if (!decision.allowed) {
-      res.set('Retry-After', String(decision.retryAfterSeconds ?? 1));
-      throw new EngramError('rate_limited', 'too many requests; retry after the Retry-After interval');
-    }
-    next();
-  });
-  for (const mw of engram.http.middleware) v1.use(mw);
-  v1.use(idempotencyGate.middleware());
-  table.mount(v1, (principal: Principal, action: Action) => {
-    if (!ports.authorizer.can(principal, action)) {
-      throw new EngramError('forbidden', `this key may not perform ${action}`, { action });
-    }
-  });
-  v1.use((req) => {
-    throw new EngramError('not_found', `no route ${req.method} /v1${req.path}`);
-  });
-  app.use('/v1', v1);
+    table.mount(open, () => undefined, true, prefix);
+    v1.use(open);
+    v1.use(requireJson);
+    // A batch body is read by its route as it arrives (readBatchStream): up to 10,000 items are
+    // validated and stored page by page, never parsed whole. Every other body is parsed here.
+    const json = express.json({ limit: options.maxBodyBytes ?? 256 * 1024 });
+    v1.use((req: Request, res: Response, next: NextFunction) => {
+      // Matched as the router matches paths: case-insensitive, a trailing slash allowed.
+      if (req.method === 'POST' && req.path.toLowerCase().replace(/\/+$/, '') === '/memory/batch') {
+        res.locals.streamedBody = true;
+        return next();
+      }
+      json(req, res, next);
+    });
+    v1.use(bodyShapeGuard(config.requests.max_json_depth));
+    v1.use(async (req: Request, res: Response, next: NextFunction) => {
+      const principal = await ports.authenticator.authenticate({ headers: req.headers });
+      if (!principal) {
+        res.set('WWW-Authenticate', 'Bearer');
+        throw new EngramError(
+          'unauthorized',
+          'missing or invalid API key: send Authorization: Bearer <key> or X-API-Key',
+        );
+      }
+      res.locals.principal = principal;
+      next();
+    });
+    v1.use(async (_req: Request, res: Response, next: NextFunction) => {
+      const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
+      if (decision.tier) res.locals.tier = decision.tier;
+      // The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left.
+      if (decision.policy) {
+        const { name, quota, windowSeconds } = decision.policy;
+        res.set('RateLimit-Policy', `"${name}";q=${quota};w=${windowSeconds}`);
+        res.set('RateLimit', `"${name}";r=${decision.remaining ?? 0};t=${decision.resetSeconds ?? 0}`);
+      }
+      if (!decision.allowed) {
+        res.set('Retry-After', String(decision.retryAfterSeconds ?? 1));
+        throw new EngramError('rate_limited', 'too many requests; retry after the Retry-After interval');
+      }
+      next();
+    });
+    for (const mw of engram.http.middleware) v1.use(mw);
+    v1.use(idempotencyGate.middleware());
+    table.mount(
+      v1,
+      (principal: Principal, action: Action) => {
+        if (!ports.authorizer.can(principal, action)) {
+          throw new EngramError('forbidden', `this key may not perform ${action}`, { action });
+        }
+      },
+      false,
+      prefix,
+    );
+    v1.use((req) => {
+      throw new EngramError('not_found', `no route ${req.method} ${prefix}${req.path}`);
+    });
+    return v1;
+  };
+  for (const prefix of new Set(['/v1', ...table.routes.map((r) => r.prefix ?? '/v1')])) {
+    app.use(prefix, apiRouter(prefix));
+  }
   app.use((req: Request) => {
     throw new EngramError('not_found', `no route ${req.method} ${req.path}`);
   });

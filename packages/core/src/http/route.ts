@@ -15,6 +15,11 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   body?: z.ZodType;
   query?: Q;
   status?: number;
+  /**
+   * The API prefix the route lives under (default /v1). Compatibility routes of other APIs
+   * (mem0's /v3) name theirs; the same key, limits and permissions apply.
+   */
+  prefix?: string;
   /** Another success status the handler may choose (200 for an add that found its duplicate). */
   alternateStatus?: number;
   /** Error statuses this route answers beyond the ones every route can (for /openapi.json). */
@@ -47,8 +52,11 @@ export class RouteTable {
     router: Router,
     authorize: (principal: Principal, action: Action) => void,
     publicRoutes = false,
+    prefix = '/v1',
   ): void {
-    const routes = this.routes.filter((spec) => Boolean(spec.public) === publicRoutes);
+    const routes = this.routes.filter(
+      (spec) => Boolean(spec.public) === publicRoutes && (spec.prefix ?? '/v1') === prefix,
+    );
     for (const spec of routes) {
       router[spec.method](spec.path, async (req, res) => {
         // The route template, kept for the metrics: an error answered outside this router no
