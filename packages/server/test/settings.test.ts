@@ -35,6 +35,7 @@ describe('one settings schema', () => {
       'extract-rules',
       'auth-api-keys',
       'telemetry-posthog',
+      'compat-mem0',
     ]);
   });
 
@@ -45,6 +46,8 @@ describe('one settings schema', () => {
       ENGRAM_EMBEDDER: 'openai',
       ENGRAM_EXTRACTOR: 'llm',
       ENGRAM_TELEMETRY: 'off',
+      ENGRAM_MEM0_COMPAT: 'off',
+      ENGRAM_LLM_URL: 'http://127.0.0.1:11434/v1',
     });
     expect(settings.providers).toEqual([
       'store-mongo',
@@ -52,6 +55,7 @@ describe('one settings schema', () => {
       'store-sqlite',
       'embed-openai',
       'extract-llm',
+      'llm-chat',
       'auth-api-keys',
     ]);
   });
