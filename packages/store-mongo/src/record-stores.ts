@@ -50,9 +50,6 @@ export class MongoBatchStore implements BatchStore {
 
   async items(tenantId: string, id: string, range?: { start: number; end: number }): Promise<unknown[]> {
     const key = docId(tenantId, id);
-    const legacy = await this.models.batches.findById(key, { items: 1 }).lean<{ items?: unknown[] }>();
-    if (!legacy) return [];
-    if (legacy.items) return range ? legacy.items.slice(range.start, range.end) : legacy.items;
     const filter: Record<string, unknown> = { batch: key };
     if (range) {
       filter.page = {
@@ -64,10 +61,16 @@ export class MongoBatchStore implements BatchStore {
       .find(filter, { items: 1, page: 1 })
       .sort({ page: 1 })
       .lean<{ page: number; items: unknown[] }[]>();
-    return sliceOfPages(
-      pages.map((p) => ({ start: p.page * BATCH_ITEMS_PAGE, items: p.items })),
-      range,
-    );
+    if (pages.length > 0) {
+      return sliceOfPages(
+        pages.map((p) => ({ start: p.page * BATCH_ITEMS_PAGE, items: p.items })),
+        range,
+      );
+    }
+    // Batches written before pages existed keep their items in the record.
+    const legacy = await this.models.batches.findById(key, { items: 1 }).lean<{ items?: unknown[] }>();
+    const all = legacy?.items ?? [];
+    return range ? all.slice(range.start, range.end) : all;
   }
 
   async save(batch: BatchJob): Promise<void> {

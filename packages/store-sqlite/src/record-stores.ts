@@ -5,6 +5,7 @@ import {
   type IdempotencyRecord,
   type IdempotencyStore,
   itemPages,
+  type JobCounts,
   type JobRecord,
   type JobStore,
   type PageRequest,
@@ -292,17 +293,7 @@ export class SqliteJobStore implements JobStore {
 
   async counts(now: number) {
     const row = this.db
-      .prepare<
-        [number, number, number, number, number],
-        {
-          due: number;
-          scheduled: number;
-          running: number;
-          done: number;
-          dead: number;
-          oldest_due_at: number | null;
-        }
-      >(
+      .prepare<[number, number, number, number, number], JobCounts>(
         `SELECT
            coalesce(sum((status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)), 0) AS due,
            coalesce(sum(status = 'pending' AND run_at > ?), 0) AS scheduled,

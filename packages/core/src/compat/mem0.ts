@@ -3,7 +3,7 @@ import type { MemoryFilter } from '../domain/filter';
 import type { Memory } from '../domain/types';
 import { validate } from '../domain/validate';
 import { EngramError } from '../errors';
-import { pageQuery, type RouteSpec, requireParam } from '../http/route';
+import { type RouteSpec, requireParam } from '../http/route';
 import type { EngramPlugin } from '../plugin';
 import type { Ports } from '../ports';
 import type { Services } from '../services';
@@ -229,7 +229,7 @@ export function mem0CompatPlugin(): EngramPlugin {
       summary: 'mem0 compatibility: delete every memory of a user',
       tag: 'mem0',
       action: 'memory:delete',
-      query: pageQuery.pick({}).extend({ user_id: z.string().min(1).optional() }),
+      query: z.object({ user_id: z.string().min(1).optional() }),
       handler: async ({ principal, query }) => {
         const { user_id } = query as { user_id?: string };
         if (!user_id)

@@ -39,5 +39,9 @@ export function identity(input: {
  * (content after normalisation, scopes, type, metadata).
  */
 export function memoryFingerprint(memory: Parameters<typeof identity>[0]): string {
-  return createHash('sha256').update(identity(memory)).digest('base64url');
+  return fingerprintOf(identity(memory));
 }
+
+/** The fingerprint of an identity already computed. */
+export const fingerprintOf = (identityKey: string): string =>
+  createHash('sha256').update(identityKey).digest('base64url');

@@ -10,7 +10,7 @@ import { IdempotencyGate } from './idempotency';
 import { createMetrics } from './metrics';
 import { buildOpenApi, docsPage } from './openapi';
 import { problemHandler, sendProblem } from './problem';
-import { RouteTable } from './route';
+import { prefixOf, RouteTable } from './route';
 import { batchRoutes } from './routes/batch.routes';
 import { graphRoutes } from './routes/graph.routes';
 import { logRoutes } from './routes/logs.routes';
@@ -59,7 +59,6 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       'Content-Security-Policy':
         "default-src 'none'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'",
     });
-    if (req.path.startsWith('/v1')) res.set('Cache-Control', 'no-store');
     // The time budget: a request still unanswered is answered for, so no client waits forever
     // and a load balancer sees a clear 503 rather than a hung connection.
     const budget = setTimeout(() => {
@@ -179,22 +178,27 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   // /v3), each with the same chain: JSON bodies, key, rate limit, plugins' middleware,
   // Idempotency-Key, then the routes with their permission.
   const apiRouter = (prefix: string) => {
-    const v1 = express.Router();
+    const router = express.Router();
+    // API answers are per key and change with every write: never cached.
+    router.use((_req: Request, res: Response, next: NextFunction) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    });
     // Public routes first: raw bodies (their callers sign them), no key.
     const open = express.Router();
-    for (const spec of table.routes.filter((r) => r.public && (r.prefix ?? '/v1') === prefix)) {
+    for (const spec of table.routes.filter((r) => r.public && prefixOf(r) === prefix)) {
       open[spec.method](
         spec.path,
         express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
       );
     }
     table.mount(open, () => undefined, true, prefix);
-    v1.use(open);
-    v1.use(requireJson);
+    router.use(open);
+    router.use(requireJson);
     // A batch body is read by its route as it arrives (readBatchStream): up to 10,000 items are
     // validated and stored page by page, never parsed whole. Every other body is parsed here.
     const json = express.json({ limit: options.maxBodyBytes ?? 256 * 1024 });
-    v1.use((req: Request, res: Response, next: NextFunction) => {
+    router.use((req: Request, res: Response, next: NextFunction) => {
       // Matched as the router matches paths: case-insensitive, a trailing slash allowed.
       if (req.method === 'POST' && req.path.toLowerCase().replace(/\/+$/, '') === '/memory/batch') {
         res.locals.streamedBody = true;
@@ -202,8 +206,8 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       }
       json(req, res, next);
     });
-    v1.use(bodyShapeGuard(config.requests.max_json_depth));
-    v1.use(async (req: Request, res: Response, next: NextFunction) => {
+    router.use(bodyShapeGuard(config.requests.max_json_depth));
+    router.use(async (req: Request, res: Response, next: NextFunction) => {
       const principal = await ports.authenticator.authenticate({ headers: req.headers });
       if (!principal) {
         res.set('WWW-Authenticate', 'Bearer');
@@ -215,7 +219,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       res.locals.principal = principal;
       next();
     });
-    v1.use(async (_req: Request, res: Response, next: NextFunction) => {
+    router.use(async (_req: Request, res: Response, next: NextFunction) => {
       const decision = await ports.rateLimiter.consume(res.locals.principal as Principal);
       if (decision.tier) res.locals.tier = decision.tier;
       // The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left.
@@ -230,10 +234,10 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       }
       next();
     });
-    for (const mw of engram.http.middleware) v1.use(mw);
-    v1.use(idempotencyGate.middleware());
+    for (const mw of engram.http.middleware) router.use(mw);
+    router.use(idempotencyGate.middleware());
     table.mount(
-      v1,
+      router,
       (principal: Principal, action: Action) => {
         if (!ports.authorizer.can(principal, action)) {
           throw new EngramError('forbidden', `this key may not perform ${action}`, { action });
@@ -242,12 +246,12 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       false,
       prefix,
     );
-    v1.use((req) => {
+    router.use((req) => {
       throw new EngramError('not_found', `no route ${req.method} ${prefix}${req.path}`);
     });
-    return v1;
+    return router;
   };
-  for (const prefix of new Set(['/v1', ...table.routes.map((r) => r.prefix ?? '/v1')])) {
+  for (const prefix of new Set(['/v1', ...table.routes.map(prefixOf)])) {
     app.use(prefix, apiRouter(prefix));
   }
   app.use((req: Request) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route';
+import { prefixOf, type RouteSpec } from './route';
 
 const toSchema = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -59,7 +59,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
   const paths: Record<string, Record<string, unknown>> = {};
   const shared: Record<string, unknown> = {};
   for (const route of routes) {
-    const path = `${route.prefix ?? '/v1'}${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const path = `${prefixOf(route)}${route.path.replace(/:(\w+)/g, '{$1}')}`;
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -80,7 +80,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
     paths[path][route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      operationId: `${route.method}_${`${route.prefix && route.prefix !== '/v1' ? route.prefix : ''}${route.path}`.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
+      operationId: `${route.method}_${`${prefixOf(route) === '/v1' ? '' : prefixOf(route)}${route.path}`.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
       parameters: [...pathParams, ...queryParams],
       ...(route.body && {
         requestBody: {

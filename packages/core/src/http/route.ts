@@ -39,6 +39,9 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   }) => Promise<unknown>;
 }
 
+/** The API prefix a route lives under. */
+export const prefixOf = (spec: Pick<RouteSpec, 'prefix'>): string => spec.prefix ?? '/v1';
+
 /** Collected route specs: mounted on the router and described in /openapi.json from one definition. */
 export class RouteTable {
   readonly routes: RouteSpec[] = [];
@@ -55,7 +58,7 @@ export class RouteTable {
     prefix = '/v1',
   ): void {
     const routes = this.routes.filter(
-      (spec) => Boolean(spec.public) === publicRoutes && (spec.prefix ?? '/v1') === prefix,
+      (spec) => Boolean(spec.public) === publicRoutes && prefixOf(spec) === prefix,
     );
     for (const spec of routes) {
       router[spec.method](spec.path, async (req, res) => {

@@ -302,12 +302,15 @@ export interface JobStore {
    * `due`: pending and runnable at `now`; `scheduled`: pending for later (retries);
    * `oldest_due_at`: when the longest-waiting due pending job became runnable (epoch ms), or null.
    */
-  counts(now: number): Promise<{
-    due: number;
-    scheduled: number;
-    running: number;
-    done: number;
-    dead: number;
-    oldest_due_at: number | null;
-  }>;
+  counts(now: number): Promise<JobCounts>;
+}
+
+/** How many jobs are in each state, and how long the longest-waiting due one has waited. */
+export interface JobCounts {
+  due: number;
+  scheduled: number;
+  running: number;
+  done: number;
+  dead: number;
+  oldest_due_at: number | null;
 }

@@ -15,10 +15,24 @@ import type { MemoryService } from './memory.service';
 /** The prompts, one file each, versioned by name: a change of wording is a new file. */
 export const PROMPTS = { extractFacts: 'extract-facts.v1.md', updateMemories: 'update-memories.v1.md' };
 
+const loaded = new Map<string, string>();
+
+/** A prompt file, read once per process. */
 function prompt(file: string): string {
-  // src/services and dist/services are both two levels below the package, beside prompts/.
-  return readFileSync(path.resolve(__dirname, '../../prompts', file), 'utf8');
+  let text = loaded.get(file);
+  if (text === undefined) {
+    // src/services and dist/services are both two levels below the package, beside prompts/.
+    text = readFileSync(path.resolve(__dirname, '../../prompts', file), 'utf8');
+    loaded.set(file, text);
+  }
+  return text;
 }
+
+/** The user and namespace of a request, as a filter: where related memories are looked for. */
+const scopeOf = (base: { user_id?: string; namespace?: string }): MemoryFilter => ({
+  ...(base.user_id !== undefined && { user_id: base.user_id }),
+  ...(base.namespace !== undefined && { namespace: base.namespace }),
+});
 
 export type MemoryEvent = 'ADD' | 'UPDATE' | 'DELETE' | 'NONE';
 
@@ -144,10 +158,7 @@ export class ConversationService {
 
   /** The user's current memories closest to any fact, by words and by meaning (at most 20). */
   private async related(tenantId: string, base: { user_id?: string; namespace?: string }, facts: string[]) {
-    const scope: MemoryFilter = {
-      ...(base.user_id !== undefined && { user_id: base.user_id }),
-      ...(base.namespace !== undefined && { namespace: base.namespace }),
-    };
+    const scope = scopeOf(base);
     const vectors = await this.ports.embedder.embed(facts);
     const hits = await Promise.all(
       facts.flatMap((fact, i) => [
@@ -250,11 +261,7 @@ export class ConversationService {
     text: string,
   ) {
     const [vector] = await this.ports.embedder.embed([text]);
-    const scope: MemoryFilter = {
-      ...(base.user_id !== undefined && { user_id: base.user_id }),
-      ...(base.namespace !== undefined && { namespace: base.namespace }),
-    };
-    const hits = await this.ports.vectorIndex.search(tenantId, vector!, 5, scope);
+    const hits = await this.ports.vectorIndex.search(tenantId, vector!, 5, scopeOf(base));
     const close = hits.filter((h) => h.score >= NEAR_DUPLICATE_SIMILARITY);
     if (close.length === 0) return null;
     const found = await this.ports.memoryStore.getMany(

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
-import { identity, memoryFingerprint } from '../domain/fingerprint';
+import { fingerprintOf, identity } from '../domain/fingerprint';
 import { newId, nowIso } from '../domain/ids';
 import {
   type MemoryInput,
@@ -61,10 +61,12 @@ export class MemoryService {
    * a bad item is reported and the others are kept.
    */
   async addMany(tenantId: string, items: { input: unknown; id?: string }[]): Promise<AddOutcome[]> {
-    type Work = { ok: 'pending'; input: MemoryInput; id?: string } | { ok: 'recover'; memory: Memory };
+    type Work =
+      | { ok: 'pending'; input: MemoryInput; id?: string }
+      | { ok: 'recover'; memory: Memory }
+      // An item of this call identical to an earlier one (`of`: that item's index).
+      | { ok: 'repeat'; of: number };
     const outcomes: (AddOutcome | Work)[] = [];
-    /** Items of this call that repeat an earlier one: index -> the earlier item's index. */
-    const repeats = new Map<number, number>();
     const firstOf = new Map<string, number>();
     for (const item of items) {
       try {
@@ -78,11 +80,10 @@ export class MemoryService {
           const key = identity(input);
           const earlier = firstOf.get(key);
           if (earlier !== undefined) {
-            repeats.set(outcomes.length, earlier);
-            outcomes.push({ ok: false, error: new EngramError('conflict', 'repeats an earlier item') });
+            outcomes.push({ ok: 'repeat', of: earlier });
             continue;
           }
-          const duplicate = await this.findDuplicate(tenantId, input);
+          const duplicate = await this.findDuplicate(tenantId, input, key);
           if (duplicate) {
             outcomes.push({ ok: true, memory: duplicate, deduplicated: true });
             continue;
@@ -98,13 +99,12 @@ export class MemoryService {
       o.ok === 'pending' || o.ok === 'recover' ? [{ ...o, index: i }] : [],
     );
     // A repeat inside one call (a batch) is the earlier item's memory, as against the store.
-    const settleRepeats = () => {
-      for (const [index, earlier] of repeats) {
-        const first = outcomes[earlier] as AddOutcome;
-        outcomes[index] = first.ok ? { ok: true, memory: first.memory, deduplicated: true } : first;
-      }
-      return outcomes as AddOutcome[];
-    };
+    const settleRepeats = () =>
+      outcomes.map((o) => {
+        if (o.ok !== 'repeat') return o as AddOutcome;
+        const first = outcomes[o.of] as AddOutcome;
+        return first.ok ? { ok: true as const, memory: first.memory, deduplicated: true } : first;
+      });
     if (work.length === 0) return settleRepeats();
     const fresh = work.filter((w) => w.ok === 'pending').length;
     if (fresh) {
@@ -151,14 +151,15 @@ export class MemoryService {
 
   /**
    * The current memory identical to this input (same content after normalisation, same user,
-   * namespace, agent, session, type and metadata), found through the text index and checked
-   * exactly. Content with no indexable word is never taken for a duplicate.
+   * namespace, agent, session, type and metadata; `key` is its identity): by the store's
+   * fingerprint index, else through the text index, and checked exactly either way. Through the
+   * text index, content with no indexable word is never taken for a duplicate.
    */
-  private async findDuplicate(tenantId: string, input: MemoryInput): Promise<Memory | null> {
+  private async findDuplicate(tenantId: string, input: MemoryInput, key: string): Promise<Memory | null> {
     const store = this.ports.memoryStore;
     if (store.findByFingerprint) {
-      const found = await store.findByFingerprint(tenantId, memoryFingerprint(input));
-      return found.find((m) => m.valid_to === null && identity(m) === identity(input)) ?? null;
+      const found = await store.findByFingerprint(tenantId, fingerprintOf(key));
+      return found.find((m) => m.valid_to === null && identity(m) === key) ?? null;
     }
     const scope: MemoryFilter = {};
     for (const field of ['user_id', 'namespace', 'agent_id', 'session_id'] as const) {
@@ -166,7 +167,6 @@ export class MemoryService {
     }
     const hits = await this.ports.textIndex.search(tenantId, input.content, 20, scope);
     if (hits.length === 0) return null;
-    const key = identity(input);
     const candidates = await this.ports.memoryStore.getMany(
       tenantId,
       hits.map((h) => h.id),
