@@ -211,7 +211,10 @@ describe('hostile and careless input', () => {
   it('publishes the limits it applies in /openapi.json', async () => {
     const doc = (await api.get('/openapi.json')).body;
     const search = doc.paths['/v1/memory/search'].post;
-    expect(search.requestBody.content['application/json'].schema.properties.top_k.maximum).toBe(100);
+    expect(search.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/SearchRequest',
+    });
+    expect(doc.components.schemas.SearchRequest.properties.top_k.maximum).toBe(100);
     const neighbors = doc.paths['/v1/graph/neighbors'].get;
     expect(neighbors.parameters.find((p: { name: string }) => p.name === 'depth').schema.minimum).toBe(1);
     expect(Object.keys(neighbors.responses)).toContain('404');

@@ -105,6 +105,18 @@ export const addRequestSchema = memoryInputSchema
     if (r.infer && !r.messages) {
       ctx.addIssue({ code: 'custom', path: ['infer'], message: 'infer needs messages' });
     }
+  })
+  .meta({
+    examples: [
+      { content: 'Alice prefers window seats on long flights', user_id: 'alice', tags: ['travel'] },
+      {
+        messages: [
+          { role: 'user', content: 'I moved to Lisbon last month' },
+          { role: 'assistant', content: 'Nice! How do you like it?' },
+        ],
+        user_id: 'alice',
+      },
+    ],
   });
 export type AddRequest = z.infer<typeof addRequestSchema>;
 
@@ -210,7 +222,8 @@ export const searchRequestSchema = z
       .optional()
       .describe('Also return superseded and expired memories (default: current ones only)'),
   })
-  .strict();
+  .strict()
+  .meta({ examples: [{ query: 'where does Alice like to sit?', user_id: 'alice', limit: 5 }] });
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
 
 export const batchRequestSchema = z

@@ -8,7 +8,7 @@ import type { Action, Principal } from '../ports/edition';
 import { bodyShapeGuard } from './body-guard';
 import { IdempotencyGate } from './idempotency';
 import { createMetrics } from './metrics';
-import { buildOpenApi, docsPage } from './openapi';
+import { buildOpenApi, docsInit, docsPage, swaggerUiDir } from './openapi';
 import { problemHandler, sendProblem } from './problem';
 import { prefixOf, RouteTable } from './route';
 import { batchRoutes } from './routes/batch.routes';
@@ -57,7 +57,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Content-Security-Policy':
-        "default-src 'none'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; connect-src 'self'",
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
     });
     // The time budget: a request still unanswered is answered for, so no client waits forever
     // and a load balancer sees a clear 503 rather than a hung connection.
@@ -165,6 +165,10 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage);
   });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('js').send(docsInit);
+  });
+  app.use('/docs/assets', express.static(swaggerUiDir(), { index: false, maxAge: '1h' }));
   for (const path of ['/', '/health', '/ready', '/metrics', '/openapi.json', '/docs']) {
     app.all(path, (req, res) => {
       res.set('Allow', 'GET, HEAD');

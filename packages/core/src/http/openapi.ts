@@ -1,11 +1,25 @@
+import { dirname } from 'node:path';
 import { z } from 'zod';
+import { responseComponents } from '../domain/response-schemas';
+import {
+  addRequestSchema,
+  batchRequestSchema,
+  feedbackSchema,
+  memoryUpdateSchema,
+  relationRequestSchema,
+  searchRequestSchema,
+  webhookCreateSchema,
+} from '../domain/schemas';
 import { prefixOf, type RouteSpec } from './route';
 
-const toSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+const toSchema = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
+  return json;
+};
 
 const problem = {
   description: 'An RFC 9457 problem with a stable `code`',
@@ -20,6 +34,10 @@ function errorStatuses(route: RouteSpec): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+const ANY_JSON = {
+  description: 'Any JSON value: string, number, boolean, null, or arrays and objects of them',
+};
+
 /**
  * Recursive parts of a schema (JSON metadata values) come out of zod as `$defs` local to that
  * schema; inside the document they must live in components, or `#/$defs/…` resolves nowhere.
@@ -30,10 +48,18 @@ function hoistDefs(
 ): Record<string, unknown> {
   const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> };
   if (!$defs) return schema;
+  // A self-referencing definition (JSON metadata values) is published as "any JSON value":
+  // it says the same to a reader, and generators (clients, fuzzers) need no recursion for it.
+  const published = new Map(
+    Object.entries($defs).map(([name, def]) => [
+      name,
+      JSON.stringify(def).includes(`"#/$defs/${name}"`) ? ANY_JSON : def,
+    ]),
+  );
   const renamed = new Map<string, string>();
-  for (const [name, def] of Object.entries($defs)) {
+  for (const [name, def] of published) {
     const text = JSON.stringify(def);
-    let target = name === '__schema0' ? 'JsonValue' : name.replace(/^_+/, '');
+    let target = def === ANY_JSON ? 'JsonValue' : name.replace(/^_+/, '');
     for (let n = 2; components[target] !== undefined && JSON.stringify(components[target]) !== text; n++)
       target = `${target.replace(/\d+$/, '')}${n}`;
     renamed.set(name, target);
@@ -43,23 +69,58 @@ function hoistDefs(
       /"#\/\$defs\/([^"]+)"/g,
       (_m, name: string) => `"#/components/schemas/${renamed.get(name) ?? name}"`,
     );
-  for (const [name, def] of Object.entries($defs)) {
-    // A self-referencing definition (JSON metadata values) is published as "any JSON value":
-    // it says the same to a reader, and generators (clients, fuzzers) need no recursion for it.
-    const recursive = JSON.stringify(def).includes(`"#/$defs/${name}"`);
-    components[renamed.get(name)!] = recursive
-      ? { description: 'Any JSON value: string, number, boolean, null, or arrays and objects of them' }
-      : JSON.parse(rewrite(JSON.stringify(def)));
-  }
+  for (const [name, def] of published)
+    components[renamed.get(name)!] = JSON.parse(rewrite(JSON.stringify(def)));
   return JSON.parse(rewrite(JSON.stringify(rest)));
+}
+
+/** Names of the request bodies core publishes; a plugin's unnamed body is named after its operation. */
+const requestNames = new Map<z.ZodType, string>([
+  [addRequestSchema, 'AddMemoryRequest'],
+  [memoryUpdateSchema, 'UpdateMemoryRequest'],
+  [searchRequestSchema, 'SearchRequest'],
+  [batchRequestSchema, 'BatchRequest'],
+  [relationRequestSchema, 'RelationRequest'],
+  [feedbackSchema, 'FeedbackRequest'],
+  [webhookCreateSchema, 'WebhookRequest'],
+]);
+
+const pascal = (operationId: string) =>
+  operationId
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/**
+ * Response schemas as components, converted together so a schema used inside another (Memory
+ * inside SearchResponse) is a reference to its component, not a copy.
+ */
+function responseSchemas(extra: Map<z.ZodType, string>): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of responseComponents) registry.add(schema, { id });
+  for (const [schema, id] of extra) if (!registry.has(schema)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'output',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, Record<string, unknown>> };
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+  );
 }
 
 /** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
 export function buildOpenApi(routes: RouteSpec[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const shared: Record<string, unknown> = {};
+  const responseNames = new Map([...responseComponents].map(([id, schema]) => [schema, id]));
+  const pluginResponses = new Map<z.ZodType, string>();
   for (const route of routes) {
     const path = `${prefixOf(route)}${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const operationId = `${route.method}_${`${prefixOf(route) === '/v1' ? '' : prefixOf(route)}${route.path}`.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`;
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -76,34 +137,58 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
           }),
         )
       : [];
+    if (route.body) {
+      const name = requestNames.get(route.body) ?? `${pascal(operationId)}Request`;
+      shared[name] ??= hoistDefs(toSchema(route.body), shared);
+    }
+    let responseName: string | undefined;
+    if (route.response) {
+      responseName = responseNames.get(route.response) ?? pluginResponses.get(route.response);
+      if (!responseName) {
+        responseName = `${pascal(operationId)}Response`;
+        pluginResponses.set(route.response, responseName);
+      }
+    }
+    const success = {
+      description: 'Success',
+      content: {
+        'application/json': {
+          schema: responseName ? ref(responseName) : { type: 'object', description: 'A JSON object' },
+        },
+      },
+    };
     paths[path] ??= {};
     paths[path][route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      operationId: `${route.method}_${`${prefixOf(route) === '/v1' ? '' : prefixOf(route)}${route.path}`.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
+      operationId,
       parameters: [...pathParams, ...queryParams],
       ...(route.body && {
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: hoistDefs(toSchema(route.body), shared) } },
+          content: {
+            'application/json': {
+              schema: ref(requestNames.get(route.body) ?? `${pascal(operationId)}Request`),
+            },
+          },
         },
       }),
       responses: {
-        [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
-        ...(route.alternateStatus && {
-          [String(route.alternateStatus)]: { description: 'Success', content: { 'application/json': {} } },
-        }),
+        [String(route.status ?? 200)]: success,
+        ...(route.alternateStatus && { [String(route.alternateStatus)]: success }),
         ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problem])),
       },
       security: route.public ? [] : [{ bearer: [] }, { apiKey: [] }],
     };
   }
+  Object.assign(shared, responseSchemas(pluginResponses));
   return {
     openapi: '3.1.0',
     info: {
       title: 'Engram API',
       version,
       description: 'Memory for AI applications: store, search, relate and learn from retrieval.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
     paths,
@@ -138,24 +223,26 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
   };
 }
 
-/** A self-contained reference page (no CDN: self-hosted servers are often offline). */
+/**
+ * The reference page: Swagger UI from the swagger-ui-dist package, served by this server (no
+ * CDN: self-hosted servers are often offline), with its try-it panel and key authorization.
+ * No inline script, so the page runs under a CSP that allows scripts from this origin only.
+ */
 export const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Engram API reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ddd;margin-top:2rem}.op{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #4a7}
-.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:12px}
-code{background:#f2f2f2;padding:0 .25rem}</style></head>
-<body><h1>Engram API reference</h1><p>Generated from <a href="/openapi.json">/openapi.json</a>.
-Authenticate with <code>Authorization: Bearer &lt;key&gt;</code> or <code>X-API-Key</code>.</p><div id="ops">Loading…</div>
-<script>
-fetch('/openapi.json').then(r=>r.json()).then(doc=>{
-  const byTag={};
-  for(const [path,ops] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ops))(byTag[op.tags[0]]??=[]).push({path,m,op});
-  const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
-  document.getElementById('ops').innerHTML=Object.entries(byTag).map(([tag,ops])=>'<h2>'+esc(tag)+'</h2>'+ops.map(({path,m,op})=>
-    '<div class="op"><span class="m">'+m+'</span><code>'+esc(path)+'</code><p>'+esc(op.summary)+'</p>'+
-    (op.parameters.length?'<p>Parameters: '+op.parameters.map(p=>'<code>'+esc(p.name)+'</code> ('+p.in+')').join(', ')+'</p>':'')+
-    (op.requestBody?'<details><summary>Body schema</summary><pre>'+esc(JSON.stringify(op.requestBody.content['application/json'].schema,null,2))+'</pre></details>':'')+
-    '</div>').join('')).join('');
-});
-</script></body></html>`;
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="reference"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+
+export const docsInit = `SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#reference',
+  deepLinking: true,
+  tryItOutEnabled: true,
+  persistAuthorization: true,
+  displayRequestDuration: true,
+});`;
+
+/** Where swagger-ui-dist's files are (resolved, not bundled: they are served as they ship). */
+export const swaggerUiDir = (): string => dirname(require.resolve('swagger-ui-dist/package.json'));

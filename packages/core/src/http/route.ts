@@ -14,6 +14,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   /** Request body schema, for the OpenAPI document (services validate the body themselves). */
   body?: z.ZodType;
   query?: Q;
+  /** The success answer's schema, for /openapi.json (a named one from domain/response-schemas). */
+  response?: z.ZodType;
   status?: number;
   /**
    * The API prefix the route lives under (default /v1). Compatibility routes of other APIs

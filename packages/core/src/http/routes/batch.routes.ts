@@ -1,3 +1,4 @@
+import { BatchSchema } from '../../domain/response-schemas';
 import { batchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { EngramError } from '../../errors';
@@ -19,6 +20,7 @@ export function batchRoutes(table: RouteTable, engram: Engram, idempotency: Idem
     body: batchRequestSchema,
     status: 202,
     errors: [409, 413],
+    response: BatchSchema,
     handler: async ({ req, res, principal }) => {
       const intake = batches.intake(principal.tenant_id);
       try {
@@ -56,6 +58,7 @@ export function batchRoutes(table: RouteTable, engram: Engram, idempotency: Idem
     summary: "A batch's status, counts, per-item errors and memory ids",
     tag: 'batch',
     action: 'batch:read',
+    response: BatchSchema,
     handler: async ({ req, principal }) =>
       publicBatch(await batches.get(principal.tenant_id, requireParam(req, 'id'))),
   });
@@ -68,6 +71,7 @@ export function batchRoutes(table: RouteTable, engram: Engram, idempotency: Idem
     action: 'batch:write',
     status: 202,
     errors: [404, 409],
+    response: BatchSchema,
     handler: async ({ req, principal }) =>
       publicBatch(await batches.cancel(principal.tenant_id, requireParam(req, 'id'))),
   });

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  EntityPageSchema,
+  NeighborhoodSchema,
+  PathSchema,
+  RelationSchema,
+} from '../../domain/response-schemas';
 import { relationRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { MAX_GRAPH_DEPTH } from '../../services/graph.service';
@@ -15,6 +21,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
     body: relationRequestSchema,
     status: 201,
     errors: [404],
+    response: RelationSchema,
     handler: ({ req, principal }) => graph.relate(principal.tenant_id, req.body),
   });
   table.add({
@@ -29,6 +36,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
       depth: z.coerce.number().int().min(1).max(MAX_GRAPH_DEPTH).default(1),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
+    response: NeighborhoodSchema,
     handler: ({ principal, query }) =>
       graph.neighbors(principal.tenant_id, query.id, query.depth, query.limit),
   });
@@ -42,6 +50,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
       user_id: z.string().optional(),
       kind: z.enum(['person', 'place', 'organization', 'topic']).optional(),
     }),
+    response: EntityPageSchema,
     handler: ({ principal, query }) => {
       const { cursor, limit, ...filter } = query;
       return graph.entities(principal.tenant_id, filter, { cursor, limit });
@@ -59,6 +68,7 @@ export function graphRoutes(table: RouteTable, engram: Engram): void {
       to: z.string().min(1),
       max_depth: z.coerce.number().int().min(1).max(MAX_GRAPH_DEPTH).default(4),
     }),
+    response: PathSchema,
     handler: async ({ principal, query }) => ({
       relations: await graph.path(principal.tenant_id, query.from, query.to, query.max_depth),
     }),

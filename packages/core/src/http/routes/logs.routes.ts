@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { QueryLogPageSchema, RetrievalLogPageSchema } from '../../domain/response-schemas';
 import type { Page } from '../../domain/types';
 import type { Engram } from '../../engram';
 import { pageQuery, type RouteTable } from '../route';
@@ -43,6 +44,7 @@ export function logRoutes(table: RouteTable, engram: Engram): void {
     tag: 'logs',
     action: 'logs:read',
     query: logQuery,
+    response: QueryLogPageSchema,
     handler: async ({ req, res, principal, query }) => {
       await engram.services.logs.flush();
       const { cursor: _c, limit, ...filter } = query;
@@ -56,6 +58,7 @@ export function logRoutes(table: RouteTable, engram: Engram): void {
     tag: 'logs',
     action: 'logs:read',
     query: logQuery.extend({ memory_id: z.string().optional() }),
+    response: RetrievalLogPageSchema,
     handler: async ({ req, res, principal, query }) => {
       await engram.services.logs.flush();
       const { cursor: _c, limit, ...filter } = query;

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  AddedMemorySchema,
+  ConversationOutcomeSchema,
+  DeletedSchema,
+  ForgottenSchema,
+  MemoryHistorySchema,
+  MemoryPageSchema,
+  MemorySchema,
+} from '../../domain/response-schemas';
 import { addRequestSchema, memoryUpdateSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import { invalid } from '../../errors';
@@ -33,6 +42,7 @@ export function memoryRoutes(
     status: 201,
     alternateStatus: 200,
     errors: [409, 422, 502, 503],
+    response: z.union([AddedMemorySchema, ConversationOutcomeSchema]),
     handler: async ({ req, res, principal }) => {
       const body = req.body as { messages?: unknown; infer?: unknown } | undefined;
       if (body?.messages !== undefined || body?.infer !== undefined) {
@@ -55,6 +65,7 @@ export function memoryRoutes(
     tag: 'memory',
     action: 'memory:read',
     query: listQuery,
+    response: MemoryPageSchema,
     handler: async ({ principal, query }) => {
       const { cursor, limit, ...filter } = query;
       return memories.list(principal.tenant_id, filter, { cursor, limit });
@@ -67,6 +78,7 @@ export function memoryRoutes(
     tag: 'memory',
     action: 'memory:delete',
     query: z.object({ user_id: z.string().min(1).optional() }),
+    response: ForgottenSchema,
     handler: async ({ principal, query }) => {
       // Refuse rather than guess: deleting without a user would erase the whole tenant.
       if (!query.user_id) throw invalid('user_id', 'required: the user whose memories to forget');
@@ -79,6 +91,7 @@ export function memoryRoutes(
     summary: 'Get a memory',
     tag: 'memory',
     action: 'memory:read',
+    response: MemorySchema,
     handler: ({ req, principal }) => memories.get(principal.tenant_id, requireParam(req, 'id')),
   });
   table.add({
@@ -89,6 +102,7 @@ export function memoryRoutes(
     action: 'memory:write',
     body: memoryUpdateSchema,
     errors: [409],
+    response: MemorySchema,
     handler: ({ req, principal }) => memories.update(principal.tenant_id, requireParam(req, 'id'), req.body),
   });
   table.add({
@@ -97,6 +111,7 @@ export function memoryRoutes(
     summary: 'Delete a memory and its history',
     tag: 'memory',
     action: 'memory:delete',
+    response: DeletedSchema,
     handler: async ({ req, principal }) => {
       const memory = await memories.delete(principal.tenant_id, requireParam(req, 'id'));
       return { id: memory.id, deleted: true };
@@ -108,6 +123,7 @@ export function memoryRoutes(
     summary: "A memory's versions, oldest first",
     tag: 'memory',
     action: 'memory:read',
+    response: MemoryHistorySchema,
     handler: async ({ req, principal }) => ({
       data: await memories.history(principal.tenant_id, requireParam(req, 'id')),
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeadJobPageSchema, JobRetrySchema, ReconcileReportSchema } from '../../domain/response-schemas';
 import type { Engram } from '../../engram';
 import { notFound } from '../../errors';
 import { pageQuery, type RouteTable, requireParam } from '../route';
@@ -13,6 +14,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     tag: 'operations',
     action: 'operations:manage',
     query: pageQuery,
+    response: DeadJobPageSchema,
     handler: ({ principal, query }) => jobQueue.deadJobs(principal.tenant_id, query),
   });
   table.add({
@@ -22,6 +24,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     tag: 'operations',
     action: 'operations:manage',
     status: 202,
+    response: JobRetrySchema,
     handler: async ({ req, principal }) => {
       const id = requireParam(req, 'id');
       if (!(await jobQueue.retryDead(principal.tenant_id, id))) throw notFound('dead job', id);
@@ -35,6 +38,7 @@ export function operationsRoutes(table: RouteTable, engram: Engram): void {
     tag: 'operations',
     action: 'operations:manage',
     query: z.object({ full: z.enum(['true', 'false']).default('false') }),
+    response: ReconcileReportSchema,
     handler: ({ principal, query }) =>
       engram.services.indexer.reconcile(principal.tenant_id, { full: query.full === 'true' }),
   });

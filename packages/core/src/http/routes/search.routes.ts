@@ -1,3 +1,4 @@
+import { FeedbackSchema, SearchResponseSchema } from '../../domain/response-schemas';
 import { feedbackSchema, searchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import type { Principal } from '../../ports/edition';
@@ -15,6 +16,7 @@ export function searchRoutes(
     tag: 'search',
     action: 'search',
     body: searchRequestSchema,
+    response: SearchResponseSchema,
     handler: async ({ req, principal }) => {
       const started = performance.now();
       const response = await engram.services.search.search(principal, req.body);
@@ -31,6 +33,7 @@ export function searchRoutes(
     body: feedbackSchema,
     status: 201,
     errors: [404],
+    response: FeedbackSchema,
     handler: ({ req, principal }) => engram.services.logs.feedback(principal.tenant_id, req.body),
   });
 }

@@ -1,3 +1,4 @@
+import { StatusSchema } from '../../domain/response-schemas';
 import type { Engram } from '../../engram';
 import type { Metrics } from '../metrics';
 import type { RouteTable } from '../route';
@@ -33,6 +34,7 @@ export function statusRoutes(table: RouteTable, engram: Engram, metrics: Metrics
     tag: 'operations',
     action: 'status:read',
     public: true,
+    response: StatusSchema,
     handler: async ({ res }) => {
       res.set('Cache-Control', `public, max-age=${CACHE_MS / 1000}`);
       if (cached && Date.now() - cached.at < CACHE_MS) return cached.body;

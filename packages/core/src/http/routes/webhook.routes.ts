@@ -1,3 +1,11 @@
+import {
+  CreatedWebhookSchema,
+  DeletedSchema,
+  DeliveryPageSchema,
+  DeliverySchema,
+  WebhookListSchema,
+  WebhookSchema,
+} from '../../domain/response-schemas';
 import { webhookCreateSchema } from '../../domain/schemas';
 import type { WebhookSubscription } from '../../domain/types';
 import type { Engram } from '../../engram';
@@ -16,6 +24,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     action: 'webhooks:manage',
     body: webhookCreateSchema,
     status: 201,
+    response: CreatedWebhookSchema,
     handler: ({ req, principal }) => webhooks.create(principal.tenant_id, req.body),
   });
   table.add({
@@ -24,6 +33,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     summary: 'List subscriptions',
     tag: 'webhooks',
     action: 'webhooks:manage',
+    response: WebhookListSchema,
     handler: async ({ principal }) => ({
       data: (await webhooks.list(principal.tenant_id)).map(withoutSecret),
     }),
@@ -34,6 +44,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     summary: 'Get a subscription',
     tag: 'webhooks',
     action: 'webhooks:manage',
+    response: WebhookSchema,
     handler: async ({ req, principal }) =>
       withoutSecret(await webhooks.get(principal.tenant_id, requireParam(req, 'id'))),
   });
@@ -43,6 +54,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     summary: 'Delete a subscription',
     tag: 'webhooks',
     action: 'webhooks:manage',
+    response: DeletedSchema,
     handler: async ({ req, principal }) => {
       await webhooks.remove(principal.tenant_id, requireParam(req, 'id'));
       return { id: req.params.id, deleted: true };
@@ -55,6 +67,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     tag: 'webhooks',
     action: 'webhooks:manage',
     query: pageQuery,
+    response: DeliveryPageSchema,
     handler: ({ req, principal, query }) =>
       webhooks.deliveries(principal.tenant_id, requireParam(req, 'id'), query),
   });
@@ -65,6 +78,7 @@ export function webhookRoutes(table: RouteTable, engram: Engram): void {
     tag: 'webhooks',
     action: 'webhooks:manage',
     status: 202,
+    response: DeliverySchema,
     handler: ({ req, principal }) => webhooks.test(principal.tenant_id, requireParam(req, 'id')),
   });
 }
