@@ -16,6 +16,7 @@ import {
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { transformersEmbedderPlugin } from '@engram/embed-transformers';
 import { MODEL_ID as USE_LITE_MODEL_ID, useLiteEmbedderPlugin } from '@engram/embed-use';
+import { mcpHttpPlugin } from '@engram/mcp';
 import { bullMqPlugin } from '@engram/queue-bullmq';
 import { mongoStorePlugin } from '@engram/store-mongo';
 import { neo4jGraphPlugin } from '@engram/store-neo4j';
@@ -362,10 +363,26 @@ export const mem0CompatProvider = defineProvider({
   create: () => mem0CompatPlugin(),
 });
 
-/** The open-source server: the parts above, single-tenant keys, anonymous telemetry and mem0's API. */
+/** MCP for agents at /mcp (Streamable HTTP), behind the API key like /v1. */
+export const mcpHttpProvider = defineProvider({
+  name: 'mcp-http',
+  ports: [],
+  description: 'Model Context Protocol at /mcp (Streamable HTTP, API key auth): on unless ENGRAM_MCP=off',
+  settings: z.object({
+    ENGRAM_MCP: z
+      .enum(['on', 'off'])
+      .optional()
+      .describe('The /mcp endpoint for agents: on (default) or off'),
+  }),
+  enabled: (s) => s.ENGRAM_MCP !== 'off',
+  create: () => mcpHttpPlugin(),
+});
+
+/** The open-source server: the parts above, single-tenant keys, anonymous telemetry, mem0's API and MCP. */
 export const openSourceManifest: Provider[] = [
   ...storageAndModelProviders,
   apiKeysProvider,
   posthogProvider,
   mem0CompatProvider,
+  mcpHttpProvider,
 ] as Provider[];

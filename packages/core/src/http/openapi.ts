@@ -26,6 +26,18 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+/** Engram's problem, and for a route with its own protocol that protocol's error body too. */
+const problemOf = (route: RouteSpec) =>
+  route.protocolErrors
+    ? {
+        ...problem,
+        content: {
+          ...problem.content,
+          'application/json': { schema: { description: route.protocolErrors } },
+        },
+      }
+    : problem;
+
 /** Every route may answer 400, 401, 403, 429 and 503; bodies add 413 and 415; ids add 404. */
 function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set([400, 401, 403, 429, 503, ...(route.errors ?? [])]);
@@ -119,7 +131,8 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
   const responseNames = new Map([...responseComponents].map(([id, schema]) => [schema, id]));
   const pluginResponses = new Map<z.ZodType, string>();
   for (const route of routes) {
-    const path = `${prefixOf(route)}${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    // A route at its prefix's root (/mcp) is published without a trailing slash.
+    const path = `${prefixOf(route)}${route.path.replace(/:(\w+)/g, '{$1}')}`.replace(/(.)\/$/, '$1');
     const operationId = `${route.method}_${`${prefixOf(route) === '/v1' ? '' : prefixOf(route)}${route.path}`.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`;
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],
@@ -153,7 +166,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       description: 'Success',
       content: {
         'application/json': {
-          schema: responseName ? ref(responseName) : { type: 'object', description: 'A JSON object' },
+          schema: responseName ? ref(responseName) : { description: 'JSON, as the summary describes' },
         },
       },
     };
@@ -176,7 +189,7 @@ export function buildOpenApi(routes: RouteSpec[], version: string): Record<strin
       responses: {
         [String(route.status ?? 200)]: success,
         ...(route.alternateStatus && { [String(route.alternateStatus)]: success }),
-        ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problem])),
+        ...Object.fromEntries(errorStatuses(route).map((status) => [String(status), problemOf(route)])),
       },
       security: route.public ? [] : [{ bearer: [] }, { apiKey: [] }],
     };

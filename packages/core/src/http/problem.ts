@@ -26,6 +26,9 @@ export function sendProblem(res: Response, error: EngramError, instance?: string
     .status(error.status)
     .type('application/problem+json')
     .json({
+      // Extension members first: one named like a standard member (a batch's `status`) must
+      // not replace it, or a client reading `status` gets a word instead of the HTTP status.
+      ...extra,
       type: `https://engram.dev/problems/${error.code}`,
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
@@ -34,7 +37,6 @@ export function sendProblem(res: Response, error: EngramError, instance?: string
       ...(instance && { instance }),
       ...(requestId && { request_id: requestId }),
       ...(errors && { errors }),
-      ...extra,
     });
 }
 

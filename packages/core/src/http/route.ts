@@ -27,6 +27,11 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType> {
   /** Error statuses this route answers beyond the ones every route can (for /openapi.json). */
   errors?: number[];
   /**
+   * The route speaks a protocol with its own error bodies (JSON-RPC for /mcp): its errors may
+   * come as application/json in that protocol's shape, besides Engram's problem+json.
+   */
+  protocolErrors?: string;
+  /**
    * Reached without an API key, with the body as raw bytes (`req.body` is a Buffer): for
    * callers that sign their requests instead (a payment provider's webhooks). The handler
    * authenticates the request itself; `principal` is an anonymous one with no scopes.

@@ -249,7 +249,7 @@ export class BatchService {
     if (batch.completed_at) {
       throw new EngramError('conflict', `batch ${id} has already finished (${batch.status})`, {
         id,
-        status: batch.status,
+        batch_status: batch.status,
       });
     }
     const processor = this.ports.batchProcessor;

@@ -1,0 +1,2 @@
+export { mcpHttpPlugin } from './plugin';
+export { createMcpServer, type MemoryBackend, VERSION } from './tools';
