@@ -3,6 +3,7 @@ import {
   ApiKeyAuthenticator,
   CachedEmbedder,
   defineProvider,
+  EngramError,
   installId,
   keyHashes,
   LlmEntityExtractor,
@@ -14,7 +15,7 @@ import {
   rulesExtractorPlugin,
 } from '@engram/core';
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { transformersEmbedderPlugin } from '@engram/embed-transformers';
+import type * as TransformersEmbedder from '@engram/embed-transformers';
 import { MODEL_ID as USE_LITE_MODEL_ID, useLiteEmbedderPlugin } from '@engram/embed-use';
 import { mcpHttpPlugin } from '@engram/mcp';
 import { bullMqPlugin } from '@engram/queue-bullmq';
@@ -140,6 +141,23 @@ export const useLiteEmbedderProvider = defineProvider({
   create: (s) => useLiteEmbedderPlugin({ threads: s.ENGRAM_EMBEDDER_THREADS }),
 });
 
+/**
+ * The transformers embedder brings the ONNX runtimes (about 385 MB) that no other embedder loads,
+ * so the image leaves it out unless built with WITH_TRANSFORMERS=true (docker/build-app.sh). It
+ * is loaded only when chosen, with a clear message when it was left out.
+ */
+function loadTransformersEmbedder(): typeof TransformersEmbedder {
+  try {
+    return require('@engram/embed-transformers') as typeof TransformersEmbedder;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new EngramError(
+      'config_invalid',
+      'ENGRAM_EMBEDDER=transformers needs @engram/embed-transformers and its ONNX runtime, which this build left out: build the image with --build-arg WITH_TRANSFORMERS=true',
+    );
+  }
+}
+
 export const transformersEmbedderProvider = defineProvider({
   name: 'embed-transformers',
   ports: ['embedder'],
@@ -158,7 +176,7 @@ export const transformersEmbedderProvider = defineProvider({
   }),
   enabled: (s) => s.ENGRAM_EMBEDDER === 'transformers',
   create: (s) =>
-    transformersEmbedderPlugin({
+    loadTransformersEmbedder().transformersEmbedderPlugin({
       model: s.ENGRAM_EMBEDDER_MODEL ?? 'Xenova/all-MiniLM-L6-v2',
       pooling: s.ENGRAM_EMBEDDER_POOLING ?? 'mean',
       cacheDir: s.ENGRAM_EMBEDDER_CACHE_DIR,
