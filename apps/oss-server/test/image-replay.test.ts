@@ -105,7 +105,7 @@ describe('the image, replayed without Docker', () => {
 
   it('documents the build in docker/', () => {
     const dockerfile = readFileSync(path.join(ROOT, 'docker/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('sh docker/build-app.sh "${APP}" /out "${WITH_TRANSFORMERS}"');
+    expect(dockerfile).toMatch(/sh docker\/build-app\.sh "\$\{APP\}" \/out "\$\{WITH_TRANSFORMERS\}"/);
     expect(dockerfile).toMatch(/mkdir -p \/data && chown node:node \/data/);
     expect(existsSync(path.join(ROOT, 'docker/README.md'))).toBe(true);
   });
