@@ -27,5 +27,6 @@ fi
 bash "$(dirname "$0")/install-ferretdb.sh"
 bash "$(dirname "$0")/install-neo4j.sh"
 bash "$(dirname "$0")/install-schemathesis.sh"
+bash "$(dirname "$0")/install-openapi-python-client.sh"
 bash "$(dirname "$0")/install-stripe-mock.sh"
 bash "$(dirname "$0")/install-temporal.sh"

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EngramClient } from '@engram/client';
 
 export const BENCH_KEY = 'egm_bench_key_not_secret';
 
@@ -58,15 +59,17 @@ export async function startServer(
   };
 }
 
-export async function call<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-  return json;
+const clients = new Map<string, EngramClient>();
+
+/**
+ * One API call through the SDK, as an application would make it. No retries and no
+ * Idempotency-Key: the bench measures the server's own work, and an error is a finding.
+ */
+export function call<T>(url: string, method: string, body?: unknown): Promise<T> {
+  const { origin, pathname, search } = new URL(url);
+  const client = clients.get(origin) ?? new EngramClient({ url: origin, apiKey: BENCH_KEY, maxRetries: 0 });
+  clients.set(origin, client);
+  return client.request<T>(method, `${pathname}${search}`, { body, idempotencyKey: false });
 }
 
 /** Sends memories through the batch endpoint and waits for every batch to finish. */

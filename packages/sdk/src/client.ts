@@ -57,8 +57,11 @@ export interface EngramClientOptions {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
-  /** Sent on every write; one is made up when not given, so a retried write is applied once. */
-  idempotencyKey?: string;
+  /**
+   * Sent on every POST; one is made up when not given, so a retried write is applied once.
+   * `false`: none (a search, which changes nothing, need not be remembered by the server).
+   */
+  idempotencyKey?: string | false;
   signal?: AbortSignal;
 }
 
@@ -105,7 +108,9 @@ export class EngramClient {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
+    if (method === 'POST' && options.idempotencyKey !== false) {
+      headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
+    }
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.maxRetries;
@@ -204,7 +209,7 @@ export class EngramClient {
   }
 
   search(request: SearchRequest): Promise<SearchResponse> {
-    return this.request('POST', '/v1/memory/search', { body: request });
+    return this.request('POST', '/v1/memory/search', { body: request, idempotencyKey: false });
   }
 
   feedback(feedback: FeedbackRequest): Promise<Feedback> {
