@@ -135,7 +135,7 @@ describe('the SDK and the CLI against a running server', () => {
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary.resumed_from).toBeGreaterThanOrEqual(300);
-    expect(summary).toMatchObject({ records: 1500, added: 1500, failed: 0 });
+    expect(summary).toMatchObject({ records: 1500, imported: 1500, failed: 0 });
     expect(existsSync(checkpoint)).toBe(false);
 
     const contents: string[] = [];
@@ -163,7 +163,7 @@ describe('the SDK and the CLI against a running server', () => {
       csv,
       'content,user_id,tags,city\n"Fay likes ""dry"" humour, mostly",fay,humour;people,Lyon\nFay runs at dawn,fay,,\n',
     );
-    expect(JSON.parse((await cli(['import', csv, '--json'], env)).stdout)).toMatchObject({ added: 2 });
+    expect(JSON.parse((await cli(['import', csv, '--json'], env)).stdout)).toMatchObject({ imported: 2 });
     const mem0 = path.join(dir, 'mem0-export.json');
     writeFileSync(
       mem0,
@@ -174,7 +174,7 @@ describe('the SDK and the CLI against a running server', () => {
         ],
       }),
     );
-    expect(JSON.parse((await cli(['import', mem0, '--json'], env)).stdout)).toMatchObject({ added: 2 });
+    expect(JSON.parse((await cli(['import', mem0, '--json'], env)).stdout)).toMatchObject({ imported: 2 });
     const fay = (await client.list({ user_id: 'fay' })).data.map((m) => [m.content, m.tags, m.metadata]);
     expect(fay).toContainEqual(['Fay likes "dry" humour, mostly', ['humour', 'people'], { city: 'Lyon' }]);
     const gus = (await client.list({ user_id: 'gus' })).data;

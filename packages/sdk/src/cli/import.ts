@@ -9,6 +9,8 @@ export interface ImportOptions {
   /** For records that name no user. */
   userId?: string;
   batchSize: number;
+  /** Batches sent before the first is confirmed (the server works on several at once). */
+  inFlight: number;
   progress: boolean;
   /** Ignore a checkpoint left by an interrupted run and start from the first record. */
   restart: boolean;
@@ -17,7 +19,8 @@ export interface ImportOptions {
 export interface ImportSummary {
   file: string;
   records: number;
-  added: number;
+  /** Records the server holds now: added, or found identical to a current memory. */
+  imported: number;
   failed: number;
   resumed_from: number;
   seconds: number;
@@ -28,7 +31,7 @@ interface Checkpoint {
   file_sha256: string;
   url: string;
   next_record: number;
-  added: number;
+  imported: number;
   failed: number;
   errors: ImportSummary['errors'];
 }
@@ -58,7 +61,7 @@ export async function importFile(
     file_sha256: fileSha,
     url: client.url,
     next_record: 0,
-    added: 0,
+    imported: 0,
     failed: 0,
     errors: [],
   };
@@ -68,33 +71,56 @@ export async function importFile(
     if (saved.file_sha256 === fileSha && saved.url === client.url) checkpoint = saved;
   }
   const resumedFrom = checkpoint.next_record;
-  const progress = new Progress(records.length, 'import', process.stderr, options.progress);
-  progress.update(checkpoint.next_record, resumedFrom ? `(resumed at ${resumedFrom})` : '');
-  while (checkpoint.next_record < records.length) {
-    const first = checkpoint.next_record;
-    const chunk = records.slice(first, first + options.batchSize);
-    const accepted = await client.submitBatch(
-      { memories: chunk },
-      { idempotencyKey: `import-${fileSha.slice(0, 40)}-${options.batchSize}-${first}` },
-    );
-    const batch: Batch = await client.waitForBatch(accepted.batch_id);
-    checkpoint.added += batch.succeeded;
-    checkpoint.failed += batch.failed;
-    for (const error of batch.errors) {
-      if (checkpoint.errors.length >= KEPT_ERRORS) break;
-      const { index, code, message, field } = error;
-      checkpoint.errors.push({ record: first + index + 1, code, message, ...(field && { field }) });
+  const progress = new Progress(records.length, 'import', process.stderr, options.progress, resumedFrom);
+  progress.update(resumedFrom, resumedFrom ? `(resumed at ${resumedFrom})` : '');
+  // Batches run `inFlight` at a time; the checkpoint only moves past a batch once every batch
+  // before it is done, so a resumed run sends again (by the same keys) whatever was unconfirmed.
+  const starts: number[] = [];
+  for (let first = resumedFrom; first < records.length; first += options.batchSize) starts.push(first);
+  const finished = new Map<number, Batch>();
+  let done = resumedFrom;
+  let next = 0;
+  const advance = () => {
+    for (
+      let batch = finished.get(checkpoint.next_record);
+      batch;
+      batch = finished.get(checkpoint.next_record)
+    ) {
+      const first = checkpoint.next_record;
+      finished.delete(first);
+      checkpoint.imported += batch.succeeded;
+      checkpoint.failed += batch.failed;
+      for (const { index, code, message, field } of batch.errors.slice(
+        0,
+        KEPT_ERRORS - checkpoint.errors.length,
+      )) {
+        checkpoint.errors.push({ record: first + index + 1, code, message, ...(field && { field }) });
+      }
+      checkpoint.next_record = first + batch.total;
     }
-    checkpoint.next_record = first + chunk.length;
     writeFileSync(checkpointFile, JSON.stringify(checkpoint));
-    progress.update(checkpoint.next_record);
-  }
+  };
+  const worker = async () => {
+    while (next < starts.length) {
+      const first = starts[next++]!;
+      const chunk = records.slice(first, first + options.batchSize);
+      const accepted = await client.submitBatch(
+        { memories: chunk },
+        { idempotencyKey: `import-${fileSha.slice(0, 40)}-${options.batchSize}-${first}` },
+      );
+      finished.set(first, await client.waitForBatch(accepted.batch_id));
+      done += chunk.length;
+      advance();
+      progress.update(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.inFlight) }, worker));
   progress.finish();
   rmSync(checkpointFile, { force: true });
   return {
     file,
     records: records.length,
-    added: checkpoint.added,
+    imported: checkpoint.imported,
     failed: checkpoint.failed,
     resumed_from: resumedFrom,
     seconds: Math.round((Date.now() - started) / 100) / 10,

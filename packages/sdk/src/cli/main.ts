@@ -19,8 +19,9 @@ Memories
   forget --user U          delete every memory of one user
   import <file>            JSONL (Engram's export or memory inputs), CSV (header with content),
                            mem0's export (.json); --format jsonl|csv|mem0, --user for records
-                           without one, --batch-size N (default 50), --restart; resumes after an
-                           interruption without duplicates
+                           without one, --batch-size N (default 50), --in-flight N batches
+                           (default 4), --restart; resumes after an interruption without
+                           duplicates
   export                   every memory as NDJSON (re-importable); --user, --output FILE
 
 Operations
@@ -51,6 +52,7 @@ const options = {
   limit: { type: 'string' },
   format: { type: 'string' },
   'batch-size': { type: 'string' },
+  'in-flight': { type: 'string' },
   restart: { type: 'boolean', default: false },
   output: { type: 'string', short: 'o' },
   project: { type: 'string' },
@@ -141,6 +143,7 @@ async function run(argv: string[]): Promise<void> {
         format: flags.format,
         userId: flags.user,
         batchSize: integer(flags['batch-size'], 'batch-size', 50),
+        inFlight: integer(flags['in-flight'], 'in-flight', 4),
         progress: !flags['no-progress'],
         restart: flags.restart,
       });
@@ -148,7 +151,7 @@ async function run(argv: string[]): Promise<void> {
         flags,
         summary,
         () =>
-          `imported ${summary.added} of ${summary.records} records in ${summary.seconds} s` +
+          `imported ${summary.imported} of ${summary.records} records in ${summary.seconds} s` +
           (summary.resumed_from ? ` (resumed at ${summary.resumed_from})` : '') +
           (summary.failed
             ? `; ${summary.failed} failed, e.g. record ${summary.errors[0]?.record}: ${summary.errors[0]?.message}`

@@ -11,13 +11,15 @@ export class Progress {
     private readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly enabled = true,
+    /** Done before this run (a resumed import): left out of the rate. */
+    private readonly startedAt = 0,
   ) {}
 
   update(done: number, note = ''): void {
     if (!this.enabled || this.total === 0) return;
     const fraction = Math.min(done / this.total, 1);
     const seconds = (Date.now() - this.started) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
+    const rate = seconds > 0 ? (done - this.startedAt) / seconds : 0;
     const eta = rate > 0 ? Math.ceil((this.total - done) / rate) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);
