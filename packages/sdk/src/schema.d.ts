@@ -978,6 +978,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
             [key: string]: unknown;
@@ -998,6 +999,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
             [key: string]: unknown;
@@ -1016,6 +1018,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
             [key: string]: unknown;
@@ -1072,6 +1075,7 @@ export interface components {
         };
         DeliveryPage: {
             data: components["schemas"]["Delivery"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
             [key: string]: unknown;
@@ -1108,6 +1112,7 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
             [key: string]: unknown;

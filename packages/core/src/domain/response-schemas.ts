@@ -25,6 +25,13 @@ const nullable = (s: z.ZodType) => s.nullable();
  */
 const json = z.unknown().meta({ description: 'Any JSON value' });
 
+/** One page of a listing: pass `next_cursor` back as `cursor` for the next; null on the last. */
+const pageOf = (item: z.ZodType) =>
+  z.looseObject({
+    data: z.array(item),
+    next_cursor: nullable(z.string()).describe('Pass as `cursor` for the next page; null on the last'),
+  });
+
 export const MemorySchema = component(
   'Memory',
   z
@@ -95,13 +102,7 @@ export const ConversationOutcomeSchema = component(
   }),
 );
 
-export const MemoryPageSchema = component(
-  'MemoryPage',
-  z.looseObject({
-    data: z.array(MemorySchema),
-    next_cursor: nullable(z.string()).describe('Pass as `cursor` for the next page; null on the last'),
-  }),
-);
+export const MemoryPageSchema = component('MemoryPage', pageOf(MemorySchema));
 
 export const MemoryVersionSchema = component(
   'MemoryVersion',
@@ -233,51 +234,39 @@ export const PathSchema = component(
   z.looseObject({ relations: nullable(z.array(RelationSchema)).describe('null: no path within max_depth') }),
 );
 
-export const EntityPageSchema = component(
-  'EntityPage',
-  z.looseObject({
-    data: z.array(EntitySchema.extend({ mentions: z.int() })),
-    next_cursor: nullable(z.string()),
-  }),
-);
+export const EntityPageSchema = component('EntityPage', pageOf(EntitySchema.extend({ mentions: z.int() })));
 
 export const QueryLogPageSchema = component(
   'QueryLogPage',
-  z.looseObject({
-    data: z.array(
-      z.looseObject({
-        id: z.string(),
-        tenant_id: z.string(),
-        user_id: nullable(z.string()),
-        query: z.string(),
-        filters: json,
-        top_k: z.int(),
-        result_count: z.int(),
-        latency_ms: z.number(),
-        created_at: timestamp,
-      }),
-    ),
-    next_cursor: nullable(z.string()),
-  }),
+  pageOf(
+    z.looseObject({
+      id: z.string(),
+      tenant_id: z.string(),
+      user_id: nullable(z.string()),
+      query: z.string(),
+      filters: json,
+      top_k: z.int(),
+      result_count: z.int(),
+      latency_ms: z.number(),
+      created_at: timestamp,
+    }),
+  ),
 );
 
 export const RetrievalLogPageSchema = component(
   'RetrievalLogPage',
-  z.looseObject({
-    data: z.array(
-      z.looseObject({
-        id: z.string(),
-        search_id: z.string(),
-        tenant_id: z.string(),
-        memory_id: z.string(),
-        rank: z.int(),
-        score: z.number(),
-        signals: SignalScoresSchema,
-        created_at: timestamp,
-      }),
-    ),
-    next_cursor: nullable(z.string()),
-  }),
+  pageOf(
+    z.looseObject({
+      id: z.string(),
+      search_id: z.string(),
+      tenant_id: z.string(),
+      memory_id: z.string(),
+      rank: z.int(),
+      score: z.number(),
+      signals: SignalScoresSchema,
+      created_at: timestamp,
+    }),
+  ),
 );
 
 const webhookFields = {
@@ -319,10 +308,7 @@ export const DeliverySchema = component(
   }),
 );
 
-export const DeliveryPageSchema = component(
-  'DeliveryPage',
-  z.looseObject({ data: z.array(DeliverySchema), next_cursor: nullable(z.string()) }),
-);
+export const DeliveryPageSchema = component('DeliveryPage', pageOf(DeliverySchema));
 
 const componentHealth = z.looseObject({
   status: z.enum(['operational', 'unavailable']),
@@ -341,20 +327,17 @@ export const StatusSchema = component(
 
 export const DeadJobPageSchema = component(
   'DeadJobPage',
-  z.looseObject({
-    data: z.array(
-      z.looseObject({
-        id: z.string(),
-        kind: z.string(),
-        tenant_id: z.string(),
-        payload: json,
-        attempts: z.int(),
-        last_error: nullable(z.string()),
-        created_at: timestamp,
-      }),
-    ),
-    next_cursor: nullable(z.string()),
-  }),
+  pageOf(
+    z.looseObject({
+      id: z.string(),
+      kind: z.string(),
+      tenant_id: z.string(),
+      payload: json,
+      attempts: z.int(),
+      last_error: nullable(z.string()),
+      created_at: timestamp,
+    }),
+  ),
 );
 
 export const JobRetrySchema = component(
