@@ -1,2 +1,2 @@
-export { mcpHttpPlugin } from './plugin';
+export { mcpHttpPlugin, servicesBackend } from './plugin';
 export { createMcpServer, type MemoryBackend, VERSION } from './tools';

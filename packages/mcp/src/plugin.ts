@@ -15,7 +15,7 @@ const jsonRpcMessage = z.union([
 ]);
 
 /** The services, bound to one caller: each tool checks the permission its REST route would. */
-function backendFor(principal: Principal, services: Services, ports: Ports): MemoryBackend {
+export function servicesBackend(principal: Principal, services: Services, ports: Ports): MemoryBackend {
   const allow = (action: Action) => {
     if (!ports.authorizer.can(principal, action)) {
       throw new EngramError('forbidden', `this key may not ${action}`);
@@ -71,7 +71,7 @@ export function mcpHttpPlugin(): EngramPlugin {
     protocolErrors: 'A JSON-RPC 2.0 error response (malformed message, unsupported Accept)',
     handler: async ({ req, res, principal }) => {
       if (!bound) throw new EngramError('dependency_unavailable', 'the server is starting');
-      const server = createMcpServer(backendFor(principal, bound.services, bound.ports));
+      const server = createMcpServer(servicesBackend(principal, bound.services, bound.ports));
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
