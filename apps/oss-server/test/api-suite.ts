@@ -239,9 +239,9 @@ export function describeApi(
         expect.arrayContaining(['/v1/memory', '/v1/memory/{id}', '/v1/memory/search', '/v1/memory/batch']),
       );
       // One memory (content) or a conversation (messages), which the server checks: one of them.
-      expect(
-        Object.keys(doc.paths['/v1/memory'].post.requestBody.content['application/json'].schema.properties),
-      ).toEqual(expect.arrayContaining(['content', 'messages', 'infer', 'supersedes', 'dedupe']));
+      expect(Object.keys(doc.components.schemas.AddMemoryRequest.properties)).toEqual(
+        expect.arrayContaining(['content', 'messages', 'infer', 'supersedes', 'dedupe']),
+      );
       expect((await api.get('/docs')).text).toMatch(/Engram API reference/);
       const metrics = await api.get('/metrics');
       expect(metrics.text).toMatch(

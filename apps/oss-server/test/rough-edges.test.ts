@@ -56,3 +56,56 @@ describe('what a new user meets first', () => {
     }
   });
 });
+
+describe('scores a threshold can use', () => {
+  let engram: OssServer;
+  const auth = { Authorization: `Bearer ${API_KEY}` };
+  beforeAll(async () => {
+    engram = await startServer(testEnv());
+    const notes = [
+      'Mira adopted a grey cat called Pixel',
+      'Mira bought food for Pixel the cat',
+      'Mira repainted her kitchen yellow',
+      'The bus to the airport leaves at six',
+      'Mira thinks the new cafe serves weak coffee',
+    ];
+    for (const content of notes) {
+      await request(engram.app).post('/v1/memory').set(auth).send({ content, user_id: 'mira' });
+    }
+  });
+  afterAll(() => engram.close());
+
+  const search = (body: object) =>
+    request(engram.app)
+      .post('/v1/memory/search')
+      .set(auth)
+      .send({ user_id: 'mira', ...body });
+
+  it('scores each result 0..1, never higher than the one above, with the fused value beside it', async () => {
+    const { body } = await search({ query: 'what is the name of her cat?' });
+    expect(body.results.length).toBeGreaterThanOrEqual(3);
+    const scores: number[] = body.results.map((r: { score: number }) => r.score);
+    for (const [i, s] of scores.entries()) {
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThan(1);
+      if (i > 0) expect(s).toBeLessThanOrEqual(scores[i - 1]!);
+    }
+    expect(body.results[0].memory.content).toMatch(/Pixel/);
+    expect(body.results[0].signals.fused).toBeGreaterThan(body.results[1].signals.fused);
+    // A memory that matches the question on every signal scores above one that matches on none.
+    const bus = body.results.find((r: { memory: { content: string } }) => /bus/.test(r.memory.content));
+    if (bus) expect(bus.score).toBeLessThan(body.results[0].score);
+  });
+
+  it('drops results below min_score, and refuses one outside 0..1', async () => {
+    const all = (await search({ query: 'cat' })).body.results as { score: number }[];
+    const threshold = all[1]!.score;
+    const kept = (await search({ query: 'cat', min_score: threshold })).body.results as { score: number }[];
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.length).toBeLessThan(all.length);
+    expect(kept.every((r) => r.score >= threshold)).toBe(true);
+    const refused = await search({ query: 'cat', min_score: 1.5 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].field).toBe('min_score');
+  });
+});

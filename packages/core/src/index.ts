@@ -16,6 +16,7 @@ export * from './domain/graph-walk';
 export * from './domain/ids';
 export * from './domain/paging';
 export * from './domain/relations';
+export * from './domain/relevance';
 export * from './domain/schemas';
 export type * from './domain/search';
 export * from './domain/types';

@@ -647,6 +647,8 @@ export interface components {
             /** @description The same as top_k, named as in list requests */
             limit?: number;
             include_graph?: boolean;
+            /** @description Leave out results whose score (the estimated probability of relevance, 0..1) is below this */
+            min_score?: number;
             /**
              * Format: date-time
              * @description Search the memories as they were at this instant
@@ -865,6 +867,8 @@ export interface components {
             text: number | null;
             graph: number | null;
             context: number | null;
+            /** @description The fused rank value the results are ordered by */
+            fused?: number;
         } & {
             [key: string]: unknown;
         };
@@ -899,7 +903,7 @@ export interface components {
             search_id: string;
             results: ({
                 memory: components["schemas"]["Memory"];
-                /** @description Fused relevance, higher is better */
+                /** @description Estimated probability (0..1) that the memory is relevant, calibrated across queries; never higher than the score above it */
                 score: number;
                 signals: components["schemas"]["SignalScores"];
             } & {

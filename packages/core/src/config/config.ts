@@ -61,6 +61,20 @@ export const configSchema = z
           })
           .strict()
           .describe('Weighted reciprocal rank fusion; set by `pnpm bench` on LoCoMo, see README'),
+        relevance: z
+          .object({
+            features: z.array(z.string()),
+            mean: z.array(z.number()),
+            scale: z.array(z.number()),
+            weights: z.array(z.number()),
+            bias: z.number(),
+          })
+          .strict()
+          .nullable()
+          .optional()
+          .describe(
+            "The logistic model turning a result's signals into its calibrated `score` (bench/src/calibrate.ts); null: scores are the fused rank values",
+          ),
       })
       .strict(),
     webhooks: z

@@ -143,6 +143,7 @@ const SignalScoresSchema = component(
     text: nullable(z.number()),
     graph: nullable(z.number()),
     context: nullable(z.number()),
+    fused: z.number().optional().describe('The fused rank value the results are ordered by'),
   }),
 );
 
@@ -178,7 +179,11 @@ export const SearchResponseSchema = component(
     results: z.array(
       z.looseObject({
         memory: MemorySchema,
-        score: z.number().describe('Fused relevance, higher is better'),
+        score: z
+          .number()
+          .describe(
+            'Estimated probability (0..1) that the memory is relevant, calibrated across queries; never higher than the score above it',
+          ),
         signals: SignalScoresSchema,
       }),
     ),

@@ -216,6 +216,12 @@ export const searchRequestSchema = z
       .optional()
       .describe('The same as top_k, named as in list requests'),
     include_graph: z.boolean().optional(),
+    min_score: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Leave out results whose score (the estimated probability of relevance, 0..1) is below this'),
     as_of: isoDate.optional().describe('Search the memories as they were at this instant'),
     include_expired: z
       .boolean()

@@ -104,6 +104,8 @@ export interface SignalScores {
   graph: number | null;
   /** How many of the best hits this memory sits next to in its session. */
   context: number | null;
+  /** The fused rank value the ranking is ordered by (weighted reciprocal rank fusion). */
+  fused?: number;
 }
 
 export interface QueryLog {

@@ -2,6 +2,7 @@ import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
 import { newId, nowIso } from '../domain/ids';
+import { DEFAULT_RELEVANCE_MODEL, RELEVANCE_FEATURES, rankedRelevance } from '../domain/relevance';
 import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
 import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
@@ -13,7 +14,8 @@ import { type Entitlements, entitlementError, type Principal, type UsageMeter } 
 import type { GraphStore, MemoryStore, ScoredId, TextIndex, VectorIndex } from '../ports/storage';
 import type { LogService } from './log.service';
 
-export type Signal = keyof SignalScores;
+/** A retriever or the session context: what `search.weights` weighs (`fused` is their sum). */
+export type Signal = Exclude<keyof SignalScores, 'fused'>;
 
 /** How many of the best hits lend weight to their session neighbours, and how far. */
 const CONTEXT_SEEDS = 10;
@@ -65,7 +67,15 @@ export class SearchService {
     private readonly logs: LogService,
     private readonly hooks: HookBus,
     private readonly config: EngramConfig,
-  ) {}
+  ) {
+    const model = config.search.relevance;
+    if (model && model.features.join() !== RELEVANCE_FEATURES.join()) {
+      throw new EngramError(
+        'config_invalid',
+        `search.relevance was fitted on features ${model.features.join(', ')}; this version computes ${RELEVANCE_FEATURES.join(', ')}: refit it with bench/src/calibrate.ts`,
+      );
+    }
+  }
 
   async search(principal: Principal, raw: unknown): Promise<SearchResponse> {
     const started = performance.now();
@@ -147,8 +157,16 @@ export class SearchService {
     );
     let results: SearchResult[] = candidates
       .filter((c) => memories.has(c.id))
-      .map((c) => ({ memory: memories.get(c.id)!, score: c.fused, signals: c.signals }));
-    results = (await this.rerank(request.query, results)).slice(0, topK);
+      .map((c) => ({
+        memory: memories.get(c.id)!,
+        score: c.fused,
+        signals: { ...c.signals, fused: c.fused },
+      }));
+    results = this.ports.reranker
+      ? await this.rerank(request.query, results)
+      : this.calibrate(results.slice(0, topK));
+    results = results.slice(0, topK);
+    if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
 
     const response: SearchResponse = {
       search_id: newId('srch'),
@@ -236,6 +254,15 @@ export class SearchService {
       });
     });
     return sortCandidates([...byId.values()]);
+  }
+
+  /** Scores as relevance (0..1, comparable across queries), in the fused order; see domain/relevance. */
+  private calibrate(results: SearchResult[]): SearchResult[] {
+    const model =
+      this.config.search.relevance === undefined ? DEFAULT_RELEVANCE_MODEL : this.config.search.relevance;
+    if (!model) return results;
+    const relevance = rankedRelevance(model, results);
+    return results.map((r, i) => ({ ...r, score: Math.round(relevance[i]! * 1e6) / 1e6 }));
   }
 
   private async rerank(query: string, results: SearchResult[]): Promise<SearchResult[]> {

@@ -1,0 +1,125 @@
+import type { SignalScores } from './types';
+
+/**
+ * A result's relevance: the estimated probability that it answers the query, from its signals,
+ * by a logistic model fitted on labelled searches (LoCoMo dev questions and their evidence,
+ * bench/src/calibrate.ts, cross-validated across conversations). Unlike the fused rank score,
+ * whose values depend on how many retrievers agreed in that one query, it means the same
+ * across queries: 0.3 is "about three in ten such results are relevant", so `min_score` is a
+ * threshold a caller can keep.
+ */
+export interface RelevanceModel {
+  /** What the features are, in order (relevanceFeatures); a model of other features is refused. */
+  features: readonly string[];
+  /** Standardisation of each feature, then its weight. */
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+}
+
+export const RELEVANCE_FEATURES = [
+  'vector_cosine',
+  'text_bm25_log',
+  'text_present',
+  'graph_log',
+  'context_count',
+  'fused_rrf',
+  'rank_reciprocal',
+] as const;
+
+/** The features of a result at `rank` (0-based) of the fused ranking. */
+export function relevanceFeatures(result: { score: number; signals: SignalScores }, rank: number): number[] {
+  const { vector, text, graph, context } = result.signals;
+  return [
+    vector ?? 0,
+    Math.log1p(Math.max(text ?? 0, 0)),
+    text === null ? 0 : 1,
+    Math.log1p(Math.max(graph ?? 0, 0)),
+    context ?? 0,
+    result.score,
+    1 / (rank + 1),
+  ];
+}
+
+/**
+ * Fitted on the LoCoMo dev conversations with the default (static) embedder: node
+ * bench/dist/calibrate.js. Cross-validated across conversations, held-out ECE 0.001 over every
+ * candidate and 0.018 over the top 10 as answered. Another embedder has another cosine
+ * distribution: refit with it (config `search.relevance`) for scores that stay calibrated.
+ */
+export const DEFAULT_RELEVANCE_MODEL: RelevanceModel = {
+  features: RELEVANCE_FEATURES,
+  mean: [0.66213, 1.40864, 0.80874, 0.06631, 0.33187, 0.05824, 0.08998],
+  scale: [0.42502, 0.79498, 0.3933, 0.1364, 0.50974, 0.03187, 0.15622],
+  weights: [0.2778, 0.33049, -0.36693, 0.00476, -0.30516, 0.72886, 0.19453],
+  bias: -4.54874,
+};
+
+/**
+ * Relevance of results in their ranked order, each at most the one above it: the order is the
+ * fused ranking's (which recalls more than sorting by relevance, measured), and a score never
+ * rises further down the list.
+ */
+export function rankedRelevance(
+  model: RelevanceModel,
+  ranked: { score: number; signals: SignalScores }[],
+): number[] {
+  let above = 1;
+  return ranked.map((r, rank) => {
+    above = Math.min(above, scoreRelevance(model, relevanceFeatures(r, rank)));
+    return above;
+  });
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function scoreRelevance(model: RelevanceModel, features: number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < features.length; i++) {
+    z += model.weights[i]! * ((features[i]! - model.mean[i]!) / model.scale[i]!);
+  }
+  return sigmoid(z);
+}
+
+/**
+ * Logistic regression by full-batch gradient descent on standardised features, with a little
+ * L2 so rare feature values do not get extreme weights. Small and deterministic: a few thousand
+ * examples fit in well under a second.
+ */
+export function fitRelevanceModel(
+  examples: { x: number[]; y: number }[],
+  { iterations = 2000, rate = 0.5, l2 = 1e-3 } = {},
+): RelevanceModel {
+  const n = examples.length;
+  const d = RELEVANCE_FEATURES.length;
+  const mean = Array.from({ length: d }, (_, j) => examples.reduce((s, e) => s + e.x[j]!, 0) / n);
+  const scale = Array.from({ length: d }, (_, j) => {
+    const variance = examples.reduce((s, e) => s + (e.x[j]! - mean[j]!) ** 2, 0) / n;
+    return Math.sqrt(variance) || 1;
+  });
+  const xs = examples.map((e) => e.x.map((v, j) => (v - mean[j]!) / scale[j]!));
+  const weights = new Array<number>(d).fill(0);
+  let bias = 0;
+  for (let it = 0; it < iterations; it++) {
+    const grad = new Array<number>(d).fill(0);
+    let gradBias = 0;
+    for (let i = 0; i < n; i++) {
+      let z = bias;
+      for (let j = 0; j < d; j++) z += weights[j]! * xs[i]![j]!;
+      const error = sigmoid(z) - examples[i]!.y;
+      for (let j = 0; j < d; j++) grad[j]! += error * xs[i]![j]!;
+      gradBias += error;
+    }
+    for (let j = 0; j < d; j++) weights[j]! -= rate * (grad[j]! / n + l2 * weights[j]!);
+    bias -= rate * (gradBias / n);
+  }
+  const round = (v: number) => Math.round(v * 1e5) / 1e5;
+  return {
+    features: RELEVANCE_FEATURES,
+    mean: mean.map(round),
+    scale: scale.map(round),
+    weights: weights.map(round),
+    bias: round(bias),
+  };
+}
