@@ -109,6 +109,16 @@ describe('the SDK and the CLI against a running server', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/404 not_found/);
     expect((await cli(['frobnicate'], env)).code).toBe(2);
+    // Query logs are written off the request path (flushed every half second).
+    const logs = await waitFor(async () => {
+      const rows = JSON.parse((await cli(['logs', 'queries', '--limit', '1', '--json'], env)).stdout);
+      return rows.length ? rows : undefined;
+    });
+    expect(logs).toEqual([expect.objectContaining({ query: 'what instrument?', user_id: 'erin' })]);
+    // Keys are managed by the cloud's admin API; an OSS server says where its keys come from.
+    const keys = await cli(['keys', 'list', '--project', 'p1'], env);
+    expect(keys.code).toBe(1);
+    expect(keys.stderr).toMatch(/ENGRAM_API_KEYS/);
   });
 
   it('CLI: an import killed midway resumes without duplicates, and an export imports again as the same memories', async () => {
