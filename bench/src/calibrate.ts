@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Engram, Principal, SearchResult } from '@engram/core';
+import type { SearchResult } from '@engram/core';
 import { fitRelevanceModel, type RelevanceModel, relevanceFeatures, scoreRelevance } from '@engram/core';
-import { startTestEngram } from '@engram/core/testing';
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { sqliteStorePlugin } from '@engram/store-sqlite';
-import { loadLocomo, type Question } from './locomo';
+import type { Question } from './locomo';
+import { BENCH_TENANT, locomoEngine } from './locomo-engine';
 import { rankingOf, round, score } from './metrics';
 
 /**
@@ -63,27 +60,10 @@ function rerankedScores(samples: Sample[], model: RelevanceModel | null) {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const value = (name: string, fallback: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1]! : fallback;
-  };
-  const data = value('--data', path.resolve(__dirname, '../../../shared/bench/locomo-dev.json'));
-  const db = value('--db', '/tmp/engram-locomo-static.db');
-  const fresh = !existsSync(db);
-  const engram: Engram = await startTestEngram([sqliteStorePlugin({ path: db }), staticEmbedderPlugin()]);
+  const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), '/tmp/engram-locomo-static.db');
   // Raw fused ranking: the model is what is measured here, so the configured one stays out.
   engram.config.search.relevance = null;
-  const { turns, questions } = loadLocomo(data);
-  const tenant: Principal = { tenant_id: 'bench', subject: 'calibrate', scopes: ['admin'] };
-  if (fresh) {
-    for (let i = 0; i < turns.length; i += 64) {
-      const chunk = turns.slice(i, i + 64).map((t) => ({
-        input: { content: t.content, user_id: t.user_id, session_id: t.session_id, metadata: t.metadata },
-      }));
-      await engram.services.memories.addMany(tenant.tenant_id, chunk);
-    }
-  }
+  const tenant = BENCH_TENANT;
   const samples: Sample[] = [];
   for (const q of questions) {
     const res = await engram.services.search.search(tenant, {

@@ -1,26 +1,18 @@
-import path from 'node:path';
-import type { Engram, Principal, ScoredId } from '@engram/core';
+import type { ScoredId } from '@engram/core';
 import { terms } from '@engram/core';
-import { startTestEngram } from '@engram/core/testing';
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { sqliteStorePlugin } from '@engram/store-sqlite';
-import { loadLocomo } from './locomo';
+import { BENCH_TENANT, locomoEngine } from './locomo-engine';
 import { rankingOf, round, score } from './metrics';
 
 /**
  * Pseudo-relevance feedback for the lexical retriever, measured per conversation: the words
  * most shared by the best lexical hits are added to the query and the retriever asked again.
- * An experiment (README, what was tried): node bench/dist/prf.js [--db FILE]
- * (the data file calibrate.js made).
+ * An experiment (README, what was tried): node bench/dist/prf.js [--db FILE].
  */
 async function main() {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--db');
-  const db = i >= 0 ? argv[i + 1]! : '/tmp/engram-locomo-static.db';
-  const engram: Engram = await startTestEngram([sqliteStorePlugin({ path: db }), staticEmbedderPlugin()]);
+  const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), '/tmp/engram-locomo-static.db');
   engram.config.search.relevance = null;
-  const { questions } = loadLocomo(path.resolve(__dirname, '../../../shared/bench/locomo-dev.json'));
-  const tenant: Principal = { tenant_id: 'bench', subject: 'prf', scopes: ['admin'] };
+  const tenant = BENCH_TENANT;
   const text = engram.ports.textIndex;
   const original = text.search.bind(text);
   let setting = { docs: 0, words: 0 };

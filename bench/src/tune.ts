@@ -1,11 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Engram, Principal } from '@engram/core';
-import { startTestEngram } from '@engram/core/testing';
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { useLiteEmbedderPlugin } from '@engram/embed-use';
-import { sqliteStorePlugin } from '@engram/store-sqlite';
-import { loadLocomo } from './locomo';
+import { BENCH_TENANT, locomoEngine, option } from './locomo-engine';
 import { rankingOf, score } from './metrics';
 
 /**
@@ -15,29 +10,12 @@ import { rankingOf, score } from './metrics';
  *   node bench/dist/tune.js [--data PATH] [--db /tmp/locomo.db] [--embedder use-lite|static]
  */
 async function main() {
-  const argv = process.argv.slice(2);
-  const value = (name: string, fallback: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1]! : fallback;
-  };
-  const data = value('--data', path.resolve(__dirname, '../../../shared/bench/locomo-dev.json'));
-  const db = value('--db', '/tmp/engram-locomo.db');
-  const fresh = !existsSync(db);
   const embedder =
-    value('--embedder', 'use-lite') === 'static' ? staticEmbedderPlugin() : useLiteEmbedderPlugin();
-  const engram: Engram = await startTestEngram([sqliteStorePlugin({ path: db }), embedder]);
-  const { turns, questions } = loadLocomo(data);
-  const tenant: Principal = { tenant_id: 'bench', subject: 'tune', scopes: ['admin'] };
-  if (fresh) {
-    for (let i = 0; i < turns.length; i += 64) {
-      const chunk = turns.slice(i, i + 64).map((t) => ({
-        input: { content: t.content, user_id: t.user_id, session_id: t.session_id, metadata: t.metadata },
-      }));
-      await engram.services.memories.addMany(tenant.tenant_id, chunk);
-    }
-  }
+    option('--embedder', 'use-lite') === 'static' ? staticEmbedderPlugin() : useLiteEmbedderPlugin();
+  const { engram, questions } = await locomoEngine(embedder, '/tmp/engram-locomo.db');
+  const tenant = BENCH_TENANT;
   const variants: Record<string, Record<string, number>> = JSON.parse(
-    value(
+    option(
       '--variants',
       JSON.stringify({ text: { vector: 0, text: 1, graph: 0 }, current: engram.config.search.weights }),
     ),
