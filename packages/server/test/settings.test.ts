@@ -36,6 +36,7 @@ describe('one settings schema', () => {
       'auth-api-keys',
       'telemetry-posthog',
       'compat-mem0',
+      'mcp-http',
     ]);
   });
 
@@ -47,6 +48,7 @@ describe('one settings schema', () => {
       ENGRAM_EXTRACTOR: 'llm',
       ENGRAM_TELEMETRY: 'off',
       ENGRAM_MEM0_COMPAT: 'off',
+      ENGRAM_MCP: 'off',
       ENGRAM_LLM_URL: 'http://127.0.0.1:11434/v1',
     });
     expect(settings.providers).toEqual([
