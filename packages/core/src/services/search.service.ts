@@ -2,7 +2,7 @@ import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
 import { newId, nowIso } from '../domain/ids';
-import { DEFAULT_RELEVANCE_MODEL, RELEVANCE_FEATURES, rankedRelevance } from '../domain/relevance';
+import { DEFAULT_RELEVANCE_MODEL, orderByRelevance, RELEVANCE_FEATURES } from '../domain/relevance';
 import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
 import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
@@ -162,9 +162,7 @@ export class SearchService {
         score: c.fused,
         signals: { ...c.signals, fused: c.fused },
       }));
-    results = this.ports.reranker
-      ? await this.rerank(request.query, results)
-      : this.calibrate(results.slice(0, topK));
+    results = this.ports.reranker ? await this.rerank(request.query, results) : this.calibrate(results);
     results = results.slice(0, topK);
     if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
 
@@ -256,13 +254,14 @@ export class SearchService {
     return sortCandidates([...byId.values()]);
   }
 
-  /** Scores as relevance (0..1, comparable across queries), in the fused order; see domain/relevance. */
+  /**
+   * Scores as relevance (0..1, comparable across queries), the first few ordered by it; see
+   * domain/relevance. Over every candidate, so a smaller top_k answers the same first results.
+   */
   private calibrate(results: SearchResult[]): SearchResult[] {
     const model =
       this.config.search.relevance === undefined ? DEFAULT_RELEVANCE_MODEL : this.config.search.relevance;
-    if (!model) return results;
-    const relevance = rankedRelevance(model, results);
-    return results.map((r, i) => ({ ...r, score: Math.round(relevance[i]! * 1e6) / 1e6 }));
+    return model ? orderByRelevance(model, results) : results;
   }
 
   private async rerank(query: string, results: SearchResult[]): Promise<SearchResult[]> {
