@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddMemoryRequest, Batch, EngramClient } from '../client';
 import { Progress } from './progress';
 import { formatOf, readRecords } from './records';
@@ -98,7 +98,9 @@ export async function importFile(
       }
       checkpoint.next_record = first + batch.total;
     }
-    writeFileSync(checkpointFile, JSON.stringify(checkpoint));
+    // Written whole or not at all (rename is atomic): a kill mid-write leaves the last one.
+    writeFileSync(`${checkpointFile}.tmp`, JSON.stringify(checkpoint));
+    renameSync(`${checkpointFile}.tmp`, checkpointFile);
   };
   const worker = async () => {
     while (next < starts.length) {
@@ -117,6 +119,7 @@ export async function importFile(
   await Promise.all(Array.from({ length: Math.max(1, options.inFlight) }, worker));
   progress.finish();
   rmSync(checkpointFile, { force: true });
+  rmSync(`${checkpointFile}.tmp`, { force: true });
   return {
     file,
     records: records.length,
