@@ -22,6 +22,33 @@ const CONTEXT_SEEDS = 10;
 const CONTEXT_WINDOW = 1;
 /** How many of the best lexical hits seed the graph expansion. */
 const GRAPH_SEEDS = 3;
+/**
+ * The session prior: among the best SESSION_PRIOR_DEPTH results, each session's share of their
+ * fused score, times SESSION_PRIOR_WEIGHT, is added to every result of that session, so the turns
+ * of the conversation a search keeps landing in rise together. Chosen by cross-validation across
+ * the LoCoMo dev conversations (bench/src/session-prior.ts picked 0.1 and 20 on every fold):
+ * recall@10 0.689 -> 0.722, recall@5 0.589 -> 0.604.
+ */
+const SESSION_PRIOR_WEIGHT = 0.1;
+const SESSION_PRIOR_DEPTH = 20;
+
+export function withSessionPrior(results: SearchResult[]): SearchResult[] {
+  const share = new Map<string, number>();
+  let total = 0;
+  for (const r of results.slice(0, SESSION_PRIOR_DEPTH)) {
+    if (r.memory.session_id === null) continue;
+    share.set(r.memory.session_id, (share.get(r.memory.session_id) ?? 0) + r.score);
+    total += r.score;
+  }
+  if (total === 0) return results;
+  return results
+    .map((r) => {
+      const prior = r.memory.session_id === null ? 0 : (share.get(r.memory.session_id) ?? 0) / total;
+      const fused = r.score + SESSION_PRIOR_WEIGHT * prior;
+      return { ...r, score: fused, signals: { ...r.signals, fused } };
+    })
+    .sort((a, b) => b.score - a.score);
+}
 
 const ids = (entities: { id: string }[]) => [...new Set(entities.map((e) => e.id))];
 
@@ -155,13 +182,15 @@ export class SearchService {
         .filter((m) => matchesFilter(m, visible))
         .map((m) => [m.id, m]),
     );
-    let results: SearchResult[] = candidates
-      .filter((c) => memories.has(c.id))
-      .map((c) => ({
-        memory: memories.get(c.id)!,
-        score: c.fused,
-        signals: { ...c.signals, fused: c.fused },
-      }));
+    let results: SearchResult[] = withSessionPrior(
+      candidates
+        .filter((c) => memories.has(c.id))
+        .map((c) => ({
+          memory: memories.get(c.id)!,
+          score: c.fused,
+          signals: { ...c.signals, fused: c.fused },
+        })),
+    );
     results = this.ports.reranker ? await this.rerank(request.query, results) : this.calibrate(results);
     results = results.slice(0, topK);
     if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
