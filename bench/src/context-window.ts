@@ -1,6 +1,6 @@
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { BENCH_TENANT, locomoEngine } from './locomo-engine';
-import { rankingOf, round, score } from './metrics';
+import { locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
+import { type QualityScores, round } from './metrics';
 
 /**
  * How many turns before and after a top hit share its score (the context signal's window),
@@ -11,23 +11,13 @@ async function main() {
   const store = engram.ports.memoryStore;
   const original = store.sessionNeighbors.bind(store);
   const windows = [1, 2, 3];
-  const perWindow: Map<string, ReturnType<typeof score>>[] = [];
+  const perWindow: Map<string, QualityScores>[] = [];
   for (const window of windows) {
     store.sessionNeighbors = (t, id) => original(t, id, window);
-    const rankings: { conv: string; r: ReturnType<typeof rankingOf> }[] = [];
-    for (const q of questions) {
-      const res = await engram.services.search.search(BENCH_TENANT, {
-        query: q.question,
-        user_id: q.user_id,
-        top_k: 20,
-      });
-      rankings.push({ conv: q.user_id, r: rankingOf(q, res.results) });
-    }
-    const convs = [...new Set(rankings.map((r) => r.conv))];
-    const per = convs.map((c) => score(rankings.filter((r) => r.conv === c).map((r) => r.r)));
-    perWindow.push(new Map(convs.map((c, i) => [c, per[i]!])));
-    const mean = (f: (x: (typeof per)[number]) => number) =>
-      round(per.reduce((t, x) => t + f(x), 0) / per.length);
+    const { byConversation } = await scoresByConversation(engram, questions);
+    const per = [...byConversation.values()];
+    perWindow.push(byConversation);
+    const mean = (f: (x: QualityScores) => number) => meanOver(per, f);
     console.log(
       window,
       per.map((p) => round(p.recall['@10']!)).join(' '),
@@ -51,8 +41,7 @@ async function main() {
       }, 0);
     return { c, window: windows[chosen], s: perWindow[chosen]!.get(c)! };
   });
-  const avg = (f: (s: ReturnType<typeof score>) => number) =>
-    round(held.reduce((t, h) => t + f(h.s), 0) / held.length);
+  const avg = (f: (s: QualityScores) => number) => round(held.reduce((t, h) => t + f(h.s), 0) / held.length);
   console.log(
     'chosen',
     held.map((h) => `${h.c}:${h.window}`).join(' '),

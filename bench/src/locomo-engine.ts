@@ -4,6 +4,7 @@ import type { Engram, EngramPlugin, Principal } from '@engram/core';
 import { startTestEngram } from '@engram/core/testing';
 import { sqliteStorePlugin } from '@engram/store-sqlite';
 import { loadLocomo, type Question } from './locomo';
+import { type QualityScores, rankingOf, round, score } from './metrics';
 
 export const BENCH_TENANT: Principal = { tenant_id: 'bench', subject: 'experiments', scopes: ['admin'] };
 
@@ -38,3 +39,36 @@ export async function locomoEngine(
   }
   return { engram, questions };
 }
+
+/** Searches every question as search answers it and scores each conversation on its own. */
+export async function scoresByConversation(
+  engram: Engram,
+  questions: Question[],
+  topK = 20,
+): Promise<{ all: QualityScores; byConversation: Map<string, QualityScores> }> {
+  const rankings: { conversation: string; ranking: ReturnType<typeof rankingOf> }[] = [];
+  for (const q of questions) {
+    const res = await engram.services.search.search(BENCH_TENANT, {
+      query: q.question,
+      user_id: q.user_id,
+      top_k: topK,
+    });
+    rankings.push({ conversation: q.user_id, ranking: rankingOf(q, res.results) });
+  }
+  const conversations = [...new Set(rankings.map((r) => r.conversation))];
+  return {
+    all: score(rankings.map((r) => r.ranking)),
+    byConversation: new Map(
+      conversations.map((c) => [
+        c,
+        score(rankings.filter((r) => r.conversation === c).map((r) => r.ranking)),
+      ]),
+    ),
+  };
+}
+
+/** The mean over conversations of one figure. */
+export const meanOver = (scores: Iterable<QualityScores>, figure: (s: QualityScores) => number): number => {
+  const list = [...scores];
+  return round(list.reduce((t, s) => t + figure(s), 0) / list.length);
+};

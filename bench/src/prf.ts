@@ -1,8 +1,8 @@
 import type { ScoredId } from '@engram/core';
 import { terms } from '@engram/core';
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { BENCH_TENANT, locomoEngine } from './locomo-engine';
-import { rankingOf, round, score } from './metrics';
+import { locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
+import type { QualityScores } from './metrics';
 
 /**
  * Pseudo-relevance feedback for the lexical retriever, measured per conversation: the words
@@ -12,7 +12,6 @@ import { rankingOf, round, score } from './metrics';
 async function main() {
   const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), '/tmp/engram-locomo-static.db');
   engram.config.search.relevance = null;
-  const tenant = BENCH_TENANT;
   const text = engram.ports.textIndex;
   const original = text.search.bind(text);
   let setting = { docs: 0, words: 0 };
@@ -52,20 +51,8 @@ async function main() {
     { docs: 10, words: 5 },
   ]) {
     setting = s;
-    const rankings: { conv: string; r: ReturnType<typeof rankingOf> }[] = [];
-    for (const q of questions) {
-      const res = await engram.services.search.search(tenant, {
-        query: q.question,
-        user_id: q.user_id,
-        top_k: 20,
-      });
-      rankings.push({ conv: q.user_id, r: rankingOf(q, res.results) });
-    }
-    const convs = [...new Set(rankings.map((r) => r.conv))];
-    const per = convs.map((c) => score(rankings.filter((r) => r.conv === c).map((r) => r.r)));
-    const mean = (f: (x: (typeof per)[number]) => number) =>
-      round(per.reduce((t, x) => t + f(x), 0) / per.length);
-    const all = score(rankings.map((r) => r.r));
+    const { all, byConversation } = await scoresByConversation(engram, questions);
+    const mean = (f: (x: QualityScores) => number) => meanOver(byConversation.values(), f);
     console.log(
       JSON.stringify(s),
       `per-conversation mean r@1 ${mean((x) => x.recall['@1']!)} r@5 ${mean((x) => x.recall['@5']!)} r@10 ${mean((x) => x.recall['@10']!)} ndcg ${mean((x) => x.ndcg10)}`,

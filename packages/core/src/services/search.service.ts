@@ -20,7 +20,7 @@ export type Signal = Exclude<keyof SignalScores, 'fused'>;
 /** How many of the best hits lend weight to their session neighbours, and how far. */
 const CONTEXT_SEEDS = 10;
 // Two turns either side: chosen by cross-validation across the LoCoMo dev conversations
-// (bench/src/context-window.ts picked 2 of 1-3 on every fold): with the session prior, recall@10
+// (bench/src/context-window.ts picks 2 of 1-3 on four folds of five, 3 on one): with the session prior, recall@10
 // 0.722 -> 0.736, recall@5 0.604 -> 0.626, recall@1 0.269 -> 0.289 (calibrate.js, fused order).
 const CONTEXT_WINDOW = 2;
 /** How many of the best lexical hits seed the graph expansion. */
