@@ -79,7 +79,7 @@ async function compose(options: EngramOptions, started: EngramPlugin[]): Promise
   const { config, plugins } = options;
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const hooks = new HookBus();
-  const http: HttpExtensions = { middleware: [], routes: [], metrics: [] };
+  const http: HttpExtensions = { middleware: [], routes: [], metrics: [], pages: [] };
   const provided: Partial<Ports> = {};
   /** Which plugin fills each port, for the refusal of a second provider and the start-up log. */
   const providerOf: Partial<Record<keyof Ports, string>> = {};

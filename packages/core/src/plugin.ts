@@ -17,6 +17,12 @@ export interface HttpExtensions {
   routes: RouteSpec[];
   /** Collectors a plugin adds to the server's /metrics registry (prom-client). */
   metrics: ((registry: Registry) => void)[];
+  /**
+   * Browser pages served beside the API (ee's analytics dashboard), outside /v1 and the OpenAPI
+   * document. They get the server's security headers and error bodies; each authenticates its
+   * own requests.
+   */
+  pages: { path: string; handler: RequestHandler }[];
 }
 
 export interface PluginContext {

@@ -1,5 +1,9 @@
 export { adminRoutes, PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 export { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
+export { MongoRollups } from './analytics/mongo-rollups';
+export { ANALYTICS_READ, analyticsPlugin } from './analytics/plugin';
+export * from './analytics/rollups';
+export { SqliteRollups } from './analytics/sqlite-rollups';
 export { plansPlugin, rateLimitPlugin, USAGE_READ } from './billing';
 export { issueKey, PLATFORM_TENANT, roleOfScopes, TenantKeyAuthenticator } from './keys';
 export { MongoTenancyStore } from './mongo-tenancy-store';
@@ -7,6 +11,7 @@ export { FirstMatchAuthenticator, OidcAuthenticator, type OidcOptions } from './
 export * from './plans';
 export { type TenancyPluginOptions, tenancyPlugin } from './plugin';
 export {
+  analyticsProvider,
   eeProviders,
   plansProvider,
   rateLimitProvider,

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { defineProvider, type EngramPlugin, keyHashes, type Provider } from '@engram/core';
 import { z } from 'zod';
+import { MongoRollups } from './analytics/mongo-rollups';
+import { analyticsPlugin } from './analytics/plugin';
+import { SqliteRollups } from './analytics/sqlite-rollups';
 import { plansPlugin, rateLimitPlugin } from './billing';
 import { PlanBook, type PlanCatalog, plansSection } from './plans';
 import { openTenancyStore, type TenancyPluginOptions, tenancyPlugin } from './plugin';
@@ -174,6 +177,29 @@ export const temporalBatchProvider = defineProvider({
     }),
 });
 
+/**
+ * The analytics dashboard and its rollups, beside the documents (MongoDB when it holds them,
+ * else `analytics.db`); composed when the edition's `advanced_analytics.enabled` is on.
+ */
+export const analyticsProvider = defineProvider({
+  name: 'ee-analytics',
+  ports: ['logStore', 'authenticator'],
+  description: 'Rollups of the query logs, GET /v1/analytics/*, and the dashboard at /dashboard',
+  settings: z.object({ MONGODB_URL: mongoUrl }),
+  config: plansSection,
+  enabled: (_s, ctx) => ctx.config.advanced_analytics.enabled,
+  create: (s, ctx) =>
+    analyticsPlugin({
+      open: async () => ({
+        rollups: s.MONGODB_URL
+          ? await MongoRollups.open(s.MONGODB_URL)
+          : new SqliteRollups(path.join(ctx.dataDir, 'analytics.db')),
+        tenancy: await openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
+      }),
+      plans: ctx.config.subscription_enforcement.enabled ? (ctx.config.plans as PlanCatalog) : undefined,
+    }),
+});
+
 /** ee's providers, in composition order (after the storage and model providers). */
 export const eeProviders: Provider[] = [
   tenancyProvider,
@@ -181,4 +207,5 @@ export const eeProviders: Provider[] = [
   plansProvider,
   stripeProvider,
   temporalBatchProvider,
+  analyticsProvider,
 ] as Provider[];

@@ -1,9 +1,10 @@
 import { type Action, type Authorizer, type Principal, READ_ACTIONS, WRITE_ACTIONS } from '@engram/core';
 import { PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
+import { ANALYTICS_READ } from './analytics/plugin';
 import { USAGE_READ } from './billing';
 
-const READ: Action[] = [...READ_ACTIONS, USAGE_READ];
-const WRITE: Action[] = [...WRITE_ACTIONS, USAGE_READ];
+const READ: Action[] = [...READ_ACTIONS, USAGE_READ, ANALYTICS_READ];
+const WRITE: Action[] = [...WRITE_ACTIONS, USAGE_READ, ANALYTICS_READ];
 const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', PROJECT_KEYS];
 
 /** What each role may do inside its project. */

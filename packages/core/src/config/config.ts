@@ -12,6 +12,8 @@ export const configSchema = z
     edition: z.enum(['opensource', 'cloud']),
     rate_limiting: toggle('Compose the rate limiter (ee): requests per minute per project, by plan'),
     subscription_enforcement: toggle('Compose plan enforcement and usage metering (ee): quotas by plan'),
+    advanced_analytics: toggle('Compose the analytics dashboard and its rollups of the logs (ee)'),
+    model_training: toggle('Compose rerankers trained on retrieval logs and feedback (ee)'),
     query_logging: z
       .object({
         enabled: z.boolean().describe('Write a QueryLog for every search'),

@@ -258,6 +258,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   for (const prefix of new Set(['/v1', ...table.routes.map(prefixOf)])) {
     app.use(prefix, apiRouter(prefix));
   }
+  for (const page of engram.http.pages) app.use(page.path, page.handler);
   app.use((req: Request) => {
     throw new EngramError('not_found', `no route ${req.method} ${req.path}`);
   });

@@ -3,6 +3,8 @@ export const OPEN_SOURCE_DEFAULTS = {
   edition: 'opensource',
   rate_limiting: { enabled: false },
   subscription_enforcement: { enabled: false },
+  advanced_analytics: { enabled: false },
+  model_training: { enabled: false },
   query_logging: { enabled: true, store_retrieval_logs: true },
   batch_processing: { max_batch_size: 50, max_batch_bytes: 768000 },
   memory: { max_content_bytes: 15000, dedupe: true },

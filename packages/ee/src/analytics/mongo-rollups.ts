@@ -1,0 +1,226 @@
+import mongoose, { type Connection } from 'mongoose';
+import {
+  COUNTERS,
+  type DashboardSession,
+  type DayIncrement,
+  type DayRollup,
+  emptyHistogram,
+  LATENCY_BOUNDS_MS,
+  mergeDays,
+  type QueryCount,
+  type RollupBackend,
+  SLOW_SEARCHES_PER_DAY,
+  type SlowSearch,
+  TRACKED_QUERIES_PER_DAY,
+} from './rollups';
+
+type Doc = mongoose.mongo.Document & { _id: string };
+
+/**
+ * Rollups on MongoDB (or FerretDB), beside the documents, in `analytics_*` collections. Every
+ * write is an upsert with `$inc`, so processes writing the same day add up; every read is an
+ * indexed range over (tenant, day).
+ */
+export class MongoRollups implements RollupBackend {
+  private constructor(private readonly connection: Connection) {}
+
+  static async open(url: string, dbName?: string): Promise<MongoRollups> {
+    const connection = await mongoose
+      .createConnection(url, { dbName, serverSelectionTimeoutMS: 5000 })
+      .asPromise();
+    const rollups = new MongoRollups(connection);
+    await Promise.all([
+      rollups.col('days').createIndex({ tenant_id: 1, day: 1 }),
+      rollups.col('queries').createIndex({ tenant_id: 1, day: 1, count: 1 }),
+      rollups.col('slow').createIndex({ tenant_id: 1, day: 1, latency_ms: -1 }),
+      rollups.col('retrieved').createIndex({ tenant_id: 1, count: -1 }),
+    ]);
+    return rollups;
+  }
+
+  private col(name: string) {
+    return this.connection.db!.collection<Doc>(`analytics_${name}`);
+  }
+
+  async claim(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const result = await this.col('counted').bulkWrite(
+      ids.map((id) => ({
+        updateOne: { filter: { _id: id }, update: { $setOnInsert: { _id: id } }, upsert: true },
+      })),
+      { ordered: true },
+    );
+    return new Set(Object.values(result.upsertedIds).map(String));
+  }
+
+  async addToDays(increments: DayIncrement[]): Promise<void> {
+    if (increments.length === 0) return;
+    await this.col('days').bulkWrite(
+      increments.map((inc) => {
+        const $inc: Record<string, number> = {};
+        for (const c of COUNTERS) if (inc.counters[c]) $inc[c] = inc.counters[c];
+        for (const [bucket, n] of Object.entries(inc.latency_buckets)) $inc[`h${bucket}`] = n;
+        return {
+          updateOne: {
+            filter: { _id: `${inc.tenant_id}|${inc.day}` },
+            update: { $setOnInsert: { tenant_id: inc.tenant_id, day: inc.day }, $inc },
+            upsert: true,
+          },
+        };
+      }),
+    );
+  }
+
+  async countQuery(tenantId: string, day: string, query: string, latencyMs: number, zero: boolean) {
+    const queries = this.col('queries');
+    const z = zero ? 1 : 0;
+    const id = `${tenantId}|${day}|${query}`;
+    const bumped = await queries.updateOne(
+      { _id: id },
+      { $inc: { count: 1, zero_results: z }, $max: { latency_ms_max: latencyMs } },
+    );
+    if (bumped.matchedCount) return;
+    const tracked = await queries.countDocuments({ tenant_id: tenantId, day });
+    if (tracked < TRACKED_QUERIES_PER_DAY) {
+      await queries.updateOne(
+        { _id: id },
+        {
+          $setOnInsert: { tenant_id: tenantId, day, query, overcount: 0 },
+          $inc: { count: 1, zero_results: z },
+          $max: { latency_ms_max: latencyMs },
+        },
+        { upsert: true },
+      );
+      return;
+    }
+    // Space-saving, as on SQLite: the least counted query gives its place to the new one.
+    const least = await queries.find({ tenant_id: tenantId, day }).sort({ count: 1 }).limit(1).next();
+    if (!least) return;
+    await queries.deleteOne({ _id: least._id });
+    await queries.insertOne({
+      _id: id,
+      tenant_id: tenantId,
+      day,
+      query,
+      count: (least.count as number) + 1,
+      overcount: least.count as number,
+      latency_ms_max: latencyMs,
+      zero_results: z,
+    });
+  }
+
+  async offerSlow(day: string, search: SlowSearch): Promise<void> {
+    const slow = this.col('slow');
+    await slow.updateOne({ _id: search.search_id }, { $setOnInsert: { ...search, day } }, { upsert: true });
+    const beyond = await slow
+      .find({ tenant_id: search.tenant_id, day })
+      .sort({ latency_ms: -1 })
+      .skip(SLOW_SEARCHES_PER_DAY)
+      .project<{ _id: string }>({ _id: 1 })
+      .toArray();
+    if (beyond.length) await slow.deleteMany({ _id: { $in: beyond.map((d) => d._id) } });
+  }
+
+  async addRetrieved(tenantId: string, counts: Map<string, number>): Promise<void> {
+    if (counts.size === 0) return;
+    await this.col('retrieved').bulkWrite(
+      [...counts].map(([memoryId, n]) => ({
+        updateOne: {
+          filter: { _id: `${tenantId}|${memoryId}` },
+          update: { $setOnInsert: { tenant_id: tenantId, memory_id: memoryId }, $inc: { count: n } },
+          upsert: true,
+        },
+      })),
+    );
+  }
+
+  async days(tenantIds: string[], from: string, to: string): Promise<DayRollup[]> {
+    const rows = await this.col('days')
+      .find({ tenant_id: { $in: tenantIds }, day: { $gte: from, $lte: to } })
+      .toArray();
+    return mergeDays(
+      rows.map((r) => {
+        const histogram = emptyHistogram();
+        for (let i = 0; i < LATENCY_BOUNDS_MS.length; i++) histogram[i] = (r[`h${i}`] as number) ?? 0;
+        return {
+          day: r.day as string,
+          ...Object.fromEntries(COUNTERS.map((c) => [c, (r[c] as number) ?? 0])),
+          latency_histogram: histogram,
+        } as DayRollup;
+      }),
+    );
+  }
+
+  async topQueries(tenantIds: string[], from: string, to: string, limit: number): Promise<QueryCount[]> {
+    // At most TRACKED_QUERIES_PER_DAY rows per project and day: summed here rather than in an
+    // aggregation pipeline, which FerretDB runs with fewer of its stages pushed down.
+    const rows = await this.col('queries')
+      .find({ tenant_id: { $in: tenantIds }, day: { $gte: from, $lte: to } })
+      .toArray();
+    const byQuery = new Map<string, QueryCount>();
+    for (const r of rows) {
+      const q = byQuery.get(r.query as string) ?? {
+        query: r.query as string,
+        count: 0,
+        overcount: 0,
+        latency_ms_max: 0,
+        zero_results: 0,
+      };
+      q.count += r.count as number;
+      q.overcount += r.overcount as number;
+      q.zero_results += r.zero_results as number;
+      q.latency_ms_max = Math.max(q.latency_ms_max, r.latency_ms_max as number);
+      byQuery.set(q.query, q);
+    }
+    return [...byQuery.values()]
+      .sort((a, b) => b.count - a.count || a.query.localeCompare(b.query))
+      .slice(0, limit);
+  }
+
+  async slowest(tenantIds: string[], from: string, to: string, limit: number): Promise<SlowSearch[]> {
+    const rows = await this.col('slow')
+      .find({ tenant_id: { $in: tenantIds }, day: { $gte: from, $lte: to } })
+      .sort({ latency_ms: -1 })
+      .limit(limit)
+      .toArray();
+    return rows.map(({ _id, day: _, ...s }) => s as unknown as SlowSearch);
+  }
+
+  async mostRetrieved(tenantIds: string[], limit: number) {
+    const rows = await this.col('retrieved')
+      .find({ tenant_id: { $in: tenantIds } })
+      .sort({ count: -1, memory_id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => ({
+      memory_id: r.memory_id as string,
+      tenant_id: r.tenant_id as string,
+      count: r.count as number,
+    }));
+  }
+
+  retrievedDistinct(tenantIds: string[]): Promise<number> {
+    return this.col('retrieved').countDocuments({ tenant_id: { $in: tenantIds } });
+  }
+
+  async putSession(hash: string, session: DashboardSession): Promise<void> {
+    const sessions = this.col('sessions');
+    await sessions.deleteMany({ expires_at: { $lt: new Date().toISOString() } });
+    await sessions.insertOne({ _id: hash, ...session });
+  }
+
+  async getSession(hash: string): Promise<DashboardSession | null> {
+    const doc = await this.col('sessions').findOne({ _id: hash });
+    if (!doc) return null;
+    const { _id, ...session } = doc;
+    return session as unknown as DashboardSession;
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.col('sessions').deleteOne({ _id: hash });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
