@@ -11,6 +11,8 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # promtool (Debian's prometheus package): checks and unit-tests docker/prometheus's SLO rules.
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# Chromium: the cloud suite drives the analytics dashboard in it (playwright-core, no download).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian)"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

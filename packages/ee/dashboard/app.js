@@ -233,11 +233,9 @@ async function start() {
     loadSearches(false);
   });
   $('more-searches').addEventListener('click', () => loadSearches(true));
-  try {
-    await signedIn(await api('/dashboard/session'));
-  } catch {
-    show('sign-in');
-  }
+  const session = await api('/dashboard/session');
+  if (session.signed_in) await signedIn(session);
+  else show('sign-in');
 }
 
 start();

@@ -13,7 +13,14 @@ import {
   TRACKED_QUERIES_PER_DAY,
 } from '../src';
 
-const search = (id: string, tenant: string, at: string, query: string, latency: number, results: number): QueryLog => ({
+const search = (
+  id: string,
+  tenant: string,
+  at: string,
+  query: string,
+  latency: number,
+  results: number,
+): QueryLog => ({
   id,
   tenant_id: tenant,
   user_id: null,
@@ -51,7 +58,11 @@ function describeRollups(name: string, open: () => Promise<RollupBackend>) {
         search('s3', 'p1', '2026-11-02T09:00:00.000Z', 'pets', 900, 1),
       ];
       const other = search('s4', 'p2', '2026-11-01T10:00:00.000Z', 'other project', 1, 1);
-      const retrievals = [retrieval(day1[0]!, 'm1', 1), retrieval(day1[0]!, 'm2', 2), retrieval(day1[2]!, 'm1', 1)];
+      const retrievals = [
+        retrieval(day1[0]!, 'm1', 1),
+        retrieval(day1[0]!, 'm2', 2),
+        retrieval(day1[2]!, 'm1', 1),
+      ];
       await rollups.recordSearches([...day1, other], retrievals);
       // A retried flush, and a second process writing the same logs: nothing counts twice.
       await rollups.recordSearches([...day1, other], retrievals);
@@ -114,7 +125,8 @@ function describeRollups(name: string, open: () => Promise<RollupBackend>) {
       const at = '2026-11-04T00:00:00.000Z';
       const logs: QueryLog[] = [];
       for (let i = 0; i < 30; i++) logs.push(search(`hot${i}`, 'p1', at, 'the frequent one', 2, 1));
-      for (let i = 0; i < TRACKED_QUERIES_PER_DAY + 50; i++) logs.push(search(`rare${i}`, 'p1', at, `rare ${i}`, 2, 1));
+      for (let i = 0; i < TRACKED_QUERIES_PER_DAY + 50; i++)
+        logs.push(search(`rare${i}`, 'p1', at, `rare ${i}`, 2, 1));
       await rollups.recordSearches(logs, []);
       const top = await backend.topQueries(['p1'], '2026-11-04', '2026-11-04', 3);
       expect(top[0]).toMatchObject({ query: 'the frequent one', count: 30, overcount: 0 });
@@ -124,7 +136,12 @@ function describeRollups(name: string, open: () => Promise<RollupBackend>) {
     });
 
     it('keeps dashboard sessions by token hash until they are deleted', async () => {
-      const session = { tenant_id: 'p1', subject: 'key_1', role: 'admin', expires_at: '2999-01-01T00:00:00.000Z' };
+      const session = {
+        tenant_id: 'p1',
+        subject: 'key_1',
+        role: 'admin',
+        expires_at: '2999-01-01T00:00:00.000Z',
+      };
       await backend.putSession('h1', session);
       expect(await backend.getSession('h1')).toEqual(session);
       await backend.deleteSession('h1');
@@ -153,4 +170,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => mongo?.stop());
 let n = 0;
-describeRollups('MongoDB (FerretDB)', () => MongoRollups.open(mongo.url, `engram_rollups_${process.pid}_${n++}`));
+describeRollups('MongoDB (FerretDB)', () =>
+  MongoRollups.open(mongo.url, `engram_rollups_${process.pid}_${n++}`),
+);

@@ -126,9 +126,13 @@ export function dashboardPages(options: DashboardOptions): express.Router {
       .json({ project_id: principal.tenant_id, role: principal.role ?? null, expires_at: expires });
   });
   router.get('/session', async (req, res) => {
+    // Answered 200 either way: asking whether one is signed in is not an error.
     const principal = await sessionPrincipal(options.sessions, req.headers);
-    if (!principal) throw new EngramError('unauthorized', 'not signed in');
-    res.json({ project_id: principal.tenant_id, role: principal.role ?? null });
+    res.json(
+      principal
+        ? { signed_in: true, project_id: principal.tenant_id, role: principal.role ?? null }
+        : { signed_in: false },
+    );
   });
   router.delete('/session', sameOrigin, async (req, res) => {
     const token = cookieOf(req.headers, SESSION_COOKIE);
