@@ -14,11 +14,18 @@ export {
   analyticsProvider,
   eeProviders,
   plansProvider,
+  rankingProvider,
   rateLimitProvider,
   stripeProvider,
   temporalBatchProvider,
   tenancyProvider,
 } from './providers';
+export * from './ranking/features';
+export * from './ranking/model';
+export * from './ranking/model-store';
+export { MODELS_MANAGE, rankingPlugin, trainEveryProject } from './ranking/plugin';
+export * from './ranking/registry';
+export * from './ranking/training';
 export { TokenBucketRateLimiter } from './rate-limiter';
 export { RbacAuthorizer, ROLE_ACTIONS } from './rbac';
 export { reportUsageToStripe, stripePlugin, stripeWebhookRoute } from './stripe';

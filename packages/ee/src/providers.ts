@@ -7,6 +7,8 @@ import { SqliteRollups } from './analytics/sqlite-rollups';
 import { plansPlugin, rateLimitPlugin } from './billing';
 import { PlanBook, type PlanCatalog, plansSection } from './plans';
 import { openTenancyStore, type TenancyPluginOptions, tenancyPlugin } from './plugin';
+import { MongoModelStore, SqliteModelStore } from './ranking/model-store';
+import { rankingPlugin } from './ranking/plugin';
 import { stripePlugin } from './stripe';
 import { type TemporalBatchesConfig, temporalBatchesSection, temporalBatchPlugin } from './temporal/plugin';
 
@@ -200,6 +202,37 @@ export const analyticsProvider = defineProvider({
     }),
 });
 
+/**
+ * Rerankers trained on each project's retrieval logs and feedback, with /v1/models and the
+ * `model-trainer` role; composed when the edition's `model_training.enabled` is on.
+ */
+export const rankingProvider = defineProvider({
+  name: 'ee-ranking',
+  ports: ['reranker'],
+  description: 'Rerankers trained on retrieval logs and feedback: /v1/models, `engram-cloud model-trainer`',
+  settings: z.object({
+    MONGODB_URL: mongoUrl,
+    ENGRAM_MODEL_TRAINING_EVERY_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(24)
+      .describe('Hours between scheduled trainings (the model-trainer role)'),
+  }),
+  config: plansSection,
+  enabled: (_s, ctx) => ctx.config.model_training.enabled,
+  create: (s, ctx) =>
+    rankingPlugin({
+      open: async () => ({
+        models: s.MONGODB_URL
+          ? await MongoModelStore.open(s.MONGODB_URL)
+          : new SqliteModelStore(path.join(ctx.dataDir, 'models.db')),
+        tenancy: await openTenancyStore(tenancyAt(s.MONGODB_URL, ctx.dataDir)),
+      }),
+      plans: ctx.config.subscription_enforcement.enabled ? (ctx.config.plans as PlanCatalog) : undefined,
+      everyHours: s.ENGRAM_MODEL_TRAINING_EVERY_HOURS,
+    }),
+});
+
 /** ee's providers, in composition order (after the storage and model providers). */
 export const eeProviders: Provider[] = [
   tenancyProvider,
@@ -208,4 +241,5 @@ export const eeProviders: Provider[] = [
   stripeProvider,
   temporalBatchProvider,
   analyticsProvider,
+  rankingProvider,
 ] as Provider[];

@@ -2,10 +2,11 @@ import { type Action, type Authorizer, type Principal, READ_ACTIONS, WRITE_ACTIO
 import { PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 import { ANALYTICS_READ } from './analytics/plugin';
 import { USAGE_READ } from './billing';
+import { MODELS_MANAGE } from './ranking/plugin';
 
 const READ: Action[] = [...READ_ACTIONS, USAGE_READ, ANALYTICS_READ];
 const WRITE: Action[] = [...WRITE_ACTIONS, USAGE_READ, ANALYTICS_READ];
-const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', PROJECT_KEYS];
+const ADMIN: Action[] = [...WRITE, 'webhooks:manage', 'operations:manage', PROJECT_KEYS, MODELS_MANAGE];
 
 /** What each role may do inside its project. */
 export const ROLE_ACTIONS: Record<string, ReadonlySet<Action>> = {

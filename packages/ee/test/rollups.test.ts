@@ -38,7 +38,7 @@ const retrieval = (q: QueryLog, memoryId: string, rank: number): MemoryRetrieval
   memory_id: memoryId,
   rank,
   score: 0.5,
-  signals: { vector: 0.5, text: null, graph: null },
+  signals: { vector: 0.5, text: null, graph: null, context: null },
   created_at: q.created_at,
 });
 

@@ -1,4 +1,4 @@
-import type { EntityKind, Memory } from '../domain/types';
+import type { EntityKind, Memory, SignalScores } from '../domain/types';
 
 export interface Embedder {
   /** Stable model id recorded with the vector index, e.g. `use-lite-512` or `openai:text-embedding-3-small`. */
@@ -20,10 +20,16 @@ export interface EntityExtractor {
 
 export interface RerankCandidate {
   memory: Memory;
+  /** The calibrated relevance search would answer without a reranker. */
   score: number;
+  /** Each retriever's score, as search answers them. */
+  signals?: SignalScores;
 }
 
-/** Optional second stage over the fused list; returns a new score per candidate, same order. */
+/**
+ * Optional second stage over the calibrated list; returns a new score per candidate, same
+ * order, and search answers them sorted by it (returning the scores given changes nothing).
+ */
 export interface Reranker {
   readonly name: string;
   rerank(query: string, candidates: RerankCandidate[]): Promise<number[]>;

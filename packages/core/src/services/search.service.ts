@@ -194,7 +194,7 @@ export class SearchService {
           signals: { ...c.signals, fused: c.fused },
         })),
     );
-    results = this.ports.reranker ? await this.rerank(request.query, results) : this.calibrate(results);
+    results = await this.rerank(request.query, this.calibrate(results));
     results = results.slice(0, topK);
     if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
 

@@ -1,0 +1,162 @@
+import { LTR_FEATURES } from './features';
+
+/** A linear learning-to-rank model over LTR_FEATURES, with its scores calibrated to 0..1. */
+export interface RankingModel {
+  features: readonly string[];
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  /** Platt scaling of the linear score: p = sigmoid(a * s + b). */
+  platt: { a: number; b: number };
+  /** How many of the first results it reorders (the rest keep the fused order). */
+  head: number;
+  /** Past feedback per memory id, as of training (the usefulness feature at search time). */
+  usefulness: Record<string, number>;
+}
+
+/** One logged search as training sees it: each candidate's features and whether it was relevant. */
+export interface LabelledSearch {
+  id: string;
+  features: number[][];
+  labels: number[];
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function linearScore(model: Pick<RankingModel, 'mean' | 'scale' | 'weights'>, x: number[]): number {
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += model.weights[j]! * ((x[j]! - model.mean[j]!) / model.scale[j]!);
+  return s;
+}
+
+export const probability = (model: RankingModel, x: number[]) =>
+  sigmoid(model.platt.a * linearScore(model, x) + model.platt.b);
+
+/**
+ * Pairwise logistic regression (RankNet with a linear scorer): for each search, every relevant
+ * candidate should score above each irrelevant one above it or near it. Full-batch gradient
+ * descent on standardised features with a little L2; deterministic, and a few thousand searches
+ * fit in about a second. Then a one-variable logistic fit (Platt) maps scores to probabilities.
+ */
+export function fitRankingModel(
+  searches: LabelledSearch[],
+  { iterations = 300, rate = 0.5, l2 = 1e-3, negativesPerPositive = 20 } = {},
+): Omit<RankingModel, 'head' | 'usefulness'> {
+  const d = LTR_FEATURES.length;
+  const rows = searches.flatMap((s) => s.features);
+  const n = Math.max(rows.length, 1);
+  const mean = Array.from({ length: d }, (_, j) => rows.reduce((t, x) => t + x[j]!, 0) / n);
+  const scale = Array.from(
+    { length: d },
+    (_, j) => Math.sqrt(rows.reduce((t, x) => t + (x[j]! - mean[j]!) ** 2, 0) / n) || 1,
+  );
+  const z = (x: number[]) => x.map((v, j) => (v - mean[j]!) / scale[j]!);
+  // Differences (relevant minus irrelevant); the irrelevant ones taken from the top of the list,
+  // where the ordering matters.
+  const diffs: number[][] = [];
+  for (const s of searches) {
+    const pos = s.labels.flatMap((y, i) => (y > 0 ? [i] : []));
+    const neg = s.labels.flatMap((y, i) => (y > 0 ? [] : [i])).slice(0, negativesPerPositive);
+    for (const p of pos) {
+      const xp = z(s.features[p]!);
+      for (const q of neg) diffs.push(xp.map((v, j) => v - z(s.features[q]!)[j]!));
+    }
+  }
+  const weights = new Array<number>(d).fill(0);
+  for (let it = 0; it < iterations && diffs.length; it++) {
+    const grad = new Array<number>(d).fill(0);
+    for (const x of diffs) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += weights[j]! * x[j]!;
+      const error = sigmoid(s) - 1; // every pair's target: the relevant one first
+      for (let j = 0; j < d; j++) grad[j]! += error * x[j]!;
+    }
+    for (let j = 0; j < d; j++) weights[j]! -= rate * (grad[j]! / diffs.length + l2 * weights[j]!);
+  }
+  const model = { features: LTR_FEATURES, mean, scale, weights };
+  const scored = searches.flatMap((s) =>
+    s.features.map((x, i) => ({ s: linearScore(model, x), y: s.labels[i]! > 0 ? 1 : 0 })),
+  );
+  return { ...model, platt: fitPlatt(scored) };
+}
+
+function fitPlatt(points: { s: number; y: number }[], iterations = 500, rate = 0.5) {
+  let a = 1;
+  let b = 0;
+  if (points.length === 0) return { a, b };
+  for (let it = 0; it < iterations; it++) {
+    let ga = 0;
+    let gb = 0;
+    for (const { s, y } of points) {
+      const e = sigmoid(a * s + b) - y;
+      ga += e * s;
+      gb += e;
+    }
+    a -= (rate * ga) / points.length;
+    b -= (rate * gb) / points.length;
+  }
+  return { a, b };
+}
+
+/** The candidates' order under a model: its first `head` sorted by the model, the rest as they were. */
+export function reorder(model: RankingModel | null, features: number[][]): number[] {
+  const order = features.map((_, i) => i);
+  if (!model) return order;
+  const head = order
+    .slice(0, model.head)
+    .sort((a, b) => linearScore(model, features[b]!) - linearScore(model, features[a]!));
+  return [...head, ...order.slice(head.length)];
+}
+
+export interface RankingMetrics {
+  searches: number;
+  recall_at_1: number;
+  recall_at_5: number;
+  recall_at_10: number;
+  ndcg_at_10: number;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Recall@k and nDCG@10 of searches under a model (null: the order they were answered in). */
+export function evaluateRanking(model: RankingModel | null, searches: LabelledSearch[]): RankingMetrics {
+  const sums = { r1: 0, r5: 0, r10: 0, ndcg: 0 };
+  const judged = searches.filter((s) => s.labels.some((y) => y > 0));
+  for (const s of judged) {
+    const ranked = reorder(model, s.features).map((i) => s.labels[i]! > 0);
+    const relevant = ranked.filter(Boolean).length;
+    const recall = (k: number) => ranked.slice(0, k).filter(Boolean).length / relevant;
+    sums.r1 += recall(1);
+    sums.r5 += recall(5);
+    sums.r10 += recall(10);
+    let dcg = 0;
+    ranked.slice(0, 10).forEach((hit, i) => {
+      if (hit) dcg += 1 / Math.log2(i + 2);
+    });
+    let ideal = 0;
+    for (let i = 0; i < Math.min(relevant, 10); i++) ideal += 1 / Math.log2(i + 2);
+    sums.ndcg += dcg / ideal;
+  }
+  const n = judged.length || 1;
+  return {
+    searches: judged.length,
+    recall_at_1: round(sums.r1 / n),
+    recall_at_5: round(sums.r5 / n),
+    recall_at_10: round(sums.r10 / n),
+    ndcg_at_10: round(sums.ndcg / n),
+  };
+}
+
+export const HEADS = [5, 10, 20, 50];
+
+/** The head size that ranks the training searches best (nDCG@10 + recall@10), smallest on ties. */
+export function chooseHead(
+  model: Omit<RankingModel, 'head' | 'usefulness'>,
+  searches: LabelledSearch[],
+): number {
+  const gain = (head: number) => {
+    const m = evaluateRanking({ ...model, head, usefulness: {} }, searches);
+    return m.ndcg_at_10 + m.recall_at_10;
+  };
+  return HEADS.reduce((best, h) => (gain(h) > gain(best) ? h : best), HEADS[0]!);
+}
