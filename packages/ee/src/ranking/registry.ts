@@ -139,7 +139,7 @@ export class TrainedReranker implements Reranker {
       candidates.map((c) => ({
         memory: c.memory,
         score: c.score,
-        signals: c.signals ?? { vector: null, text: null, graph: null },
+        signals: c.signals ?? { vector: null, text: null, graph: null, context: null },
       })),
       (id) => model.usefulness[id] ?? 0,
     );
