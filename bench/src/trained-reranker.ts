@@ -1,0 +1,84 @@
+import type { EngramPlugin } from '@engram/core';
+import { type ModelVersion, ModelRegistry, SqliteModelStore, TrainedReranker } from '@engram/ee';
+import { staticEmbedderPlugin } from '@engram/embed-static';
+import { BENCH_TENANT, locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
+import type { QualityScores } from './metrics';
+
+/**
+ * The trained reranker on LoCoMo, cross-validated across conversations, through the same path
+ * the cloud uses: every dev question is searched (top 50) and its evidence sent as positive
+ * feedback, as an app would; then for each conversation a model is trained from the logs of the
+ * other four only (ModelRegistry.train: features, fit, held-out check), made active, and that
+ * conversation's questions are searched with and without it. No conversation is both trained
+ * and measured on.
+ *   node bench/dist/trained-reranker.js [--data PATH] [--db /tmp/engram-locomo-static.db]
+ */
+export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db') {
+  let active: ModelVersion | null = null;
+  const reranker: EngramPlugin = {
+    name: 'bench-trained-reranker',
+    setup(ctx) {
+      ctx.provide('reranker', new TrainedReranker({ active: async () => active }));
+    },
+  };
+  const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), db, [reranker]);
+  const tenant = BENCH_TENANT.tenant_id;
+  const labelled = new Map<string, string>(); // search id -> conversation
+  for (const q of questions) {
+    const res = await engram.services.search.search(BENCH_TENANT, { query: q.question, user_id: q.user_id, top_k: 50 });
+    labelled.set(res.search_id, q.user_id);
+    const evidence = new Set(q.evidence);
+    for (const r of res.results) {
+      if (!evidence.has(String((r.memory.metadata as { dia_id?: string }).dia_id))) continue;
+      await engram.services.logs.feedback(tenant, { search_id: res.search_id, memory_id: r.memory.id, signal: 'positive' });
+    }
+  }
+  await engram.services.logs.flush();
+
+  const registry = new ModelRegistry(new SqliteModelStore(':memory:'), () => engram.ports);
+  const window = { since: '2000-01-01T00:00:00.000Z', until: '2999-01-01T00:00:00.000Z' };
+  const conversations = [...new Set(questions.map((q) => q.user_id))];
+  const base: QualityScores[] = [];
+  const trained: QualityScores[] = [];
+  const folds = [];
+  for (const held of conversations) {
+    const version = await registry.train(tenant, window, (log) => {
+      const conversation = labelled.get(log.id);
+      return conversation !== undefined && conversation !== held;
+    });
+    const own = questions.filter((q) => q.user_id === held);
+    active = null;
+    const without = (await scoresByConversation(engram, own)).all;
+    active = version;
+    const withModel = (await scoresByConversation(engram, own)).all;
+    active = null;
+    base.push(without);
+    trained.push(withModel);
+    folds.push({
+      held,
+      head: version.model.head,
+      train_searches: version.examples.train,
+      default: [without.recall['@1'], without.recall['@5'], without.recall['@10'], without.ndcg10],
+      trained: [withModel.recall['@1'], withModel.recall['@5'], withModel.recall['@10'], withModel.ndcg10],
+    });
+  }
+  await engram.shutdown();
+  const summary = (list: QualityScores[]) => ({
+    recall_at_1: meanOver(list, (s) => s.recall['@1']!),
+    recall_at_5: meanOver(list, (s) => s.recall['@5']!),
+    recall_at_10: meanOver(list, (s) => s.recall['@10']!),
+    recall_at_20: meanOver(list, (s) => s.recall['@20']!),
+    ndcg_at_10: meanOver(list, (s) => s.ndcg10),
+    multi_hop_recall_at_10: meanOver(list, (s) => s.by_category['3']?.recall10 ?? 0),
+  });
+  return { folds, default: summary(base), trained: summary(trained) };
+}
+
+if (require.main === module) {
+  trainedRerankerQuality(process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined)
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
