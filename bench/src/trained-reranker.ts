@@ -1,5 +1,5 @@
 import type { EngramPlugin } from '@engram/core';
-import { type ModelVersion, ModelRegistry, SqliteModelStore, TrainedReranker } from '@engram/ee';
+import { ModelRegistry, type ModelVersion, SqliteModelStore, TrainedReranker } from '@engram/ee';
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { BENCH_TENANT, locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
 import type { QualityScores } from './metrics';
@@ -25,12 +25,20 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
   const tenant = BENCH_TENANT.tenant_id;
   const labelled = new Map<string, string>(); // search id -> conversation
   for (const q of questions) {
-    const res = await engram.services.search.search(BENCH_TENANT, { query: q.question, user_id: q.user_id, top_k: 50 });
+    const res = await engram.services.search.search(BENCH_TENANT, {
+      query: q.question,
+      user_id: q.user_id,
+      top_k: 50,
+    });
     labelled.set(res.search_id, q.user_id);
     const evidence = new Set(q.evidence);
     for (const r of res.results) {
       if (!evidence.has(String((r.memory.metadata as { dia_id?: string }).dia_id))) continue;
-      await engram.services.logs.feedback(tenant, { search_id: res.search_id, memory_id: r.memory.id, signal: 'positive' });
+      await engram.services.logs.feedback(tenant, {
+        search_id: res.search_id,
+        memory_id: r.memory.id,
+        signal: 'positive',
+      });
     }
   }
   await engram.services.logs.flush();
@@ -75,7 +83,9 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
 }
 
 if (require.main === module) {
-  trainedRerankerQuality(process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined)
+  trainedRerankerQuality(
+    process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined,
+  )
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((err) => {
       console.error(err);
