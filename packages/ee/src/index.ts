@@ -20,8 +20,6 @@ export {
   temporalBatchProvider,
   tenancyProvider,
 } from './providers';
-export * from './ranking/features';
-export * from './ranking/model';
 export * from './ranking/model-store';
 export { MODELS_MANAGE, rankingPlugin, trainEveryProject } from './ranking/plugin';
 export * from './ranking/registry';

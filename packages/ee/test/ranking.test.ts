@@ -1,20 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type Candidate, LTR_FEATURES, type Memory, type RankingModel } from '@engram/core';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
-  type Candidate,
-  candidateFeatures,
-  evaluateRanking,
-  fitRankingModel,
-  type LabelledSearch,
-  LTR_FEATURES,
   type ModelStore,
   type ModelVersion,
   MongoModelStore,
-  probability,
-  type RankingModel,
-  reorder,
   SqliteModelStore,
   TrainedReranker,
 } from '../src';
@@ -30,58 +22,6 @@ const candidate = (id: string, content: string, fused: number, text: number | nu
   memory: memory(id, content),
   score: 0.1,
   signals: { vector: 0.5, text, graph: null, context: null, fused },
-});
-
-describe('ranking features', () => {
-  it('describes query shape, coverage and session from the search alone', () => {
-    const [first, dated, other] = candidateFeatures('When did Ana adopt the cat?', [
-      candidate('m1', 'Ana likes cats', 0.09),
-      candidate('m2', 'Ana adopted Miso in March 2023', 0.05),
-      { ...candidate('m3', 'unrelated words', 0.01), memory: memory('m3', 'unrelated words', 's2') },
-    ]);
-    const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
-    expect(first).toHaveLength(LTR_FEATURES.length);
-    expect(dated![at('when_and_date')]).toBe(1);
-    expect(first![at('when_and_date')]).toBe(0);
-    expect(dated![at('query_terms_covered')]).toBeCloseTo(1 / 3); // "ana" of ana, adopt, cat
-    expect(other![at('same_session_as_first')]).toBe(0);
-    expect(first![at('rank_reciprocal')]).toBe(1);
-    expect(dated![at('rank_reciprocal')]).toBe(0.5);
-  });
-});
-
-/** Searches where only feature `j` says which candidate is relevant, the fused order says nothing. */
-function synthetic(j: number, n: number): LabelledSearch[] {
-  const searches: LabelledSearch[] = [];
-  let seed = 7;
-  const random = () => {
-    seed = (seed * 16807) % 2147483647;
-    return seed / 2147483647;
-  };
-  for (let s = 0; s < n; s++) {
-    const features = Array.from({ length: 10 }, () => LTR_FEATURES.map(() => random()));
-    const relevant = Math.floor(random() * 10);
-    features[relevant]![j] = 1 + random();
-    searches.push({ id: `s${s}`, features, labels: features.map((_, i) => (i === relevant ? 1 : 0)) });
-  }
-  return searches;
-}
-
-describe('the pairwise model', () => {
-  it('learns which feature orders relevant results first, with calibrated scores', () => {
-    const j = LTR_FEATURES.indexOf('query_terms_covered');
-    const fitted = fitRankingModel(synthetic(j, 200));
-    const model: RankingModel = { ...fitted, head: 10, usefulness: {} };
-    expect(Math.abs(fitted.weights[j]!)).toBe(Math.max(...fitted.weights.map(Math.abs)));
-    const heldOut = synthetic(j, 50).map((s, i) => ({ ...s, id: `h${i}` }));
-    expect(evaluateRanking(null, heldOut).recall_at_1).toBeLessThan(0.3);
-    expect(evaluateRanking(model, heldOut).recall_at_1).toBeGreaterThan(0.9);
-    // Calibrated: the mean probability is near the share relevant (one in ten).
-    const ps = heldOut.flatMap((s) => s.features.map((x) => probability(model, x)));
-    expect(ps.reduce((a, b) => a + b, 0) / ps.length).toBeCloseTo(0.1, 1);
-    // Beyond the head nothing moves.
-    expect(reorder({ ...model, head: 3 }, heldOut[0]!.features).slice(3)).toEqual([3, 4, 5, 6, 7, 8, 9]);
-  });
 });
 
 function describeModelStore(name: string, open: () => Promise<ModelStore>) {
@@ -126,7 +66,10 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
       const asSearched = [
         candidate('m1', 'something else entirely', 0.09),
         candidate('m2', 'ana adopted a cat', 0.05),
-      ].map((c) => ({ ...c, memory: { ...memory(c.memory.id, c.memory.content), metadata: {} } as never }));
+      ].map((c) => ({
+        ...c,
+        memory: { ...memory(c.memory.id, c.memory.content), metadata: {} } as unknown as Memory,
+      }));
       const scores = await reranker.rerank('ana cat', asSearched);
       expect(scores[1]).toBeGreaterThan(scores[0]!);
       expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);

@@ -64,6 +64,7 @@ const ROUTES: {
   { method: 'get', path: '/v1/graph/paths?from={memory}&to={memory}', allowed: ['read', 'write', 'admin'] },
   { method: 'get', path: '/v1/logs/queries', allowed: ['read', 'write', 'admin'] },
   { method: 'get', path: '/v1/logs/retrievals', allowed: ['read', 'write', 'admin'] },
+  { method: 'get', path: '/v1/logs/feedback', allowed: ['read', 'write', 'admin'] },
   {
     method: 'post',
     path: '/v1/webhooks',

@@ -241,6 +241,8 @@ export const PathSchema = component(
 
 export const EntityPageSchema = component('EntityPage', pageOf(EntitySchema.extend({ mentions: z.int() })));
 
+export const FeedbackPageSchema = component('FeedbackPage', pageOf(FeedbackSchema));
+
 export const QueryLogPageSchema = component(
   'QueryLogPage',
   pageOf(

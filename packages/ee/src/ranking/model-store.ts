@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RankingModel, TrainingResult } from '@engram/core';
 import Database from 'better-sqlite3';
 import mongoose, { type Connection } from 'mongoose';
-import type { RankingModel } from './model';
-import type { TrainingResult, TrainingWindow } from './training';
+import type { TrainingWindow } from './training';
 
 export type ModelStatus = 'candidate' | 'active' | 'retired' | 'rolled_back';
 

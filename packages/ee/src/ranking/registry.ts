@@ -2,15 +2,16 @@ import {
   EngramError,
   type LogStore,
   type MemoryStore,
+  MIN_TRAINING_SEARCHES,
   nowIso,
   type QueryLog,
   type RerankCandidate,
   type Reranker,
+  rerankScores,
+  trainAndEvaluate,
 } from '@engram/core';
-import { candidateFeatures } from './features';
-import { probability, reorder } from './model';
 import type { ModelStore, ModelVersion } from './model-store';
-import { MIN_TRAINING_SEARCHES, type TrainingWindow, trainAndEvaluate, trainingData } from './training';
+import { type TrainingWindow, trainingData } from './training';
 
 /** A candidate must beat both no model and the serving one by this much nDCG@10 to be promoted. */
 export const DEFAULT_PROMOTION_MARGIN = 0.005;
@@ -133,26 +134,6 @@ export class TrainedReranker implements Reranker {
     const tenant = candidates[0]?.memory.tenant_id;
     const active = tenant ? await this.registry.active(tenant) : null;
     if (!active) return candidates.map((c) => c.score);
-    const { model } = active;
-    const features = candidateFeatures(
-      query,
-      candidates.map((c) => ({
-        memory: c.memory,
-        score: c.score,
-        signals: c.signals ?? { vector: null, text: null, graph: null, context: null },
-      })),
-      (id) => model.usefulness[id] ?? 0,
-    );
-    const order = reorder(model, features);
-    const scores = new Array<number>(candidates.length);
-    // Strictly falling along the new order, so sorting by score answers exactly that order; a
-    // result beyond the head keeps its own score unless that would lift it above the one before.
-    let above = Number.POSITIVE_INFINITY;
-    order.forEach((i, position) => {
-      const own = position < model.head ? probability(model, features[i]!) : candidates[i]!.score;
-      above = Math.max(0, Math.min(own, above - 1e-6));
-      scores[i] = above;
-    });
-    return scores;
+    return rerankScores(active.model, query, candidates);
   }
 }

@@ -1,6 +1,10 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { QueryLogPageSchema, RetrievalLogPageSchema } from '../../domain/response-schemas';
+import {
+  FeedbackPageSchema,
+  QueryLogPageSchema,
+  RetrievalLogPageSchema,
+} from '../../domain/response-schemas';
 import type { Page } from '../../domain/types';
 import type { Engram } from '../../engram';
 import { pageQuery, type RouteTable } from '../route';
@@ -65,6 +69,28 @@ export function logRoutes(table: RouteTable, engram: Engram): void {
       return respond(req, res, (cursor) =>
         store.listRetrievals(principal.tenant_id, filter, { cursor, limit }),
       );
+    },
+  });
+  table.add({
+    method: 'get',
+    path: '/logs/feedback',
+    summary: 'Feedback on the logged searches (filters and cursor as for /logs/queries; NDJSON export)',
+    tag: 'logs',
+    action: 'logs:read',
+    query: logQuery,
+    response: FeedbackPageSchema,
+    handler: async ({ req, res, principal, query }) => {
+      await engram.services.logs.flush();
+      const { cursor: _c, limit, ...filter } = query;
+      // Feedback always names a search: walking the searches (newest first) walks all of it,
+      // a page holding the feedback of `limit` searches (possibly none; follow next_cursor).
+      return respond(req, res, async (cursor) => {
+        const searches = await store.listQueries(principal.tenant_id, filter, { cursor, limit });
+        const feedback = await Promise.all(
+          searches.data.map((q) => store.listFeedback(principal.tenant_id, q.id)),
+        );
+        return { data: feedback.flat(), next_cursor: searches.next_cursor };
+      });
     },
   });
 }

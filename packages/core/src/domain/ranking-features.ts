@@ -1,10 +1,5 @@
-import {
-  DEFAULT_RELEVANCE_MODEL,
-  type Memory,
-  relevanceFeatures,
-  type SignalScores,
-  scoreRelevance,
-} from '@engram/core';
+import { DEFAULT_RELEVANCE_MODEL, relevanceFeatures, scoreRelevance } from './relevance';
+import type { Memory, SignalScores } from './types';
 
 /** What a trained reranker sees of one candidate of one search, in order. */
 export const LTR_FEATURES = [

@@ -1,6 +1,10 @@
-import { LTR_FEATURES } from './features';
+import { type Candidate, candidateFeatures, LTR_FEATURES } from './ranking-features';
 
-/** A linear learning-to-rank model over LTR_FEATURES, with its scores calibrated to 0..1. */
+/**
+ * A linear learning-to-rank model over LTR_FEATURES, with its scores calibrated to 0..1. The
+ * cloud trains one per project from its logs (ee); any deployment can fit one from the exported
+ * logs with these same functions and serve it from a file (ENGRAM_RERANKER_MODEL).
+ */
 export interface RankingModel {
   features: readonly string[];
   mean: number[];
@@ -159,4 +163,56 @@ export function chooseHead(
     return m.ndcg_at_10 + m.recall_at_10;
   };
   return HEADS.reduce((best, h) => (gain(h) > gain(best) ? h : best), HEADS[0]!);
+}
+
+/**
+ * The scores a reranker answers under a model: the first `head` candidates ordered by it with
+ * its calibrated probabilities, strictly falling along the new order (so sorting by score gives
+ * exactly that order); a candidate beyond the head keeps its score unless that would lift it
+ * above the one before.
+ */
+export function rerankScores(
+  model: RankingModel,
+  query: string,
+  candidates: (Omit<Candidate, 'signals'> & { signals?: Candidate['signals'] })[],
+): number[] {
+  const features = candidateFeatures(
+    query,
+    candidates.map((c) => ({
+      ...c,
+      signals: c.signals ?? { vector: null, text: null, graph: null, context: null },
+    })),
+    (id) => model.usefulness[id] ?? 0,
+  );
+  const scores = new Array<number>(candidates.length);
+  let above = Number.POSITIVE_INFINITY;
+  reorder(model, features).forEach((i, position) => {
+    const own = position < model.head ? probability(model, features[i]!) : candidates[i]!.score;
+    above = Math.max(0, Math.min(own, above - 1e-6));
+    scores[i] = above;
+  });
+  return scores;
+}
+
+/** A model as read from a file or a request: the features it was fitted on must be these. */
+export function checkRankingModel(model: unknown): RankingModel {
+  const m = model as RankingModel;
+  const d = LTR_FEATURES.length;
+  const isNumbers = (xs: unknown, n: number) =>
+    Array.isArray(xs) && xs.length === n && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (
+    !m ||
+    !Array.isArray(m.features) ||
+    m.features.join() !== LTR_FEATURES.join() ||
+    !isNumbers(m.mean, d) ||
+    !isNumbers(m.scale, d) ||
+    !isNumbers(m.weights, d) ||
+    typeof m.platt?.a !== 'number' ||
+    typeof m.platt?.b !== 'number' ||
+    !Number.isInteger(m.head) ||
+    m.head < 1
+  ) {
+    throw new Error(`not a ranking model over the features ${LTR_FEATURES.join(', ')}`);
+  }
+  return { ...m, usefulness: m.usefulness ?? {} };
 }
