@@ -1,6 +1,7 @@
 export * from './ai/cached-embedder';
 export * from './ai/compromise-extractor';
 export * from './ai/llm-entity-extractor';
+export * from './ai/model-file-reranker';
 export * from './ai/openai-chat';
 export * from './ai/openai-embedder';
 export * from './ai/worker-extractor';

@@ -230,6 +230,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/logs/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feedback on the logged searches (filters and cursor as for /logs/queries; NDJSON export) */
+        get: operations["get_logs_feedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -982,6 +999,13 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        FeedbackPage: {
+            data: components["schemas"]["Feedback"][];
             /** @description Pass as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         } & {
@@ -2614,6 +2638,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetrievalLogPage"];
+                };
+            };
+            /** @description An RFC 9457 problem with a stable `code` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem with a stable `code` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem with a stable `code` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem with a stable `code` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An RFC 9457 problem with a stable `code` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_logs_feedback: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                user_id?: string;
+                search_id?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPage"];
                 };
             };
             /** @description An RFC 9457 problem with a stable `code` */

@@ -7,6 +7,7 @@ import {
   installId,
   keyHashes,
   LlmEntityExtractor,
+  ModelFileReranker,
   mem0CompatPlugin,
   OpenAIChatModel,
   OpenAIEmbedder,
@@ -353,6 +354,21 @@ export const posthogProvider = defineProvider({
   }),
 });
 
+/** A ranking model fitted on this deployment's exported logs (engram-train-reranker). */
+export const rerankerFileProvider = defineProvider({
+  name: 'reranker-file',
+  ports: ['reranker'],
+  description: 'Reorders search results with a ranking model fitted on exported logs (a JSON file)',
+  settings: z.object({
+    ENGRAM_RERANKER_MODEL: text('A ranking model file written by engram-train-reranker'),
+  }),
+  enabled: (s) => Boolean(s.ENGRAM_RERANKER_MODEL),
+  create: (s) => ({
+    name: 'reranker-file',
+    setup: (ctx) => ctx.provide('reranker', new ModelFileReranker(s.ENGRAM_RERANKER_MODEL!)),
+  }),
+});
+
 /** Backends by URL first (they take their ports), then the embedded file, embedders and extractors. */
 export const storageAndModelProviders: Provider[] = [
   mongoProvider,
@@ -367,6 +383,7 @@ export const storageAndModelProviders: Provider[] = [
   rulesExtractorProvider,
   llmExtractorProvider,
   llmProvider,
+  rerankerFileProvider,
 ] as Provider[];
 
 /** mem0's API paths and shapes on Engram: an existing mem0 integration changes only its host. */
