@@ -44,6 +44,31 @@ export function renderMarkdown(r: Json): string {
       '',
     );
   }
+  if (r.quality?.trained_reranker) {
+    const t = r.quality.trained_reranker;
+    const row = (name: string, s: Json) =>
+      `| ${name} | ${s.recall_at_1} | ${s.recall_at_5} | ${s.recall_at_10} | ${s.recall_at_20} | ${s.ndcg_at_10} |`;
+    lines.push(
+      "**Trained reranker (cloud)**, cross-validated across the conversations: the dev questions are searched and their evidence sent as positive feedback; for each conversation a model is trained from the logs of the other four only (the cloud's pipeline: features, pairwise fit, held-out check) and that conversation is searched with and without it. Mean over the five; in process.",
+      '',
+      '| search | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 |',
+      '| --- | --- | --- | --- | --- | --- |',
+      row('default (calibrated fusion)', t.default),
+      row('with the trained model', t.trained),
+      '',
+      `Head reordered per fold (chosen on each trainer's held-out fifth): ${t.heads.join(', ')}.`,
+      '',
+    );
+  }
+  if (r.analytics) {
+    const a = r.analytics;
+    // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
+    const times = (o: any[]) => o.map((x) => `${x.days} days: ${x.p50_ms} / ${x.p95_ms} ms`).join('; ');
+    lines.push(
+      `**Analytics dashboard (cloud)** at ${a.searches.toLocaleString('en')} logged searches over ${a.days} days (measured ${a.measured}): rollups kept as logs are written take ${a.sqlite.rollup_searches_per_second.toLocaleString('en')} searches/s on SQLite and ${a.ferretdb.rollup_searches_per_second.toLocaleString('en')}/s on FerretDB; the overview (p50 / p95) on SQLite: ${times(a.sqlite.overview)}; on FerretDB, reading the same rollup rows per day: ${times(a.ferretdb.overview)}. The day totals and top queries from the raw logs by an indexed GROUP BY took ${a.raw_logs_group_by_ms.toLocaleString('en')} ms.`,
+      '',
+    );
+  }
   if (r.speed) {
     lines.push(
       '**Speed** over HTTP, server in its own process, embeddings by the default static table included:',

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
+import { analyticsBench } from './analytics';
 import { annBench } from './ann';
 import { embedderBench } from './embedders';
 import { loadLocomo } from './locomo';
@@ -13,6 +14,7 @@ import { responsiveness } from './responsiveness';
 import { startServer } from './server-process';
 import { addThroughput, batchIngest, corpus, searchLatency, unfilteredSearchLatency } from './speed';
 import { temporalBatchBench } from './temporal-batches';
+import { trainedRerankerQuality } from './trained-reranker';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -75,6 +77,10 @@ async function main() {
     const bm25 = await bm25Quality(turns, questions);
     console.log('quality: the same through mem0 (mem0ai/oss, same embedder, no LLM)');
     const mem0 = await mem0Quality(turns, questions);
+    console.log('quality: the trained reranker, cross-validated across conversations (in process)');
+    const trainedDir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
+    const trained = await trainedRerankerQuality(path.join(trainedDir, 'locomo.db'));
+    rmSync(trainedDir, { recursive: true, force: true });
     const ratio = (other: typeof bm25) =>
       Math.round((engram.scores.recall['@10']! / other.recall['@10']!) * 100) / 100;
     result.quality = {
@@ -84,6 +90,11 @@ async function main() {
       bm25,
       ratio_recall10_vs_mem0: ratio(mem0),
       ratio_recall10_vs_bm25: ratio(bm25),
+      trained_reranker: {
+        default: trained.default,
+        trained: trained.trained,
+        heads: trained.folds.map((f) => f.head),
+      },
       ingest_seconds: Math.round(engram.ingestSeconds),
       ingest_seconds_use_lite: Math.round(engramUse.ingestSeconds),
     };
@@ -121,6 +132,15 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
     result.speed = speed;
+  }
+
+  if (!opts.only || opts.only === 'analytics') {
+    const searches = opts.quick ? 100_000 : 1_000_000;
+    console.log(
+      `analytics: rollups of ${searches.toLocaleString('en')} logged searches, and the dashboard's overview`,
+    );
+    result.analytics = await analyticsBench(searches);
+    console.log(JSON.stringify(result.analytics, null, 2));
   }
 
   if (!opts.only || opts.only === 'embedders') {

@@ -1,6 +1,7 @@
 export { adminRoutes, PLATFORM_MANAGE, PROJECT_KEYS } from './admin.routes';
 export { type AmplitudeOptions, AmplitudeTelemetry } from './amplitude-telemetry';
 export { MongoRollups } from './analytics/mongo-rollups';
+export { overview } from './analytics/overview';
 export { ANALYTICS_READ, analyticsPlugin } from './analytics/plugin';
 export * from './analytics/rollups';
 export { SqliteRollups } from './analytics/sqlite-rollups';

@@ -1,6 +1,8 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import {
+  type AskedQuery,
   COUNTERS,
+  countIntoDay,
   type DashboardSession,
   type DayIncrement,
   type DayRollup,
@@ -11,10 +13,11 @@ import {
   type RollupBackend,
   SLOW_SEARCHES_PER_DAY,
   type SlowSearch,
-  TRACKED_QUERIES_PER_DAY,
+  type TrackedQuery,
 } from './rollups';
 
 type Doc = mongoose.mongo.Document & { _id: string };
+type AnyBulkWriteOperation<T extends mongo.Document> = mongo.AnyBulkWriteOperation<T>;
 
 /**
  * Rollups on MongoDB (or FerretDB), beside the documents, in `analytics_*` collections. Every
@@ -71,54 +74,73 @@ export class MongoRollups implements RollupBackend {
     );
   }
 
-  async countQuery(tenantId: string, day: string, query: string, latencyMs: number, zero: boolean) {
-    const queries = this.col('queries');
-    const z = zero ? 1 : 0;
-    const id = `${tenantId}|${day}|${query}`;
-    const bumped = await queries.updateOne(
-      { _id: id },
-      { $inc: { count: 1, zero_results: z }, $max: { latency_ms_max: latencyMs } },
-    );
-    if (bumped.matchedCount) return;
-    const tracked = await queries.countDocuments({ tenant_id: tenantId, day });
-    if (tracked < TRACKED_QUERIES_PER_DAY) {
-      await queries.updateOne(
-        { _id: id },
-        {
-          $setOnInsert: { tenant_id: tenantId, day, query, overcount: 0 },
-          $inc: { count: 1, zero_results: z },
-          $max: { latency_ms_max: latencyMs },
-        },
-        { upsert: true },
-      );
-      return;
+  /**
+   * Per project and day: one read of the tracked queries (at most TRACKED_QUERIES_PER_DAY), the
+   * counting in memory, one bulk write back. Counts of rows that stay are `$inc`remented, so
+   * processes counting the same day add up; only places changing hands can race (and
+   * space-saving's counts are upper bounds anyway).
+   */
+  async countQueries(queries: AskedQuery[]): Promise<void> {
+    const col = this.col('queries');
+    const byDay = new Map<string, AskedQuery[]>();
+    for (const q of queries) {
+      const key = `${q.tenant_id}|${q.day}`;
+      byDay.set(key, [...(byDay.get(key) ?? []), q]);
     }
-    // Space-saving, as on SQLite: the least counted query gives its place to the new one.
-    const least = await queries.find({ tenant_id: tenantId, day }).sort({ count: 1 }).limit(1).next();
-    if (!least) return;
-    await queries.deleteOne({ _id: least._id });
-    await queries.insertOne({
-      _id: id,
-      tenant_id: tenantId,
-      day,
-      query,
-      count: (least.count as number) + 1,
-      overcount: least.count as number,
-      latency_ms_max: latencyMs,
-      zero_results: z,
-    });
+    for (const asked of byDay.values()) {
+      const { tenant_id, day } = asked[0]!;
+      const docs = await col.find({ tenant_id, day }).toArray();
+      const before = new Map(docs.map((d) => [d.query as string, d as unknown as TrackedQuery]));
+      const { rows, evicted } = countIntoDay(before, asked);
+      const id = (query: string) => `${tenant_id}|${day}|${query}`;
+      const ops: AnyBulkWriteOperation<Doc>[] = [...evicted].map((query) => ({
+        deleteOne: { filter: { _id: id(query) } },
+      }));
+      for (const [query, row] of rows) {
+        const was = before.get(query);
+        if (was && was.count === row.count) continue;
+        ops.push(
+          was && was.overcount === row.overcount
+            ? {
+                updateOne: {
+                  filter: { _id: id(query) },
+                  update: {
+                    $inc: { count: row.count - was.count, zero_results: row.zero_results - was.zero_results },
+                    $max: { latency_ms_max: row.latency_ms_max },
+                  },
+                },
+              }
+            : {
+                replaceOne: {
+                  filter: { _id: id(query) },
+                  replacement: { _id: id(query), tenant_id, day, query, ...row },
+                  upsert: true,
+                },
+              },
+        );
+      }
+      if (ops.length) await col.bulkWrite(ops, { ordered: true });
+    }
   }
 
-  async offerSlow(day: string, search: SlowSearch): Promise<void> {
+  async offerSlow(searches: (SlowSearch & { day: string })[]): Promise<void> {
+    if (searches.length === 0) return;
     const slow = this.col('slow');
-    await slow.updateOne({ _id: search.search_id }, { $setOnInsert: { ...search, day } }, { upsert: true });
-    const beyond = await slow
-      .find({ tenant_id: search.tenant_id, day })
-      .sort({ latency_ms: -1 })
-      .skip(SLOW_SEARCHES_PER_DAY)
-      .project<{ _id: string }>({ _id: 1 })
-      .toArray();
-    if (beyond.length) await slow.deleteMany({ _id: { $in: beyond.map((d) => d._id) } });
+    await slow.bulkWrite(
+      searches.map((s) => ({
+        updateOne: { filter: { _id: s.search_id }, update: { $setOnInsert: s }, upsert: true },
+      })),
+    );
+    const days = new Map(searches.map((s) => [`${s.tenant_id}|${s.day}`, s]));
+    for (const { tenant_id, day } of days.values()) {
+      const beyond = await slow
+        .find({ tenant_id, day })
+        .sort({ latency_ms: -1 })
+        .skip(SLOW_SEARCHES_PER_DAY)
+        .project<{ _id: string }>({ _id: 1 })
+        .toArray();
+      if (beyond.length) await slow.deleteMany({ _id: { $in: beyond.map((d) => d._id) } });
+    }
   }
 
   async addRetrieved(tenantId: string, counts: Map<string, number>): Promise<void> {

@@ -100,6 +100,16 @@ export interface SlowSearch {
   created_at: string;
 }
 
+/** One search's query, as the rollup of frequent queries counts it. */
+export interface AskedQuery {
+  tenant_id: string;
+  day: string;
+  /** Normalised (normaliseQuery). */
+  query: string;
+  latency_ms: number;
+  zero: boolean;
+}
+
 /** One increment of a day: its counters and latency buckets. */
 export interface DayIncrement {
   tenant_id: string;
@@ -122,10 +132,10 @@ export interface RollupBackend {
   /** Marks ids as counted; returns those that were not counted before. */
   claim(ids: string[]): Promise<Set<string>>;
   addToDays(increments: DayIncrement[]): Promise<void>;
-  /** Counts one occurrence of a query on a project's day (space-saving over TRACKED_QUERIES_PER_DAY). */
-  countQuery(tenantId: string, day: string, query: string, latencyMs: number, zero: boolean): Promise<void>;
-  /** Keeps the search if it is among the day's SLOW_SEARCHES_PER_DAY slowest. */
-  offerSlow(day: string, search: SlowSearch): Promise<void>;
+  /** Counts each query once on its project's day (space-saving over TRACKED_QUERIES_PER_DAY). */
+  countQueries(queries: AskedQuery[]): Promise<void>;
+  /** Keeps each search that is among its day's SLOW_SEARCHES_PER_DAY slowest. */
+  offerSlow(searches: (SlowSearch & { day: string })[]): Promise<void>;
   addRetrieved(tenantId: string, counts: Map<string, number>): Promise<void>;
 
   days(tenantIds: string[], from: string, to: string): Promise<DayRollup[]>;
@@ -152,6 +162,45 @@ export interface DashboardSession {
 }
 
 const dayOf = (iso: string) => iso.slice(0, 10);
+
+export type TrackedQuery = Omit<QueryCount, 'query'>;
+
+/**
+ * Space-saving (Metwally et al.) over one day's tracked queries, in memory: a query already
+ * tracked is counted; a new one takes a free place, or the place of the least counted query,
+ * inheriting its count as an upper bound (`overcount` says how much may be borrowed). Returns
+ * the day's rows after `asked`, and the queries that lost their place.
+ */
+export function countIntoDay(
+  tracked: Map<string, TrackedQuery>,
+  asked: Pick<AskedQuery, 'query' | 'latency_ms' | 'zero'>[],
+  capacity = TRACKED_QUERIES_PER_DAY,
+): { rows: Map<string, TrackedQuery>; evicted: Set<string> } {
+  const rows = new Map([...tracked].map(([q, row]) => [q, { ...row }]));
+  const evicted = new Set<string>();
+  for (const a of asked) {
+    const z = a.zero ? 1 : 0;
+    const row = rows.get(a.query);
+    if (row) {
+      row.count++;
+      row.zero_results += z;
+      row.latency_ms_max = Math.max(row.latency_ms_max, a.latency_ms);
+      continue;
+    }
+    if (rows.size < capacity) {
+      rows.set(a.query, { count: 1, overcount: 0, latency_ms_max: a.latency_ms, zero_results: z });
+      continue;
+    }
+    let least: [string, TrackedQuery] | null = null;
+    for (const entry of rows) if (!least || entry[1].count < least[1].count) least = entry;
+    rows.delete(least![0]);
+    evicted.add(least![0]);
+    const floor = least![1].count;
+    rows.set(a.query, { count: floor + 1, overcount: floor, latency_ms_max: a.latency_ms, zero_results: z });
+  }
+  for (const q of rows.keys()) evicted.delete(q);
+  return { rows, evicted };
+}
 
 /** Queries are grouped as people would read them: trimmed, lower case, spaces collapsed. */
 export const normaliseQuery = (q: string) => q.trim().toLowerCase().replace(/\s+/g, ' ').slice(0, 200);
@@ -180,24 +229,26 @@ export class Rollups {
       inc.latency_buckets[bucket] = (inc.latency_buckets[bucket] ?? 0) + 1;
     }
     await this.backend.addToDays([...days.values()]);
-    for (const q of counted) {
-      const day = dayOf(q.created_at);
-      await this.backend.countQuery(
-        q.tenant_id,
-        day,
-        normaliseQuery(q.query),
-        q.latency_ms,
-        q.result_count === 0,
-      );
-      await this.backend.offerSlow(day, {
+    await this.backend.countQueries(
+      counted.map((q) => ({
+        tenant_id: q.tenant_id,
+        day: dayOf(q.created_at),
+        query: normaliseQuery(q.query),
+        latency_ms: q.latency_ms,
+        zero: q.result_count === 0,
+      })),
+    );
+    await this.backend.offerSlow(
+      counted.map((q) => ({
+        day: dayOf(q.created_at),
         search_id: q.id,
         tenant_id: q.tenant_id,
         query: q.query.slice(0, 500),
         latency_ms: q.latency_ms,
         result_count: q.result_count,
         created_at: q.created_at,
-      });
-    }
+      })),
+    );
     const searches = new Set(counted.map((q) => q.id));
     const byTenant = new Map<string, Map<string, number>>();
     for (const r of retrievals) {

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  type AskedQuery,
   COUNTERS,
+  countIntoDay,
   type DashboardSession,
   type DayIncrement,
   type DayRollup,
@@ -12,7 +14,7 @@ import {
   type RollupBackend,
   SLOW_SEARCHES_PER_DAY,
   type SlowSearch,
-  TRACKED_QUERIES_PER_DAY,
+  type TrackedQuery,
 } from './rollups';
 
 const placeholders = (n: number) => new Array(n).fill('?').join(', ');
@@ -26,6 +28,8 @@ export class SqliteRollups implements RollupBackend {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    // Rollups are derived from the logs: a power cut may lose the last commits, never the file.
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS days (
@@ -50,26 +54,37 @@ export class SqliteRollups implements RollupBackend {
     `);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A statement prepared once and reused: rollups are written on every log flush. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   async claim(ids: string[]): Promise<Set<string>> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO counted (id) VALUES (?)');
+    const insert = this.sql('INSERT OR IGNORE INTO counted (id) VALUES (?)');
     return this.db.transaction(() => new Set(ids.filter((id) => insert.run(id).changes === 1)))();
   }
 
   async addToDays(increments: DayIncrement[]): Promise<void> {
-    const read = this.db.prepare<[string, string], { latency_histogram: string }>(
-      'SELECT latency_histogram FROM days WHERE tenant_id = ? AND day = ?',
-    );
-    const create = this.db.prepare(
+    const read = this.sql('SELECT latency_histogram FROM days WHERE tenant_id = ? AND day = ?');
+    const create = this.sql(
       'INSERT OR IGNORE INTO days (tenant_id, day, latency_histogram) VALUES (?, ?, ?)',
     );
-    const update = this.db.prepare(
+    const update = this.sql(
       `UPDATE days SET ${COUNTERS.map((c) => `${c} = ${c} + @${c}`).join(', ')}, latency_histogram = @histogram
        WHERE tenant_id = @tenant_id AND day = @day`,
     );
     this.db.transaction(() => {
       for (const inc of increments) {
         create.run(inc.tenant_id, inc.day, JSON.stringify(emptyHistogram()));
-        const histogram = JSON.parse(read.get(inc.tenant_id, inc.day)!.latency_histogram) as number[];
+        const row = read.get(inc.tenant_id, inc.day) as { latency_histogram: string };
+        const histogram = JSON.parse(row.latency_histogram) as number[];
         for (const [bucket, n] of Object.entries(inc.latency_buckets)) histogram[Number(bucket)]! += n;
         update.run({
           tenant_id: inc.tenant_id,
@@ -81,59 +96,57 @@ export class SqliteRollups implements RollupBackend {
     })();
   }
 
-  async countQuery(tenantId: string, day: string, query: string, latencyMs: number, zero: boolean) {
-    const z = zero ? 1 : 0;
-    this.db.transaction(() => {
-      const bumped = this.db
-        .prepare(
-          `UPDATE queries SET count = count + 1, latency_ms_max = max(latency_ms_max, ?), zero_results = zero_results + ?
-           WHERE tenant_id = ? AND day = ? AND query = ?`,
-        )
-        .run(latencyMs, z, tenantId, day, query);
-      if (bumped.changes) return;
-      const { n } = this.db
-        .prepare<[string, string], { n: number }>(
-          'SELECT count(*) AS n FROM queries WHERE tenant_id = ? AND day = ?',
-        )
-        .get(tenantId, day)!;
-      if (n < TRACKED_QUERIES_PER_DAY) {
-        this.db
-          .prepare('INSERT INTO queries VALUES (?, ?, ?, 1, 0, ?, ?)')
-          .run(tenantId, day, query, latencyMs, z);
-        return;
-      }
-      // Space-saving: the least counted query gives its place to the new one, which inherits
-      // its count (an upper bound) and records how much of it may be borrowed.
-      const least = this.db
-        .prepare<[string, string], { query: string; count: number }>(
-          'SELECT query, count FROM queries WHERE tenant_id = ? AND day = ? ORDER BY count LIMIT 1',
-        )
-        .get(tenantId, day)!;
-      this.db
-        .prepare(
-          `UPDATE queries SET query = ?, count = ?, overcount = ?, latency_ms_max = ?, zero_results = ?
-           WHERE tenant_id = ? AND day = ? AND query = ?`,
-        )
-        .run(query, least.count + 1, least.count, latencyMs, z, tenantId, day, least.query);
-    })();
+  /** As on MongoDB (countIntoDay), per project and day, in one transaction. */
+  async countQueries(queries: AskedQuery[]): Promise<void> {
+    const read = this.sql(
+      'SELECT query, count, overcount, latency_ms_max, zero_results FROM queries WHERE tenant_id = ? AND day = ?',
+    );
+    const remove = this.sql('DELETE FROM queries WHERE tenant_id = ? AND day = ? AND query = ?');
+    const write = this.sql('INSERT OR REPLACE INTO queries VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const byDay = new Map<string, AskedQuery[]>();
+    for (const q of queries) {
+      const key = `${q.tenant_id}|${q.day}`;
+      byDay.set(key, [...(byDay.get(key) ?? []), q]);
+    }
+    this.db
+      .transaction(() => {
+        for (const asked of byDay.values()) {
+          const { tenant_id, day } = asked[0]!;
+          const before = new Map(
+            (read.all(tenant_id, day) as (TrackedQuery & { query: string })[]).map(({ query, ...row }) => [
+              query,
+              row,
+            ]),
+          );
+          const { rows, evicted } = countIntoDay(before, asked);
+          for (const query of evicted) remove.run(tenant_id, day, query);
+          for (const [query, row] of rows) {
+            if (before.get(query)?.count === row.count) continue;
+            write.run(tenant_id, day, query, row.count, row.overcount, row.latency_ms_max, row.zero_results);
+          }
+        }
+      })
+      .immediate(); // read, then write: take the write lock first, so two processes never both read
   }
 
-  async offerSlow(day: string, search: SlowSearch): Promise<void> {
+  async offerSlow(searches: (SlowSearch & { day: string })[]): Promise<void> {
+    const insert = this.sql('INSERT OR IGNORE INTO slow VALUES (?, ?, ?, ?, ?)');
+    const trim = this.sql(
+      `DELETE FROM slow WHERE tenant_id = ? AND day = ? AND search_id IN (
+         SELECT search_id FROM slow WHERE tenant_id = ? AND day = ? ORDER BY latency_ms DESC LIMIT -1 OFFSET ?)`,
+    );
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR IGNORE INTO slow VALUES (?, ?, ?, ?, ?)')
-        .run(search.tenant_id, day, search.search_id, search.latency_ms, JSON.stringify(search));
-      this.db
-        .prepare(
-          `DELETE FROM slow WHERE tenant_id = ? AND day = ? AND search_id IN (
-             SELECT search_id FROM slow WHERE tenant_id = ? AND day = ? ORDER BY latency_ms DESC LIMIT -1 OFFSET ?)`,
-        )
-        .run(search.tenant_id, day, search.tenant_id, day, SLOW_SEARCHES_PER_DAY);
+      const days = new Map<string, [string, string]>();
+      for (const { day, ...search } of searches) {
+        insert.run(search.tenant_id, day, search.search_id, search.latency_ms, JSON.stringify(search));
+        days.set(`${search.tenant_id}|${day}`, [search.tenant_id, day]);
+      }
+      for (const [tenant, day] of days.values()) trim.run(tenant, day, tenant, day, SLOW_SEARCHES_PER_DAY);
     })();
   }
 
   async addRetrieved(tenantId: string, counts: Map<string, number>): Promise<void> {
-    const upsert = this.db.prepare(
+    const upsert = this.sql(
       `INSERT INTO retrieved VALUES (?, ?, ?)
        ON CONFLICT (tenant_id, memory_id) DO UPDATE SET count = count + excluded.count`,
     );
