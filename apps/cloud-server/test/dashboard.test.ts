@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,8 @@ describe('analytics dashboard in Chromium', () => {
   let adminKey: string; // the project's admin key: sees its organisation
   let readKey: string;
   let projectId: string;
+  let failingHook: Server;
+  let webhookId: string;
   const searches: { query: string; results: number }[] = [];
 
   beforeAll(async () => {
@@ -29,7 +31,13 @@ describe('analytics dashboard in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     const dir = mkdtempSync(path.join(tmpdir(), 'engram-dashboard-'));
     cloud = await createCloudServer(
-      { ENGRAM_DATA_DIR: dir, ENGRAM_TELEMETRY: 'off', ENGRAM_EMBEDDER_THREADS: '1', HOST: '127.0.0.1' },
+      {
+        ENGRAM_DATA_DIR: dir,
+        ENGRAM_TELEMETRY: 'off',
+        ENGRAM_EMBEDDER_THREADS: '1',
+        HOST: '127.0.0.1',
+        ENGRAM_WEBHOOK_ALLOW_PRIVATE: '1',
+      },
       { logger: pino({ level: 'silent' }) },
     );
     server = await cloud.listen(0);
@@ -50,6 +58,14 @@ describe('analytics dashboard in Chromium', () => {
       await callApi(base, `/v1/admin/orgs/${org.id}/projects`, platform, 'POST', { name: 'staging' })
     ).body;
     const stagingKey = await keyOf(staging.id, ['write']);
+
+    // A webhook whose receiver always fails: its deliveries show up as retrying.
+    failingHook = createServer((_req, res) => res.writeHead(500).end());
+    await new Promise<void>((r) => failingHook.listen(0, '127.0.0.1', () => r()));
+    const hookUrl = `http://127.0.0.1:${(failingHook.address() as AddressInfo).port}/hook`;
+    webhookId = (
+      await callApi(base, '/v1/webhooks', adminKey, 'POST', { url: hookUrl, events: ['memory.created'] })
+    ).body.id;
 
     const facts = [
       'Ana adopted a grey cat named Miso in March',
@@ -86,6 +102,7 @@ describe('analytics dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await new Promise((resolve) => failingHook?.close(resolve));
     await new Promise((resolve) => server?.close(resolve));
     await cloud?.close();
   });
@@ -118,6 +135,16 @@ describe('analytics dashboard in Chromium', () => {
     expect(zero).toBe(searches.filter((s) => s.results === 0).length);
     expect(zero).toBeGreaterThan(0);
 
+    // Every delivery has failed at least once by now (they retry with backoff).
+    let deliveries: { status: string; attempts: number }[] = [];
+    for (let i = 0; i < 100; i++) {
+      deliveries = (await callApi(base, `/v1/webhooks/${webhookId}/deliveries`, adminKey)).body.data;
+      if (deliveries.length === 4 && deliveries.every((d) => d.attempts > 0)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const retrying = deliveries.filter((d) => d.status === 'pending' && d.attempts > 0).length;
+    expect(retrying).toBe(4);
+
     const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -136,6 +163,9 @@ describe('analytics dashboard in Chromium', () => {
     expect(await page.textContent('#top-queries tbody tr:first-child td:nth-child(2)')).toBe('2');
     expect(await page.locator('#searches tbody tr').count()).toBe(logs.length);
     expect(await page.locator('#chart-searches canvas').count()).toBe(1);
+    expect(await text('webhook-summary')).toBe(
+      `0 failed, ${retrying} retrying, of ${deliveries.length} recent deliveries`,
+    );
     // The session cookie is out of the page's reach.
     expect(await page.evaluate(() => document.cookie)).not.toContain('engram_dashboard');
     await page.screenshot({ path: path.join(SHOTS, '2-overview.png'), fullPage: true });
