@@ -20,6 +20,12 @@ type Doc = mongoose.mongo.Document & { _id: string };
 type AnyBulkWriteOperation<T extends mongo.Document> = mongo.AnyBulkWriteOperation<T>;
 
 /**
+ * Bulk writes go in chunks of this many: FerretDB 1.24 (SQLite backend) stalled, measured here,
+ * on one bulk of a few hundred updates to existing documents, and MongoDB loses little by it.
+ */
+const BULK_CHUNK = 50;
+
+/**
  * Rollups on MongoDB (or FerretDB), beside the documents, in `analytics_*` collections. Every
  * write is an upsert with `$inc`, so processes writing the same day add up; every read is an
  * indexed range over (tenant, day).
@@ -41,24 +47,44 @@ export class MongoRollups implements RollupBackend {
     return rollups;
   }
 
+  /** Runs the operations in order, BULK_CHUNK at a time; the upserted ids of all of them. */
+  private async bulk(name: string, ops: AnyBulkWriteOperation<Doc>[]): Promise<string[]> {
+    const upserted: string[] = [];
+    for (let i = 0; i < ops.length; i += BULK_CHUNK) {
+      const result = await this.col(name).bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: true });
+      upserted.push(...Object.values(result.upsertedIds).map(String));
+    }
+    return upserted;
+  }
+
   private col(name: string) {
     return this.connection.db!.collection<Doc>(`analytics_${name}`);
   }
 
+  /** Inserts (not upserts: FerretDB finds an upsert's _id by a scan); a duplicate was claimed before. */
   async claim(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const result = await this.col('counted').bulkWrite(
-      ids.map((id) => ({
-        updateOne: { filter: { _id: id }, update: { $setOnInsert: { _id: id } }, upsert: true },
-      })),
-      { ordered: true },
-    );
-    return new Set(Object.values(result.upsertedIds).map(String));
+    try {
+      await this.col('counted').insertMany(
+        ids.map((id) => ({ _id: id })),
+        { ordered: false },
+      );
+      return new Set(ids);
+    } catch (err) {
+      const errors = (
+        err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }
+      ).writeErrors;
+      const list = errors === undefined ? null : Array.isArray(errors) ? errors : [errors];
+      if (!list || list.some((e) => e.code !== 11000)) throw err;
+      const taken = new Set(list.map((e) => e.index));
+      return new Set(ids.filter((_, i) => !taken.has(i)));
+    }
   }
 
   async addToDays(increments: DayIncrement[]): Promise<void> {
     if (increments.length === 0) return;
-    await this.col('days').bulkWrite(
+    await this.bulk(
+      'days',
       increments.map((inc) => {
         const $inc: Record<string, number> = {};
         for (const c of COUNTERS) if (inc.counters[c]) $inc[c] = inc.counters[c];
@@ -111,22 +137,25 @@ export class MongoRollups implements RollupBackend {
                 },
               }
             : {
-                replaceOne: {
+                // $set rather than a replacement: FerretDB 1.24 stalls on bulks replacing
+                // existing documents (measured here), and a $set says the same.
+                updateOne: {
                   filter: { _id: id(query) },
-                  replacement: { _id: id(query), tenant_id, day, query, ...row },
+                  update: { $set: { tenant_id, day, query, ...row } },
                   upsert: true,
                 },
               },
         );
       }
-      if (ops.length) await col.bulkWrite(ops, { ordered: true });
+      await this.bulk('queries', ops);
     }
   }
 
   async offerSlow(searches: (SlowSearch & { day: string })[]): Promise<void> {
     if (searches.length === 0) return;
     const slow = this.col('slow');
-    await slow.bulkWrite(
+    await this.bulk(
+      'slow',
       searches.map((s) => ({
         updateOne: { filter: { _id: s.search_id }, update: { $setOnInsert: s }, upsert: true },
       })),
@@ -145,7 +174,8 @@ export class MongoRollups implements RollupBackend {
 
   async addRetrieved(tenantId: string, counts: Map<string, number>): Promise<void> {
     if (counts.size === 0) return;
-    await this.col('retrieved').bulkWrite(
+    await this.bulk(
+      'retrieved',
       [...counts].map(([memoryId, n]) => ({
         updateOne: {
           filter: { _id: `${tenantId}|${memoryId}` },

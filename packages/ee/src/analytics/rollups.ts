@@ -238,8 +238,9 @@ export class Rollups {
         zero: q.result_count === 0,
       })),
     );
+    // Only a batch's slowest few per day can be among that day's slowest.
     await this.backend.offerSlow(
-      counted.map((q) => ({
+      slowestPerDay(counted).map((q) => ({
         day: dayOf(q.created_at),
         search_id: q.id,
         tenant_id: q.tenant_id,
@@ -296,6 +297,17 @@ export class Rollups {
       { tenant_id: tenantId, day: dayOf(at), counters: { memories_deleted: deleted }, latency_buckets: {} },
     ]);
   }
+}
+
+function slowestPerDay(queries: QueryLog[]): QueryLog[] {
+  const byDay = new Map<string, QueryLog[]>();
+  for (const q of queries) {
+    const key = `${q.tenant_id}|${dayOf(q.created_at)}`;
+    byDay.set(key, [...(byDay.get(key) ?? []), q]);
+  }
+  return [...byDay.values()].flatMap((day) =>
+    day.sort((a, b) => b.latency_ms - a.latency_ms).slice(0, SLOW_SEARCHES_PER_DAY),
+  );
 }
 
 function increment(days: Map<string, DayIncrement>, tenantId: string, day: string): DayIncrement {
