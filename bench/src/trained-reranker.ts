@@ -22,6 +22,9 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
     },
   };
   const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), db, [reranker]);
+  // Both arms without core's default ranking model: it was fitted on these conversations, and
+  // what is measured here is a model trained on the others only.
+  engram.config.search.ranking = null;
   const tenant = BENCH_TENANT.tenant_id;
   const labelled = new Map<string, string>(); // search id -> conversation
   for (const q of questions) {
@@ -70,6 +73,10 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
       trained: [withModel.recall['@1'], withModel.recall['@5'], withModel.recall['@10'], withModel.ndcg10],
     });
   }
+  // The model on every conversation (core's DEFAULT_RANKING_MODEL), without the per-memory
+  // feedback, which names this benchmark's memories only.
+  const all = await registry.train(tenant, window, (log) => labelled.has(log.id));
+  const fitted = { ...all.model, usefulness: {} };
   await engram.shutdown();
   const summary = (list: QualityScores[]) => ({
     recall_at_1: meanOver(list, (s) => s.recall['@1']!),
@@ -79,7 +86,7 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
     ndcg_at_10: meanOver(list, (s) => s.ndcg10),
     multi_hop_recall_at_10: meanOver(list, (s) => s.by_category['3']?.recall10 ?? 0),
   });
-  return { folds, default: summary(base), trained: summary(trained) };
+  return { folds, default: summary(base), trained: summary(trained), fitted_on_all: fitted };
 }
 
 if (require.main === module) {

@@ -77,6 +77,13 @@ export const configSchema = z
           .describe(
             "The logistic model turning a result's signals into its calibrated `score` (bench/src/calibrate.ts); null: scores are the fused rank values",
           ),
+        ranking: z
+          .looseObject({})
+          .nullable()
+          .optional()
+          .describe(
+            'The ranking model reordering the first results (bench/src/trained-reranker.ts); null: the calibrated order',
+          ),
       })
       .strict(),
     webhooks: z

@@ -2,6 +2,12 @@ import type { EngramConfig } from '../config/config';
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
 import { newId, nowIso } from '../domain/ids';
+import {
+  checkRankingModel,
+  DEFAULT_RANKING_MODEL,
+  type RankingModel,
+  rerankScores,
+} from '../domain/ranking-model';
 import { DEFAULT_RELEVANCE_MODEL, orderByRelevance, RELEVANCE_FEATURES } from '../domain/relevance';
 import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
@@ -92,12 +98,26 @@ interface Candidate {
  * best hits. The defaults were measured on LoCoMo with `pnpm bench`, not assumed equal.
  */
 export class SearchService {
+  /** The ranking model reordering the first results (null: off). */
+  private readonly ranking: RankingModel | null;
+
   constructor(
     private readonly ports: SearchPorts,
     private readonly logs: LogService,
     private readonly hooks: HookBus,
     private readonly config: EngramConfig,
   ) {
+    try {
+      const configured = config.search.ranking;
+      this.ranking =
+        configured === undefined
+          ? DEFAULT_RANKING_MODEL
+          : configured === null
+            ? null
+            : checkRankingModel(configured);
+    } catch (err) {
+      throw new EngramError('config_invalid', `search.ranking is ${(err as Error).message}`);
+    }
     const model = config.search.relevance;
     if (model && model.features.join() !== RELEVANCE_FEATURES.join()) {
       throw new EngramError(
@@ -194,7 +214,7 @@ export class SearchService {
           signals: { ...c.signals, fused: c.fused },
         })),
     );
-    results = await this.rerank(request.query, this.calibrate(results));
+    results = await this.rerank(request.query, this.order(request.query, this.calibrate(results)));
     results = results.slice(0, topK);
     if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
 
@@ -294,6 +314,16 @@ export class SearchService {
     const model =
       this.config.search.relevance === undefined ? DEFAULT_RELEVANCE_MODEL : this.config.search.relevance;
     return model ? orderByRelevance(model, results) : results;
+  }
+
+  /**
+   * The first results reordered by the ranking model (query shape, coverage of the query's
+   * words, session; domain/ranking-features), its calibrated probabilities as scores.
+   */
+  private order(query: string, results: SearchResult[]): SearchResult[] {
+    if (!this.ranking || results.length === 0) return results;
+    const scores = rerankScores(this.ranking, query, results);
+    return results.map((r, i) => ({ ...r, score: scores[i]! })).sort((a, b) => b.score - a.score);
   }
 
   private async rerank(query: string, results: SearchResult[]): Promise<SearchResult[]> {
