@@ -24,11 +24,12 @@ export async function locomoEngine(
   embedder: EngramPlugin,
   defaultDb: string,
   extraPlugins: EngramPlugin[] = [],
+  config: Record<string, unknown> = {},
 ): Promise<{ engram: Engram; questions: Question[] }> {
   const data = option('--data', path.resolve(__dirname, '../../../shared/bench/locomo-dev.json'));
   const db = option('--db', defaultDb);
   const fresh = !existsSync(db);
-  const engram = await startTestEngram([sqliteStorePlugin({ path: db }), embedder, ...extraPlugins]);
+  const engram = await startTestEngram([sqliteStorePlugin({ path: db }), embedder, ...extraPlugins], config);
   const { turns, questions } = loadLocomo(data);
   if (fresh) {
     for (let i = 0; i < turns.length; i += 64) {

@@ -1,4 +1,5 @@
 import type { EngramPlugin } from '@engram/core';
+import { OPEN_SOURCE_DEFAULTS } from '@engram/core/testing';
 import { ModelRegistry, type ModelVersion, SqliteModelStore, TrainedReranker } from '@engram/ee';
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { BENCH_TENANT, locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
@@ -21,10 +22,11 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
       ctx.provide('reranker', new TrainedReranker({ active: async () => active }));
     },
   };
-  const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), db, [reranker]);
   // Both arms without core's default ranking model: it was fitted on these conversations, and
   // what is measured here is a model trained on the others only.
-  engram.config.search.ranking = null;
+  const { engram, questions } = await locomoEngine(staticEmbedderPlugin(), db, [reranker], {
+    search: { ...OPEN_SOURCE_DEFAULTS.search, ranking: null },
+  });
   const tenant = BENCH_TENANT.tenant_id;
   const labelled = new Map<string, string>(); // search id -> conversation
   for (const q of questions) {

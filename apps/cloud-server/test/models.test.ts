@@ -1,32 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LIFE_FACTS, LIFE_QUESTIONS } from '@engram/core/testing';
 import pino from 'pino';
 import request from 'supertest';
 import { type CloudServer, createCloudServer } from '../src/server';
-
-const FACTS = [
-  'Ana adopted a grey cat named Miso in March',
-  'Ana works as a nurse at the city hospital',
-  'Ben is training for the Berlin marathon',
-  'Ben and Ana went hiking in the Alps last summer',
-  'Ana is learning to play the cello',
-  'Ben moved to Lisbon for a new job',
-  'Ana and Ben met at a climbing gym',
-  'Miso the cat sleeps on the piano',
-];
-const QUESTIONS = [
-  'cat',
-  'Ana job',
-  'marathon',
-  'hiking',
-  'cello',
-  'Lisbon',
-  'climbing',
-  'piano',
-  'Ana',
-  'Ben',
-];
 
 describe('trained rerankers over the API', () => {
   let cloud: CloudServer;
@@ -61,7 +39,7 @@ describe('trained rerankers over the API', () => {
     };
     ({ admin, read: reader } = await projectKeys('enterprise'));
     proKey = (await projectKeys('pro')).admin;
-    for (const content of FACTS) {
+    for (const content of LIFE_FACTS) {
       expect((await api.post('/v1/memory').set(as(admin)).send({ content, user_id: 'u' })).status).toBe(201);
     }
   }, 120_000);
@@ -74,7 +52,7 @@ describe('trained rerankers over the API', () => {
       const found = await api
         .post('/v1/memory/search')
         .set(as(admin))
-        .send({ query: QUESTIONS[i % QUESTIONS.length], user_id: 'u', top_k: 8 });
+        .send({ query: LIFE_QUESTIONS[i % LIFE_QUESTIONS.length], user_id: 'u', top_k: 8 });
       expect(found.status).toBe(200);
       const chosen = found.body.results[1] ?? found.body.results[0];
       await api
@@ -111,7 +89,9 @@ describe('trained rerankers over the API', () => {
     const found = await api.post('/v1/memory/search').set(as(admin)).send({ query: 'Ana cat', user_id: 'u' });
     const scores: number[] = found.body.results.map((r: { score: number }) => r.score);
     expect(scores.length).toBeGreaterThan(2);
-    scores.slice(1).forEach((s, i) => expect(s).toBeLessThan(scores[i]!));
+    scores.slice(1).forEach((s, i) => {
+      expect(s).toBeLessThan(scores[i]!);
+    });
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
 
     await searchWithFeedback(20);

@@ -2,35 +2,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { LIFE_FACTS, LIFE_QUESTIONS } from '@engram/core/testing';
 import request from 'supertest';
 import { API_KEY, startServer, tempDir, testEnv } from './helpers';
 
 const TRAIN = path.resolve(__dirname, '..', 'dist', 'train-reranker.js');
 const run = promisify(execFile);
 const auth = { Authorization: `Bearer ${API_KEY}` };
-
-const FACTS = [
-  'Ana adopted a grey cat named Miso in March',
-  'Ana works as a nurse at the city hospital',
-  'Ben is training for the Berlin marathon',
-  'Ben and Ana went hiking in the Alps last summer',
-  'Ana is learning to play the cello',
-  'Ben moved to Lisbon for a new job',
-  'Ana and Ben met at a climbing gym',
-  'Miso the cat sleeps on the piano',
-];
-const QUESTIONS = [
-  'cat',
-  'Ana job',
-  'marathon',
-  'hiking',
-  'cello',
-  'Lisbon',
-  'climbing',
-  'piano',
-  'Ana',
-  'Ben',
-];
 
 /**
  * The open-source recipe from the README, end to end: searches and feedback, the logs exported
@@ -43,13 +21,13 @@ describe('training a reranker from the export (open-source recipe)', () => {
     const first = await startServer(env);
     const api = request(first.app);
     try {
-      for (const content of FACTS)
+      for (const content of LIFE_FACTS)
         await api.post('/v1/memory').set(auth).send({ content, user_id: 'u' }).expect(201);
       for (let i = 0; i < 40; i++) {
         const found = await api
           .post('/v1/memory/search')
           .set(auth)
-          .send({ query: QUESTIONS[i % QUESTIONS.length], user_id: 'u', top_k: 8 })
+          .send({ query: LIFE_QUESTIONS[i % LIFE_QUESTIONS.length], user_id: 'u', top_k: 8 })
           .expect(200);
         const chosen = found.body.results[1] ?? found.body.results[0];
         const signal = i % 7 === 0 ? 'negative' : 'positive';
@@ -105,7 +83,9 @@ describe('training a reranker from the export (open-source recipe)', () => {
         .expect(200);
       const scores: number[] = found.body.results.map((r: { score: number }) => r.score);
       expect(scores.length).toBeGreaterThan(2);
-      scores.slice(1).forEach((s, i) => expect(s).toBeLessThan(scores[i]!));
+      scores.slice(1).forEach((s, i) => {
+        expect(s).toBeLessThan(scores[i]!);
+      });
     } finally {
       await second.close();
     }

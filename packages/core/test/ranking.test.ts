@@ -1,5 +1,4 @@
 import {
-  type Candidate,
   candidateFeatures,
   evaluateRanking,
   fitRankingModel,
@@ -11,26 +10,16 @@ import {
   reorder,
   rerankScores,
 } from '../src';
+import { makeMemory, rankingCandidate } from '../src/testing';
 
-const memory = (id: string, content: string, session = 's1') => ({
-  id,
-  tenant_id: 'p1',
-  content,
-  session_id: session,
-  created_at: '2026-11-01T00:00:00.000Z',
-});
-const candidate = (id: string, content: string, fused: number, text: number | null = null): Candidate => ({
-  memory: memory(id, content),
-  score: 0.1,
-  signals: { vector: 0.5, text, graph: null, context: null, fused },
-});
+const candidate = rankingCandidate;
 
 describe('ranking features', () => {
   it('describes query shape, coverage and session from the search alone', () => {
     const [first, dated, other] = candidateFeatures('When did Ana adopt the cat?', [
       candidate('m1', 'Ana likes cats', 0.09),
       candidate('m2', 'Ana adopted Miso in March 2023', 0.05),
-      { ...candidate('m3', 'unrelated words', 0.01), memory: memory('m3', 'unrelated words', 's2') },
+      candidate('m3', 'unrelated words', 0.01, 's2'),
     ]);
     const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
     expect(first).toHaveLength(LTR_FEATURES.length);
@@ -80,7 +69,9 @@ describe('the pairwise model', () => {
 describe('labelling logged searches', () => {
   it('labels the memories feedback named, and leaves a search’s own feedback out of usefulness', () => {
     const signals = (fused: number) => ({ vector: 0.4, text: 1, graph: null, context: null, fused });
-    const memories = new Map(['m1', 'm2', 'm3'].map((id) => [id, memory(id, `memory ${id}`)]));
+    const memories = new Map(
+      ['m1', 'm2', 'm3'].map((id) => [id, makeMemory({ id, content: `memory ${id}` })]),
+    );
     const data = labelSearches(
       [
         {

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './store-files';
 
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 export type KeyScope = 'read' | 'write' | 'admin';
@@ -110,10 +109,7 @@ export class SqliteTenancyStore implements TenancyStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     // Under the write lock: an API server and its workers opening a new file together set it
     // up once (a second ADD COLUMN would fail).
     this.db.transaction(() => this.setUp()).immediate();

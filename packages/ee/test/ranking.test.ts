@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Candidate, LTR_FEATURES, type Memory, type RankingModel } from '@engram/core';
+import { LTR_FEATURES, type RankingModel } from '@engram/core';
+import { rankingCandidate } from '@engram/core/testing';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
   type ModelStore,
@@ -11,18 +12,7 @@ import {
   TrainedReranker,
 } from '../src';
 
-const memory = (id: string, content: string, session = 's1') => ({
-  id,
-  tenant_id: 'p1',
-  content,
-  session_id: session,
-  created_at: '2026-11-01T00:00:00.000Z',
-});
-const candidate = (id: string, content: string, fused: number, text: number | null = null): Candidate => ({
-  memory: memory(id, content),
-  score: 0.1,
-  signals: { vector: 0.5, text, graph: null, context: null, fused },
-});
+const candidate = rankingCandidate;
 
 function describeModelStore(name: string, open: () => Promise<ModelStore>) {
   it(`keeps versions newest first on ${name}, and the reranker serves the active one`, async () => {
@@ -66,10 +56,7 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
       const asSearched = [
         candidate('m1', 'something else entirely', 0.09),
         candidate('m2', 'ana adopted a cat', 0.05),
-      ].map((c) => ({
-        ...c,
-        memory: { ...memory(c.memory.id, c.memory.content), metadata: {} } as unknown as Memory,
-      }));
+      ];
       const scores = await reranker.rerank('ana cat', asSearched);
       expect(scores[1]).toBeGreaterThan(scores[0]!);
       expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);

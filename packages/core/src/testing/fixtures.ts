@@ -33,3 +33,42 @@ export function axisVector(dimension: number, axis: number, wobble = 0): Float32
   for (let i = 0; i < dimension; i++) v[i]! /= norm;
   return v;
 }
+
+/** Two people's small facts and short questions about them: enough searches to train a ranker on. */
+export const LIFE_FACTS = [
+  'Ana adopted a grey cat named Miso in March',
+  'Ana works as a nurse at the city hospital',
+  'Ben is training for the Berlin marathon',
+  'Ben and Ana went hiking in the Alps last summer',
+  'Ana is learning to play the cello',
+  'Ben moved to Lisbon for a new job',
+  'Ana and Ben met at a climbing gym',
+  'Miso the cat sleeps on the piano',
+];
+export const LIFE_QUESTIONS = [
+  'cat',
+  'Ana job',
+  'marathon',
+  'hiking',
+  'cello',
+  'Lisbon',
+  'climbing',
+  'piano',
+  'Ana',
+  'Ben',
+];
+
+/** A search candidate as rankers see it (project p1, session s1 unless given). */
+export function rankingCandidate(id: string, content: string, fused: number, session = 's1') {
+  return {
+    memory: makeMemory({
+      id,
+      tenant_id: 'p1',
+      content,
+      session_id: session,
+      created_at: '2026-11-01T00:00:00.000Z',
+    }),
+    score: 0.1,
+    signals: { vector: 0.5, text: null, graph: null, context: null, fused },
+  };
+}

@@ -1,4 +1,6 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
+import type mongoose from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
+import { connectMongo } from '../store-files';
 import {
   type AskedQuery,
   COUNTERS,
@@ -34,10 +36,7 @@ export class MongoRollups implements RollupBackend {
   private constructor(private readonly connection: Connection) {}
 
   static async open(url: string, dbName?: string): Promise<MongoRollups> {
-    const connection = await mongoose
-      .createConnection(url, { dbName, serverSelectionTimeoutMS: 5000 })
-      .asPromise();
-    const rollups = new MongoRollups(connection);
+    const rollups = new MongoRollups(await connectMongo(url, dbName));
     await Promise.all([
       rollups.col('days').createIndex({ tenant_id: 1, day: 1 }),
       rollups.col('queries').createIndex({ tenant_id: 1, day: 1, count: 1 }),

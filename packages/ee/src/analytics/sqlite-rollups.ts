@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../store-files';
 import {
   type AskedQuery,
   COUNTERS,
@@ -24,10 +23,7 @@ export class SqliteRollups implements RollupBackend {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     // Rollups are derived from the logs: a power cut may lose the last commits, never the file.
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`

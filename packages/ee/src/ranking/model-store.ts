@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { RankingModel, TrainingResult } from '@engram/core';
-import Database from 'better-sqlite3';
-import mongoose, { type Connection } from 'mongoose';
+import type Database from 'better-sqlite3';
+import type { Connection } from 'mongoose';
+import { connectMongo, openSqliteFile } from '../store-files';
 import type { TrainingWindow } from './training';
 
 export type ModelStatus = 'candidate' | 'active' | 'retired' | 'rolled_back';
@@ -35,10 +34,7 @@ export class SqliteModelStore implements ModelStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec(`CREATE TABLE IF NOT EXISTS ranking_models (
       project_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (project_id, version))`);
   }
@@ -66,10 +62,7 @@ export class MongoModelStore implements ModelStore {
   private constructor(private readonly connection: Connection) {}
 
   static async open(url: string, dbName?: string): Promise<MongoModelStore> {
-    const connection = await mongoose
-      .createConnection(url, { dbName, serverSelectionTimeoutMS: 5000 })
-      .asPromise();
-    const store = new MongoModelStore(connection);
+    const store = new MongoModelStore(await connectMongo(url, dbName));
     await store.col().createIndex({ project_id: 1, version: -1 });
     return store;
   }
