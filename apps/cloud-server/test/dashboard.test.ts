@@ -184,6 +184,19 @@ describe('analytics dashboard in Chromium', () => {
     const retrievals = (await callApi(base, `/v1/logs/retrievals?search_id=${searchId}`, adminKey)).body.data;
     expect(await page.locator('#explorer-results tbody tr').count()).toBe(retrievals.length);
     expect(await page.textContent('#explorer-results tbody tr:first-child td:nth-child(7)')).toBe('positive');
+    // The graph around the results: every entity the API says they mention, drawn once.
+    const explored = (await callApi(base, `/v1/analytics/searches/${searchId}`, adminKey)).body;
+    const names = [
+      ...new Set(
+        explored.results.flatMap((r: { entities: { name: string; kind: string }[] }) =>
+          r.entities.map((e) => `${e.name} (${e.kind})`),
+        ),
+      ),
+    ];
+    expect(names.length).toBeGreaterThan(0);
+    expect((await page.locator('#explorer-graph text.graph-entity').allTextContents()).sort()).toEqual(
+      names.sort(),
+    );
     await page.screenshot({ path: path.join(SHOTS, '4-search.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -192,7 +192,49 @@ async function explore(searchId, projectId) {
     cell(r.feedback.join(', ')),
     cell(r.memory ? r.memory.content : `${r.memory_id} (deleted)`),
   ]);
+  drawGraph(data.results);
   $('explorer').scrollIntoView();
+}
+
+// A two-column graph: the results on the left, the entities they mention on the right, a line
+// for each mention; an entity several results share is where they meet.
+function drawGraph(results) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const entities = [...new Map(results.flatMap((r) => r.entities).map((e) => [e.id, e])).values()];
+  const rowHeight = 26;
+  const height = Math.max(results.length, entities.length, 1) * rowHeight + 10;
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('width', '900');
+  svg.setAttribute('height', String(height));
+  const y = (i) => 18 + i * rowHeight;
+  const add = (tag, attrs, text) => {
+    const el = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (text !== undefined) el.textContent = text;
+    svg.append(el);
+    return el;
+  };
+  const column = new Map(entities.map((e, i) => [e.id, i]));
+  results.forEach((r, i) => {
+    for (const e of r.entities)
+      add('line', { x1: 330, y1: y(i) - 4, x2: 560, y2: y(column.get(e.id)) - 4, stroke: '#9aa7bd' });
+  });
+  results.forEach((r, i) => {
+    const label = `${r.rank}. ${(r.memory ? r.memory.content : r.memory_id).slice(0, 48)}`;
+    add('text', { x: 0, y: y(i), 'font-size': 12, class: 'graph-memory' }, label);
+  });
+  entities.forEach((e, i) => {
+    add('circle', {
+      cx: 566,
+      cy: y(i) - 4,
+      r: 5,
+      fill: e.kind === 'person' ? '#3b6fd8' : e.kind === 'place' ? '#2a9d6f' : '#d8703b',
+    });
+    add('text', { x: 576, y: y(i), 'font-size': 12, class: 'graph-entity' }, `${e.name} (${e.kind})`);
+  });
+  const figure = $('explorer-graph');
+  figure.querySelector('svg')?.remove();
+  figure.append(svg);
 }
 
 async function signedIn(who) {

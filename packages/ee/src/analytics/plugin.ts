@@ -196,6 +196,11 @@ async function exploreSearch(ports: Ports, tenantId: string, searchId: string) {
     ).map((m) => [m.id, m]),
   );
   const feedback = await ports.logStore.listFeedback(tenantId, searchId);
+  // The graph around the results: the entities each mentions (the dashboard draws them).
+  const mentioned = await ports.graphStore.entitiesOf(
+    tenantId,
+    retrievals.map((r) => r.memory_id),
+  );
   return {
     search: query,
     results: retrievals
@@ -211,6 +216,7 @@ async function exploreSearch(ports: Ports, tenantId: string, searchId: string) {
             ? { content: m.content, user_id: m.user_id, session_id: m.session_id, created_at: m.created_at }
             : null,
           feedback: feedback.filter((f) => f.memory_id === r.memory_id).map((f) => f.signal),
+          entities: (mentioned.get(r.memory_id) ?? []).map((e) => ({ id: e.id, name: e.name, kind: e.kind })),
         };
       }),
     feedback,
