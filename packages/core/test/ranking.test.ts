@@ -10,7 +10,7 @@ import {
   reorder,
   rerankScores,
 } from '../src';
-import { makeMemory, rankingCandidate } from '../src/testing';
+import { coverageModel, makeMemory, rankingCandidate } from '../src/testing';
 
 const candidate = rankingCandidate;
 
@@ -107,17 +107,7 @@ describe('labelling logged searches', () => {
   });
 
   it('answers scores that sort into the model’s order, each 0..1', () => {
-    const j = LTR_FEATURES.indexOf('query_terms_covered');
-    const model: RankingModel = {
-      features: LTR_FEATURES,
-      mean: LTR_FEATURES.map(() => 0),
-      scale: LTR_FEATURES.map(() => 1),
-      weights: LTR_FEATURES.map((_, i) => (i === j ? 5 : 0)),
-      platt: { a: 1, b: -2 },
-      head: 2,
-      usefulness: {},
-    };
-    const scores = rerankScores(model, 'grey cat', [
+    const scores = rerankScores(coverageModel(2), 'grey cat', [
       candidate('m1', 'a dog', 0.09),
       candidate('m2', 'the grey cat', 0.05),
       candidate('m3', 'a grey cat too', 0.01),

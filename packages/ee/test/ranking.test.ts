@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LTR_FEATURES, type RankingModel } from '@engram/core';
-import { rankingCandidate } from '@engram/core/testing';
+import { coverageModel, rankingCandidate } from '@engram/core/testing';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
   type ModelStore,
@@ -31,17 +31,7 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
           candidate: { searches: 2, recall_at_1: 1, recall_at_5: 1, recall_at_10: 1, ndcg_at_10: 1 },
         },
       };
-      // A model that only looks at term coverage.
-      const j = LTR_FEATURES.indexOf('query_terms_covered');
-      const model: RankingModel = {
-        features: LTR_FEATURES,
-        mean: LTR_FEATURES.map(() => 0),
-        scale: LTR_FEATURES.map(() => 1),
-        weights: LTR_FEATURES.map((_, i) => (i === j ? 5 : 0)),
-        platt: { a: 1, b: -2 },
-        head: 10,
-        usefulness: { m9: 3 },
-      };
+      const model = coverageModel(10, { m9: 3 });
       const v1: ModelVersion = { ...base, version: 1, status: 'retired', model };
       const v2: ModelVersion = { ...base, version: 2, status: 'active', model };
       await store.save(v1);

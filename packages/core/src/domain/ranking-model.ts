@@ -198,18 +198,22 @@ export function rerankScores(
   query: string,
   candidates: (Omit<Candidate, 'signals'> & { signals?: Candidate['signals'] })[],
 ): number[] {
+  // Features of the head only: the rest keep their order, and the head is the fused top (search
+  // reorders no further down before this), so its fused ranks are the same as among all.
+  const head = candidates.slice(0, model.head);
   const features = candidateFeatures(
     query,
-    candidates.map((c) => ({
+    head.map((c) => ({
       ...c,
       signals: c.signals ?? { vector: null, text: null, graph: null, context: null },
     })),
     (id) => model.usefulness[id] ?? 0,
   );
+  const rest = candidates.slice(head.length).map((_, i) => head.length + i);
   const scores = new Array<number>(candidates.length);
   let above = Number.POSITIVE_INFINITY;
-  reorder(model, features).forEach((i, position) => {
-    const own = position < model.head ? probability(model, features[i]!) : candidates[i]!.score;
+  [...reorder(model, features), ...rest].forEach((i, position) => {
+    const own = position < head.length ? probability(model, features[i]!) : candidates[i]!.score;
     above = Math.max(0, Math.min(own, above - 1e-6));
     scores[i] = above;
   });

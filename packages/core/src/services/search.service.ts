@@ -322,15 +322,13 @@ export class SearchService {
    */
   private order(query: string, results: SearchResult[]): SearchResult[] {
     if (!this.ranking || results.length === 0) return results;
-    const scores = rerankScores(this.ranking, query, results);
-    return results.map((r, i) => ({ ...r, score: scores[i]! })).sort((a, b) => b.score - a.score);
+    return withScores(results, rerankScores(this.ranking, query, results));
   }
 
   private async rerank(query: string, results: SearchResult[]): Promise<SearchResult[]> {
     const reranker = this.ports.reranker;
     if (!reranker || results.length === 0) return results;
-    const scores = await reranker.rerank(query, results);
-    return results.map((r, i) => ({ ...r, score: scores[i] ?? r.score })).sort((a, b) => b.score - a.score);
+    return withScores(results, await reranker.rerank(query, results));
   }
 
   private async attachGraph(tenantId: string, response: SearchResponse): Promise<void> {
@@ -376,4 +374,9 @@ export class SearchService {
     }));
     this.logs.record(query, retrievals);
   }
+}
+
+/** Results with new scores (one per result, in order), highest first. */
+function withScores(results: SearchResult[], scores: number[]): SearchResult[] {
+  return results.map((r, i) => ({ ...r, score: scores[i] ?? r.score })).sort((a, b) => b.score - a.score);
 }

@@ -1,4 +1,6 @@
 import { newId, nowIso } from '../domain/ids';
+import { LTR_FEATURES } from '../domain/ranking-features';
+import type { RankingModel } from '../domain/ranking-model';
 import type { Memory } from '../domain/types';
 
 export function makeMemory(overrides: Partial<Memory> = {}): Memory {
@@ -70,5 +72,19 @@ export function rankingCandidate(id: string, content: string, fused: number, ses
     }),
     score: 0.1,
     signals: { vector: 0.5, text: null, graph: null, context: null, fused },
+  };
+}
+
+/** A ranking model that looks only at how much of the query a memory covers. */
+export function coverageModel(head: number, usefulness: Record<string, number> = {}): RankingModel {
+  const j = LTR_FEATURES.indexOf('query_terms_covered');
+  return {
+    features: LTR_FEATURES,
+    mean: LTR_FEATURES.map(() => 0),
+    scale: LTR_FEATURES.map(() => 1),
+    weights: LTR_FEATURES.map((_, i) => (i === j ? 5 : 0)),
+    platt: { a: 1, b: -2 },
+    head,
+    usefulness,
   };
 }

@@ -67,7 +67,6 @@ export interface DashboardOptions {
 }
 
 const pagesDir = path.join(__dirname, '..', '..', 'dashboard');
-const uplotDir = path.dirname(require.resolve('uplot/package.json'));
 
 /**
  * /dashboard: the page and its scripts (no inline script: the server's CSP allows scripts from
@@ -80,7 +79,8 @@ export function dashboardPages(options: DashboardOptions): express.Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use('/vendor', express.static(path.join(uplotDir, 'dist'), { index: false }));
+  const uplot = path.join(path.dirname(require.resolve('uplot/package.json')), 'dist');
+  router.use('/vendor', express.static(uplot, { index: false }));
   router.use(express.static(pagesDir, { index: 'index.html' }));
 
   // Changing the session needs a JSON body or the dashboard's header, and a same-origin Origin

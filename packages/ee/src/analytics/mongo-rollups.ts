@@ -3,6 +3,7 @@ import type { Connection, mongo } from 'mongoose';
 import { connectMongo } from '../store-files';
 import {
   type AskedQuery,
+  byProjectDay,
   COUNTERS,
   countIntoDay,
   type DashboardSession,
@@ -39,7 +40,7 @@ export class MongoRollups implements RollupBackend {
     const rollups = new MongoRollups(await connectMongo(url, dbName));
     await Promise.all([
       rollups.col('days').createIndex({ tenant_id: 1, day: 1 }),
-      rollups.col('queries').createIndex({ tenant_id: 1, day: 1, count: 1 }),
+      rollups.col('queries').createIndex({ tenant_id: 1, day: 1 }),
       rollups.col('slow').createIndex({ tenant_id: 1, day: 1, latency_ms: -1 }),
       rollups.col('retrieved').createIndex({ tenant_id: 1, count: -1 }),
     ]);
@@ -107,12 +108,7 @@ export class MongoRollups implements RollupBackend {
    */
   async countQueries(queries: AskedQuery[]): Promise<void> {
     const col = this.col('queries');
-    const byDay = new Map<string, AskedQuery[]>();
-    for (const q of queries) {
-      const key = `${q.tenant_id}|${q.day}`;
-      byDay.set(key, [...(byDay.get(key) ?? []), q]);
-    }
-    for (const asked of byDay.values()) {
+    for (const asked of byProjectDay(queries, (q) => q.day)) {
       const { tenant_id, day } = asked[0]!;
       const docs = await col.find({ tenant_id, day }).toArray();
       const before = new Map(docs.map((d) => [d.query as string, d as unknown as TrackedQuery]));

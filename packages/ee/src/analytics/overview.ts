@@ -1,14 +1,7 @@
 import type { MemoryStore, WebhookStore } from '@engram/core';
 import type { PlanBook } from '../plans';
 import type { TenancyStore } from '../tenancy-store';
-import {
-  COUNTERS,
-  type DayRollup,
-  emptyHistogram,
-  latencyQuantile,
-  mergeDays,
-  type RollupBackend,
-} from './rollups';
+import { COUNTERS, type DayRollup, emptyHistogram, latencyQuantile, type RollupBackend } from './rollups';
 
 export interface OverviewScope {
   /** The projects (tenants) summed. */

@@ -69,9 +69,9 @@ export function analyticsPlugin(options: AnalyticsPluginOptions): EngramPlugin {
         quietly('a forget', rollups.recordForgotten(e.tenantId, e.deleted, nowIso())),
       );
 
-      const inner_auth = ctx.get('authenticator');
-      if (!inner_auth) throw new Error('ee-analytics needs an authenticator: compose it after ee-tenancy');
-      const authenticator = new DashboardAuthenticator(inner_auth, opened.rollups);
+      const innerAuth = ctx.get('authenticator');
+      if (!innerAuth) throw new Error('ee-analytics needs an authenticator: compose it after ee-tenancy');
+      const authenticator = new DashboardAuthenticator(innerAuth, opened.rollups);
       ctx.provide('authenticator', authenticator, { replaces: true });
 
       let ports: Ports | null = null;
@@ -153,7 +153,7 @@ export function analyticsPlugin(options: AnalyticsPluginOptions): EngramPlugin {
       ctx.http.pages.push({
         path: '/dashboard',
         handler: dashboardPages({
-          authenticate: (key) => inner_auth.authenticate({ headers: { authorization: `Bearer ${key}` } }),
+          authenticate: (key) => innerAuth.authenticate({ headers: { authorization: `Bearer ${key}` } }),
           can: (principal) => Boolean(ports?.authorizer.can(principal, ANALYTICS_READ)),
           allowed,
           sessions: opened.rollups,

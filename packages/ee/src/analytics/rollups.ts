@@ -299,13 +299,18 @@ export class Rollups {
   }
 }
 
-function slowestPerDay(queries: QueryLog[]): QueryLog[] {
-  const byDay = new Map<string, QueryLog[]>();
-  for (const q of queries) {
-    const key = `${q.tenant_id}|${dayOf(q.created_at)}`;
-    byDay.set(key, [...(byDay.get(key) ?? []), q]);
+/** Items grouped by project and day (`day` says an item's day). */
+export function byProjectDay<T extends { tenant_id: string }>(items: T[], day: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = `${item.tenant_id}|${day(item)}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
   }
-  return [...byDay.values()].flatMap((day) =>
+  return [...groups.values()];
+}
+
+function slowestPerDay(queries: QueryLog[]): QueryLog[] {
+  return byProjectDay(queries, (q) => dayOf(q.created_at)).flatMap((day) =>
     day.sort((a, b) => b.latency_ms - a.latency_ms).slice(0, SLOW_SEARCHES_PER_DAY),
   );
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../store-files';
 import {
   type AskedQuery,
+  byProjectDay,
   COUNTERS,
   countIntoDay,
   type DashboardSession,
@@ -37,7 +38,6 @@ export class SqliteRollups implements RollupBackend {
         tenant_id TEXT NOT NULL, day TEXT NOT NULL, query TEXT NOT NULL, count INTEGER NOT NULL,
         overcount INTEGER NOT NULL, latency_ms_max REAL NOT NULL, zero_results INTEGER NOT NULL,
         PRIMARY KEY (tenant_id, day, query));
-      CREATE INDEX IF NOT EXISTS queries_by_count ON queries (tenant_id, day, count);
       CREATE TABLE IF NOT EXISTS slow (
         tenant_id TEXT NOT NULL, day TEXT NOT NULL, search_id TEXT NOT NULL, latency_ms REAL NOT NULL,
         data TEXT NOT NULL, PRIMARY KEY (tenant_id, day, search_id));
@@ -99,14 +99,9 @@ export class SqliteRollups implements RollupBackend {
     );
     const remove = this.sql('DELETE FROM queries WHERE tenant_id = ? AND day = ? AND query = ?');
     const write = this.sql('INSERT OR REPLACE INTO queries VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const byDay = new Map<string, AskedQuery[]>();
-    for (const q of queries) {
-      const key = `${q.tenant_id}|${q.day}`;
-      byDay.set(key, [...(byDay.get(key) ?? []), q]);
-    }
     this.db
       .transaction(() => {
-        for (const asked of byDay.values()) {
+        for (const asked of byProjectDay(queries, (q) => q.day)) {
           const { tenant_id, day } = asked[0]!;
           const before = new Map(
             (read.all(tenant_id, day) as (TrackedQuery & { query: string })[]).map(({ query, ...row }) => [
