@@ -45,6 +45,7 @@ export * from './services/graph.service';
 export * from './services/indexer';
 export * from './services/log.service';
 export * from './services/memory.service';
+export * from './services/phase-timer';
 export * from './services/search.service';
 export * from './telemetry/posthog-telemetry';
 export * from './webhooks/deliver';

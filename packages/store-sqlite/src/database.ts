@@ -20,7 +20,34 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   sqliteVec.load(db);
   migrate(db);
+  reusePreparedStatements(db);
   return db;
+}
+
+/** How many compiled statements a connection keeps; the stores use fewer than this. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The stores call `prepare` where they query, which keeps each SQL string beside its use; a
+ * compile costs as much as the query itself for the small lookups a search makes (~0.6 ms of a
+ * 10 ms search at 100,000 memories). So the connection hands back the statement it compiled
+ * before for the same SQL. Safe because no store iterates a statement lazily (`iterate`):
+ * each call runs to completion before the statement can be used again.
+ */
+function reusePreparedStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (statement) {
+      compiled.delete(sql); // re-inserted below: the map's order is least recently used first
+    } else {
+      statement = compile(sql);
+      if (compiled.size >= STATEMENT_CACHE_SIZE) compiled.delete(compiled.keys().next().value!);
+    }
+    compiled.set(sql, statement);
+    return statement;
+  }) as Db['prepare'];
 }
 
 function migrate(db: Db): void {

@@ -270,7 +270,9 @@ export class SqliteTextIndex implements TextIndex {
     const match = ftsQuery(text);
     if (!match) return [];
     // The scope token narrows the match to the tenant (or the tenant's user) inside FTS5
-    // itself; remaining filters are applied to that small set.
+    // itself; remaining filters are applied to that small set. CROSS JOIN keeps that order:
+    // left to itself the planner walked every key of the tenant and looked each up in the
+    // hits (25 ms a search at 100,000 memories, 1.5 ms this way).
     const [tenantToken, userToken] = scopeTokens(tenantId, filter.user_id ?? null).split(' ');
     const scope = filter.user_id !== undefined ? userToken : tenantToken;
     const where = filterSql(filter, 'k');
@@ -281,7 +283,7 @@ export class SqliteTextIndex implements TextIndex {
          )
          SELECT k.memory_id AS id, h.rank AS rank
          FROM hits h
-         JOIN index_keys k ON k.rowid = h.rowid
+         CROSS JOIN index_keys k ON k.rowid = h.rowid
          WHERE k.tenant_id = ? AND ${where.sql}
          ORDER BY h.rank LIMIT ?`,
       )

@@ -19,6 +19,7 @@ import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
 import { type Entitlements, entitlementError, type Principal, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore, ScoredId, TextIndex, VectorIndex } from '../ports/storage';
 import type { LogService } from './log.service';
+import { PhaseTimer } from './phase-timer';
 
 /** A retriever or the session context: what `search.weights` weighs (`fused` is their sum). */
 export type Signal = Exclude<keyof SignalScores, 'fused'>;
@@ -127,7 +128,8 @@ export class SearchService {
     }
   }
 
-  async search(principal: Principal, raw: unknown): Promise<SearchResponse> {
+  /** `timer` receives the time of each phase (embed, vector, text, graph, context, fetch, rank, log). */
+  async search(principal: Principal, raw: unknown, timer = new PhaseTimer()): Promise<SearchResponse> {
     const started = performance.now();
     const request: SearchRequest = validate(searchRequestSchema, raw);
     const tenantId = principal.tenant_id;
@@ -176,45 +178,48 @@ export class SearchService {
     await this.hooks.run('beforeSearch', request, principal);
 
     const depth = Math.max(50, topK * 4);
-    const [vectorHits, textHits] = await Promise.all([
-      this.ports.embedder
-        .embed([request.query])
-        .then(([v]) => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
-      this.ports.textIndex.search(tenantId, request.query, depth, filter),
+    // Text first: with stores that answer synchronously (SQLite) each phase's time is then its
+    // own; with networked stores the two lookups overlap and each phase is its wall time.
+    const [textHits, vectorHits] = await Promise.all([
+      timer.time('text', () => this.ports.textIndex.search(tenantId, request.query, depth, filter)),
+      timer
+        .time('embed', () => this.ports.embedder.embed([request.query]))
+        .then(([v]) =>
+          timer.time('vector', () => this.ports.vectorIndex.search(tenantId, v!, depth, filter)),
+        ),
     ]);
     // The graph only adds to the ranking: while its store is unreachable, search answers from
     // the other signals and says so, rather than failing.
     const degraded: string[] = [];
-    const graphHits = await this.graphHits(tenantId, request.query, filter, textHits, depth).catch(() => {
-      degraded.push('graph');
-      return [];
-    });
+    const graphHits = await timer
+      .time('graph', () => this.graphHits(tenantId, request.query, filter, textHits, depth))
+      .catch(() => {
+        degraded.push('graph');
+        return [];
+      });
 
-    const candidates = await this.addContext(
-      tenantId,
-      this.fuse({ vector: vectorHits, text: textHits, graph: graphHits }),
-    );
+    const fused = this.fuse({ vector: vectorHits, text: textHits, graph: graphHits });
+    const candidates = await timer.time('context', () => this.addContext(tenantId, fused));
     // The store is the source of truth: anything deleted or out of filter since indexing drops out here.
-    const memories = new Map(
-      (
-        await this.ports.memoryStore.getMany(
-          tenantId,
-          candidates.slice(0, depth).map((c) => c.id),
-        )
-      )
-        .filter((m) => matchesFilter(m, visible))
-        .map((m) => [m.id, m]),
+    const fetched = await timer.time('fetch', () =>
+      this.ports.memoryStore.getMany(
+        tenantId,
+        candidates.slice(0, depth).map((c) => c.id),
+      ),
     );
-    let results: SearchResult[] = withSessionPrior(
-      candidates
-        .filter((c) => memories.has(c.id))
-        .map((c) => ({
-          memory: memories.get(c.id)!,
-          score: c.fused,
-          signals: { ...c.signals, fused: c.fused },
-        })),
+    const memories = new Map(fetched.filter((m) => matchesFilter(m, visible)).map((m) => [m.id, m]));
+    let results = await timer.time('rank', () =>
+      this.rank(
+        request.query,
+        candidates
+          .filter((c) => memories.has(c.id))
+          .map((c) => ({
+            memory: memories.get(c.id)!,
+            score: c.fused,
+            signals: { ...c.signals, fused: c.fused },
+          })),
+      ),
     );
-    results = await this.rerank(request.query, this.order(request.query, this.calibrate(results)));
     results = results.slice(0, topK);
     if (request.min_score !== undefined) results = results.filter((r) => r.score >= request.min_score!);
 
@@ -223,13 +228,20 @@ export class SearchService {
       results,
       ...(degraded.length ? { degraded } : {}),
     };
-    if (request.include_graph) await this.attachGraph(tenantId, response);
-    this.log(principal, request, filter, topK, response, performance.now() - started);
-    await this.ports.usageMeter.record([
-      { id: response.search_id, tenantId, metric: 'searches', quantity: 1 },
-    ]);
-    await this.hooks.run('afterSearch', response, principal);
+    if (request.include_graph) await timer.time('expand', () => this.attachGraph(tenantId, response));
+    await timer.time('log', async () => {
+      this.log(principal, request, filter, topK, response, performance.now() - started);
+      await this.ports.usageMeter.record([
+        { id: response.search_id, tenantId, metric: 'searches', quantity: 1 },
+      ]);
+      await this.hooks.run('afterSearch', response, principal);
+    });
     return response;
+  }
+
+  /** The session prior, calibrated scores, the ranking model's order, then any reranker. */
+  private async rank(query: string, fused: SearchResult[]): Promise<SearchResult[]> {
+    return this.rerank(query, this.order(query, this.calibrate(withSessionPrior(fused))));
   }
 
   /**

@@ -2,6 +2,7 @@ import { FeedbackSchema, SearchResponseSchema } from '../../domain/response-sche
 import { feedbackSchema, searchRequestSchema } from '../../domain/schemas';
 import type { Engram } from '../../engram';
 import type { Principal } from '../../ports/edition';
+import { PhaseTimer } from '../../services/phase-timer';
 import type { RouteTable } from '../route';
 
 export function searchRoutes(
@@ -17,10 +18,12 @@ export function searchRoutes(
     action: 'search',
     body: searchRequestSchema,
     response: SearchResponseSchema,
-    handler: async ({ req, principal }) => {
+    handler: async ({ req, res, principal }) => {
       const started = performance.now();
-      const response = await engram.services.search.search(principal, req.body);
+      const timer = new PhaseTimer();
+      const response = await engram.services.search.search(principal, req.body, timer);
       onSearch(performance.now() - started, response.results.length, principal);
+      res.set('Server-Timing', timer.header());
       return response;
     },
   });
