@@ -83,6 +83,41 @@ export function renderMarkdown(r: Json): string {
       );
     }
     lines.push('');
+    const clustered = (r.speed as Json[]).filter((s) => s.search_processes);
+    if (clustered.length) {
+      lines.push(
+        '**One server process per core** (`ENGRAM_PROCESSES`, the same data, per-user search):',
+        '',
+        '| memories | processes | 1 client p50 / p95 ms (req/s) | 16 clients p50 / p95 ms (req/s) | 16 clients / 1 client of one process |',
+        '| --- | --- | --- | --- | --- |',
+      );
+      for (const s of clustered) {
+        const [one, many] = s.search_processes.clients;
+        const single = s.search_user_filter[0].throughput_rps;
+        lines.push(
+          `| ${s.memories.toLocaleString('en')} | ${s.search_processes.processes} | ${one.p50_ms} / ${one.p95_ms} (${one.throughput_rps}) | ${many.p50_ms} / ${many.p95_ms} (${many.throughput_rps}) | ${Math.round((many.throughput_rps / single) * 100) / 100}x |`,
+        );
+      }
+      lines.push('');
+    }
+    const profiled = (r.speed as Json[]).filter((s) => s.search_profile);
+    if (profiled.length) {
+      const phases = [...new Set(profiled.flatMap((s) => Object.keys(s.search_profile.phases)))];
+      lines.push(
+        "**Where a per-user search's time goes** (p50 / p95 ms of each phase, from the `Server-Timing` header search answers with; the client's figure adds HTTP, authentication and JSON on both sides):",
+        '',
+        `| memories | ${phases.join(' | ')} | client |`,
+        `| --- | ${phases.map(() => '---').join(' | ')} | --- |`,
+      );
+      for (const s of profiled) {
+        const p = s.search_profile;
+        const cell = (x: Json | undefined) => (x ? `${x.p50_ms} / ${x.p95_ms}` : '');
+        lines.push(
+          `| ${s.memories.toLocaleString('en')} | ${phases.map((phase) => cell(p.phases[phase])).join(' | ')} | ${cell(p.client)} |`,
+        );
+      }
+      lines.push('');
+    }
   }
   if (r.embedders) {
     lines.push(

@@ -1,6 +1,7 @@
+import { parseServerTiming } from '@engram/core';
 import type { Question, Turn } from './locomo';
 import { percentile, round } from './metrics';
-import { call, ingest } from './server-process';
+import { BENCH_KEY, call, ingest } from './server-process';
 
 export interface LatencyStats {
   clients: number;
@@ -101,4 +102,40 @@ export async function unfilteredSearchLatency(url: string, questions: Question[]
   return load(1, seconds, (i) =>
     call(`${url}/v1/memory/search`, 'POST', { query: questions[i % questions.length]!.question, top_k: 10 }),
   );
+}
+
+/**
+ * Where a per-user search's time goes, from the `Server-Timing` header the server answers with:
+ * the median and p95 of each phase over `count` searches, and the client's own latency for the
+ * rest (HTTP, JSON, authentication).
+ */
+export async function searchProfile(url: string, questions: Question[], users: number, count = 500) {
+  const phases: Record<string, number[]> = {};
+  const client: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/memory/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+      body: JSON.stringify({
+        query: questions[i % questions.length]!.question,
+        user_id: `user-${i % users}`,
+        top_k: 10,
+      }),
+    });
+    if (!response.ok) throw new Error(`search answered ${response.status}`);
+    await response.json();
+    client.push(performance.now() - started);
+    for (const [phase, ms] of Object.entries(parseServerTiming(response.headers.get('server-timing'))))
+      (phases[phase] ??= []).push(ms);
+  }
+  const stats = (values: number[]) => {
+    values.sort((a, b) => a - b);
+    return { p50_ms: round(percentile(values, 50), 2), p95_ms: round(percentile(values, 95), 2) };
+  };
+  return {
+    searches: count,
+    client: stats(client),
+    phases: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, stats(values)])),
+  };
 }

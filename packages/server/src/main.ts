@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { EngramError, type Provider } from '@engram/core';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import {
   resolveSettings,
   type ServerOptions,
 } from './server';
+import type { BaseSettings } from './settings';
 
 /**
  * A server process: `--print-config` prints the effective settings (secrets redacted) and exits;
@@ -28,6 +30,9 @@ export async function runServer(
       return;
     }
     const role = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+    const { values } = resolveSettings(manifest, process.env, options);
+    const processes = role ? 1 : ((values as BaseSettings).ENGRAM_PROCESSES ?? 1);
+    if (processes > 1 && cluster.isPrimary) return superviseProcesses(processes, logger, options.name);
     const engram = await createServer(manifest, process.env, { ...options, logger });
     if (role) return await runRole(engram, role, logger, options.name);
     const server = await engram.listen();
@@ -58,6 +63,55 @@ export async function runServer(
     else logger.fatal({ err }, `${options.name} failed to start`);
     process.exit(1);
   }
+}
+
+/**
+ * `ENGRAM_PROCESSES` above 1: this process only supervises that many server processes, which
+ * share the port (the kernel hands each connection to one of them) and the data. A search is
+ * CPU work on one thread (SQLite answers synchronously), so one process per core is what lets
+ * concurrent searches use every core. Everything they share is already safe across processes:
+ * SQLite's WAL serialises writers and lets readers run, background jobs are claimed under a
+ * lease, idempotency keys are claimed in the store, and each approximate index replays the
+ * vector changes the others made. The first process starts alone (it migrates the file and
+ * makes the first key), then the others; one that dies is replaced.
+ */
+async function superviseProcesses(count: number, logger: Logger, name: string): Promise<void> {
+  let stopping = false;
+  const first = cluster.fork();
+  const started = await new Promise<boolean>((resolve) => {
+    first.once('listening', () => resolve(true));
+    first.once('exit', () => resolve(false));
+  });
+  if (!started) {
+    logger.fatal(`${name} failed to start`);
+    process.exit(1);
+  }
+  for (let i = 1; i < count; i++) cluster.fork();
+  logger.info({ processes: count }, `${name}: ${count} processes serving`);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'a server process died; starting another');
+    setTimeout(() => cluster.fork(), 1000).unref();
+  });
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down every server process');
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 /** Runs one role of the composed plugins until SIGTERM/SIGINT (or until it fails: exit 1). */

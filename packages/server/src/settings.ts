@@ -29,6 +29,11 @@ export const baseSettings = z.object({
     .optional()
     .describe("Which edition file in config/ holds the limits: opensource or cloud (default: the app's)"),
   ENGRAM_CONFIG: z.string().min(1).optional().describe('Path of an edition file (overrides ENGRAM_EDITION)'),
+  ENGRAM_PROCESSES: integer(1, 64)
+    .optional()
+    .describe(
+      'Server processes sharing the port and the data (default 1); one per core serves searches on every core',
+    ),
   ENGRAM_JOB_LEASE_MS: integer(500, 3_600_000)
     .optional()
     .describe('How soon background work of a crashed process resumes, ms (default 10000)'),

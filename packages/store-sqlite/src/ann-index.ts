@@ -18,6 +18,8 @@ interface TenantIndex {
 }
 
 const RECHECK_MS = 60_000;
+/** Changes kept in `vector_changes`: a process further behind than this rebuilds its indexes. */
+const CHANGES_KEPT = 100_000;
 
 /**
  * Approximate nearest neighbours (HNSW, usearch) for the one search an exact partitioned kNN
@@ -25,7 +27,9 @@ const RECHECK_MS = 60_000;
  * tenant has). Per-user and filtered searches stay exact. Each tenant's index lives in memory,
  * is built in the background in small steps once the tenant is large enough (when the file is
  * opened, or as writes or searches find it grown; exact search answers until it is ready), and
- * follows every upsert and delete made through this process.
+ * follows every vector written or removed in the file, by this process or by another serving
+ * the same file: writers append to `vector_changes` in the same transaction, and each process
+ * replays what is new after its own writes and before each search (`catchUp`).
  * Vectors are kept as float16 (int8 lost too much of unit vectors' small components). The
  * graph settings were chosen with `pnpm bench --only ann` at 100,000 vectors: connectivity 16
  * with a wide search (1024) found 0.99 of the exact top 10 in ~2 ms and built in ~20 s, where
@@ -35,12 +39,76 @@ export class AnnIndexes {
   private readonly tenants = new Map<string, TenantIndex>();
   private readonly checkedAt = new Map<string, number>();
   private closed = false;
+  /** The last change in `vector_changes` this process's indexes have applied. */
+  private appliedSeq: number;
 
   constructor(
     private readonly db: Db,
     private readonly dimension: number,
     private readonly options: AnnOptions = {},
-  ) {}
+  ) {
+    // Indexes built from now on read the file as it is; only later changes need replaying.
+    this.appliedSeq = this.lastSeq();
+  }
+
+  /** Records, inside the writer's transaction, that these rows' vectors changed. */
+  static logChanges(db: Db, tenantId: string, keys: number[]): void {
+    const log = db.prepare('INSERT INTO vector_changes (tenant_id, key) VALUES (?, ?)');
+    let last = 0;
+    for (const key of keys) last = Number(log.run(tenantId, key).lastInsertRowid);
+    // Pruned now and then, not on every write: the delete is a range scan of the oldest rows.
+    if (last % 1000 < keys.length) {
+      db.prepare('DELETE FROM vector_changes WHERE seq <= ?').run(last - CHANGES_KEPT);
+    }
+  }
+
+  /**
+   * Applies the vector changes made since the last call, by any process, to the indexes this
+   * process holds: a row whose vector is in the file is (re)added, one whose vector is gone is
+   * removed. Rows the background build has not reached yet are left to it.
+   */
+  catchUp(): void {
+    if (this.tenants.size === 0) {
+      this.appliedSeq = this.lastSeq();
+      return;
+    }
+    const changes = this.db
+      .prepare<[number], { seq: number; tenant_id: string; key: number }>(
+        'SELECT seq, tenant_id, key FROM vector_changes WHERE seq > ? ORDER BY seq',
+      )
+      .all(this.appliedSeq);
+    if (changes.length === 0) return;
+    if (changes[0]!.seq > this.appliedSeq + 1) {
+      // Pruned past what this process applied: rebuild rather than guess what was missed.
+      this.appliedSeq = changes[changes.length - 1]!.seq;
+      this.tenants.clear();
+      this.checkedAt.clear();
+      return;
+    }
+    const vectorOf = this.db.prepare<[number], { embedding: Buffer }>(
+      'SELECT embedding FROM memory_vectors WHERE rowid = ?',
+    );
+    const latest = new Map(changes.map((c) => [`${c.tenant_id}\u001f${c.key}`, c]));
+    for (const { tenant_id, key } of latest.values()) {
+      const tenant = this.tenants.get(tenant_id);
+      if (!tenant || key > tenant.builtThrough) continue;
+      const row = vectorOf.get(key);
+      const id = BigInt(key);
+      if (tenant.index.contains(id)) tenant.index.remove(id);
+      if (row) tenant.index.add(id, this.toVector(row.embedding));
+    }
+    this.appliedSeq = changes[changes.length - 1]!.seq;
+  }
+
+  private lastSeq(): number {
+    return lastChange(this.db);
+  }
+
+  private toVector(blob: Buffer): Float32Array {
+    const vector = new Float32Array(this.dimension);
+    Buffer.from(vector.buffer).set(blob); // copied: blobs need not be 4-byte aligned
+    return vector;
+  }
 
   /** Starts building for every tenant already large enough (at start, so restarts catch up soon). */
   buildLargeTenants(): void {
@@ -54,6 +122,7 @@ export class AnnIndexes {
 
   /** Row keys of the nearest vectors with their cosine distance, or null: search exactly. */
   search(tenantId: string, vector: Float32Array, k: number): { rowid: number; distance: number }[] | null {
+    this.catchUp();
     const tenant = this.tenants.get(tenantId);
     if (!tenant) {
       this.maybeBuild(tenantId);
@@ -64,27 +133,12 @@ export class AnnIndexes {
     return Array.from(matches.keys, (key, i) => ({ rowid: Number(key), distance: matches.distances[i]! }));
   }
 
-  upsert(tenantId: string, rowid: number, vector: Float32Array): void {
-    const tenant = this.tenants.get(tenantId);
-    if (!tenant) {
-      // A tenant that grows past the threshold gets its index while it grows, not at the
-      // first search after (counted at most once a minute).
-      this.maybeBuild(tenantId);
-      return;
-    }
-    if (rowid > tenant.builtThrough) return; // the build will read it
-    const key = BigInt(rowid);
-    if (tenant.index.contains(key)) tenant.index.remove(key);
-    tenant.index.add(key, vector);
-  }
-
-  remove(tenantId: string, rowids: number[]): void {
-    const tenant = this.tenants.get(tenantId);
-    if (!tenant) return;
-    for (const rowid of rowids) {
-      const key = BigInt(rowid);
-      if (tenant.index.contains(key)) tenant.index.remove(key);
-    }
+  /** After a write is committed: apply it (and anything new from other processes). */
+  written(tenantIds: Iterable<string>): void {
+    this.catchUp();
+    // A tenant that grows past the threshold gets its index while it grows, not at the
+    // first search after (counted at most once a minute).
+    for (const tenantId of tenantIds) if (!this.tenants.has(tenantId)) this.maybeBuild(tenantId);
   }
 
   /** Whether the tenant's searches without a filter are approximate yet. */
@@ -157,7 +211,7 @@ export class AnnIndexes {
       const matrix = new Float32Array(withVectors.length * this.dimension);
       const bytes = Buffer.from(matrix.buffer);
       withVectors.forEach((r, i) => {
-        bytes.set(r.embedding!, i * this.dimension * 4); // copied: blobs need not be 4-byte aligned
+        bytes.set(r.embedding!, i * this.dimension * 4); // copied, as in toVector
       });
       tenant.index.add(
         BigUint64Array.from(withVectors, (r) => BigInt(r.rowid)),
@@ -168,4 +222,9 @@ export class AnnIndexes {
     tenant.builtThrough = rows[rows.length - 1]!.rowid;
     setImmediate(() => this.buildStep(tenantId, tenant));
   }
+}
+
+function lastChange(db: Db): number {
+  const row = db.prepare('SELECT max(seq) AS seq FROM vector_changes').get() as { seq: number | null };
+  return row.seq ?? 0;
 }

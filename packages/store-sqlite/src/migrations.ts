@@ -206,4 +206,13 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE memories ADD COLUMN fingerprint TEXT;
   CREATE INDEX memories_by_fingerprint ON memories (tenant_id, fingerprint);
   `,
+  `
+  -- Every vector written or removed, in order: each process's approximate index replays what
+  -- other processes sharing the file changed (see ann-index.ts). Pruned to the recent past.
+  CREATE TABLE vector_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id TEXT NOT NULL,
+    key INTEGER NOT NULL
+  );
+  `,
 ];

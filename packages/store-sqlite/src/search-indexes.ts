@@ -124,8 +124,8 @@ export class SqliteVectorIndex implements VectorIndex {
     const ins = this.db.prepare(
       'INSERT INTO memory_vectors (rowid, user_key, tenant_id, embedding) VALUES (?, ?, ?, ?)',
     );
-    const written = this.db.transaction(() =>
-      items.map(({ memory, vector }) => {
+    this.db.transaction(() => {
+      for (const { memory, vector } of items) {
         if (vector.length !== this.dimension) {
           throw new EngramError(
             'model_mismatch',
@@ -135,11 +135,11 @@ export class SqliteVectorIndex implements VectorIndex {
         const key = keyOf(this.db, memory);
         del.run(BigInt(key));
         ins.run(BigInt(key), userKey(memory.tenant_id, memory.user_id), memory.tenant_id, asBlob(vector));
-        return { tenantId: memory.tenant_id, key, vector };
-      }),
-    )();
+        AnnIndexes.logChanges(this.db, memory.tenant_id, [key]);
+      }
+    })();
     // After the commit: the approximate index never holds a vector the file does not.
-    for (const { tenantId, key, vector } of written) this.ann?.upsert(tenantId, key, vector);
+    this.ann?.written(new Set(items.map((i) => i.memory.tenant_id)));
   }
 
   async delete(tenantId: string, ids: string[]): Promise<void> {
@@ -147,8 +147,9 @@ export class SqliteVectorIndex implements VectorIndex {
     const keys = existingKeys(this.db, tenantId, ids);
     this.db.transaction(() => {
       for (const key of keys) del.run(BigInt(key));
+      AnnIndexes.logChanges(this.db, tenantId, keys);
     })();
-    this.ann?.remove(tenantId, keys);
+    this.ann?.written([tenantId]);
   }
 
   async has(tenantId: string, id: string): Promise<boolean> {

@@ -139,3 +139,42 @@ describe('approximate index for a growing tenant', () => {
     }
   });
 });
+
+describe('approximate indexes of two processes sharing one file', () => {
+  // Two connections to one file stand for two server processes (ENGRAM_PROCESSES).
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'engram-ann-')), 'engram.db');
+  const memories = Array.from({ length: 300 }, (_, i) => makeMemory({ content: `m${i}` }));
+  let writer: SqliteStores;
+  let reader: SqliteStores;
+
+  beforeAll(async () => {
+    writer = openSqliteStores(file, { ann: { minVectors: 200, buildChunk: 64 } });
+    await writer.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    await writer.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    reader = openSqliteStores(file, { ann: { minVectors: 200, buildChunk: 64 } });
+    await reader.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    await untilReady(reader, 't1');
+  });
+  afterAll(() => {
+    for (const stores of [writer, reader]) {
+      stores.vectorIndex.close();
+      stores.db.close();
+    }
+  });
+
+  it('finds a vector another process wrote after its index was built, and forgets one it removed', async () => {
+    const added = makeMemory({ content: 'new' });
+    await writer.vectorIndex.upsert([{ memory: added, vector: vectorOf(5_000) }]);
+    expect((await reader.vectorIndex.search('t1', vectorOf(5_000), 1, {}))[0]!.id).toBe(added.id);
+    expect(reader.vectorIndex.approximateStatus('t1')).toBe('ready');
+
+    // Rewritten with another vector: found by the new one, not the old.
+    await writer.vectorIndex.upsert([{ memory: memories[7]!, vector: vectorOf(6_000) }]);
+    expect((await reader.vectorIndex.search('t1', vectorOf(6_000), 1, {}))[0]!.id).toBe(memories[7]!.id);
+    expect((await reader.vectorIndex.search('t1', vectorOf(7), 1, {}))[0]?.id).not.toBe(memories[7]!.id);
+
+    await writer.vectorIndex.delete('t1', [added.id]);
+    const after = await reader.vectorIndex.search('t1', vectorOf(5_000), 10, {});
+    expect(after.map((h) => h.id)).not.toContain(added.id);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Memory } from '../domain/types';
 import type { JobQueue } from '../jobs/job-queue';
-import type { Embedder, EntityExtractor } from '../ports/ai';
+import type { Embedder, EntityExtractor, ExtractedEntity } from '../ports/ai';
 import type { GraphStore, MemoryStore, TextIndex, VectorIndex } from '../ports/storage';
 
 export const INDEX_SYNC_JOB = 'index.sync';
@@ -34,9 +34,23 @@ export class Indexer {
     return this.ports.embedder.embed(texts);
   }
 
-  async index(memory: Memory, vector: Float32Array): Promise<void> {
+  /**
+   * Starts extracting entities for texts about to be indexed, in order. A batch starts all of
+   * them first, so the extraction threads work through the batch while this thread writes the
+   * memories before: the two overlap instead of taking turns. A failed extraction fails the
+   * `index` call it is given to (and is repaired like any index write), never anything else.
+   */
+  extractAhead(texts: string[]): Promise<ExtractedEntity[]>[] {
+    return texts.map((text) => {
+      const entities = this.ports.entityExtractor.extract(text);
+      entities.catch(() => undefined); // handled where it is awaited, in write
+      return entities;
+    });
+  }
+
+  async index(memory: Memory, vector: Float32Array, entities?: Promise<ExtractedEntity[]>): Promise<void> {
     try {
-      await this.write(memory, vector);
+      await this.write(memory, vector, entities);
     } catch (err) {
       this.logger.warn({ err, memory: memory.id }, 'index write failed; queued for repair');
       await this.queueSync(memory.tenant_id, memory.id);
@@ -97,8 +111,12 @@ export class Indexer {
   }
 
   /** The vector is written last: a memory that has one has all its index entries. */
-  private async write(memory: Memory, vector: Float32Array): Promise<void> {
-    const entities = await this.ports.entityExtractor.extract(memory.content);
+  private async write(
+    memory: Memory,
+    vector: Float32Array,
+    extracted = this.ports.entityExtractor.extract(memory.content),
+  ): Promise<void> {
+    const entities = await extracted;
     await this.ports.textIndex.upsert([memory]);
     const stored = await this.ports.graphStore.upsertEntities(memory.tenant_id, memory.user_id, entities);
     await this.ports.graphStore.setMentions(

@@ -13,6 +13,7 @@ import type { Memory, MemoryVersion, Page } from '../domain/types';
 import { validate } from '../domain/validate';
 import { backendUnavailable, EngramError, isBackendUnavailable, notFound } from '../errors';
 import type { HookBus } from '../hooks';
+import type { ExtractedEntity } from '../ports/ai';
 import { type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore, TextIndex } from '../ports/storage';
 import type { Indexer } from './indexer';
@@ -119,17 +120,17 @@ export class MemoryService {
         work.splice(0, work.length, ...kept);
       }
     }
-    const vectors = await this.indexer.embed(
-      work.map((w) => (w.ok === 'pending' ? w.input.content : w.memory.content)),
-    );
+    const contents = work.map((w) => (w.ok === 'pending' ? w.input.content : w.memory.content));
+    const vectors = await this.indexer.embed(contents);
+    const entities = this.indexer.extractAhead(contents);
     for (const [n, w] of work.entries()) {
       try {
         outcomes[w.index] = {
           ok: true,
           memory:
             w.ok === 'pending'
-              ? await this.store(tenantId, w.input, vectors[n]!, w.id)
-              : await this.recover(w.memory, vectors[n]!),
+              ? await this.store(tenantId, w.input, vectors[n]!, entities[n]!, w.id)
+              : await this.recover(w.memory, vectors[n]!, entities[n]!),
         };
       } catch (error) {
         outcomes[w.index] = { ok: false, error: asEngramError(error) };
@@ -203,8 +204,12 @@ export class MemoryService {
    * store and its index writes or its events, so both are done again. Index writes are upserts
    * and event ids derive from the memory, so a second run changes nothing.
    */
-  private async recover(memory: Memory, vector: Float32Array): Promise<Memory> {
-    await this.indexer.index(memory, vector);
+  private async recover(
+    memory: Memory,
+    vector: Float32Array,
+    entities: Promise<ExtractedEntity[]>,
+  ): Promise<Memory> {
+    await this.indexer.index(memory, vector, entities);
     await this.hooks.run('afterAdd', memory);
     return memory;
   }
@@ -351,6 +356,7 @@ export class MemoryService {
     tenantId: string,
     input: MemoryInput,
     vector: Float32Array,
+    entities: Promise<ExtractedEntity[]>,
     id?: string,
   ): Promise<Memory> {
     const now = nowIso();
@@ -373,7 +379,7 @@ export class MemoryService {
       event_time: input.event_time ?? null,
     };
     await this.ports.memoryStore.insert(memory);
-    await this.indexer.index(memory, vector);
+    await this.indexer.index(memory, vector, entities);
     for (const old of input.supersedes ?? [])
       await this.expire(tenantId, old, `superseded by ${memory.id}`, now);
     for (const rel of input.relations ?? []) {
