@@ -7,7 +7,7 @@ import type { Embedder } from '@engram/core';
 import { StaticEmbedder } from '@engram/embed-static';
 import { Memory } from 'mem0ai/oss';
 import type { Question, Turn } from './locomo';
-import { type QualityScores, rankingOf, score } from './metrics';
+import { percentile, type QualityScores, rankingOf, round, score } from './metrics';
 
 /**
  * Serves Engram's default embedder (the static table) over OpenAI's embeddings protocol, so
@@ -44,24 +44,8 @@ async function embeddingServer(embedder: Embedder): Promise<{ url: string; serve
  * embedder, no LLM step (`infer: false` stores each turn as it is), searched per user.
  */
 export async function mem0Quality(turns: Turn[], questions: Question[]): Promise<QualityScores> {
-  process.env.MEM0_TELEMETRY = 'false'; // no network here, and none wanted from a benchmark
-  const embedder = new StaticEmbedder();
-  const { url, server } = await embeddingServer(embedder);
-  const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-mem0-'));
+  const { memory, close } = await openMem0();
   try {
-    const memory = new Memory({
-      embedder: { provider: 'openai', config: { apiKey: 'local', baseURL: url, model: embedder.modelId } },
-      vectorStore: {
-        provider: 'memory',
-        config: {
-          collectionName: 'locomo',
-          dimension: embedder.dimension,
-          dbPath: path.join(dir, 'vectors.db'),
-        },
-      },
-      llm: { provider: 'openai', config: { apiKey: 'unused', model: 'unused' } },
-      disableHistory: true,
-    } as ConstructorParameters<typeof Memory>[0]);
     for (const t of turns) {
       await memory.add(t.content, { userId: t.user_id, metadata: { dia_id: t.dia_id }, infer: false });
     }
@@ -82,7 +66,81 @@ export async function mem0Quality(turns: Turn[], questions: Question[]): Promise
     }
     return score(rankings);
   } finally {
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
+  }
+}
+
+/** mem0's OSS memory with Engram's default embedder served to it, in a directory of its own. */
+async function openMem0(): Promise<{ memory: Memory; close: () => void }> {
+  process.env.MEM0_TELEMETRY = 'false'; // no network here, and none wanted from a benchmark
+  const embedder = new StaticEmbedder();
+  const { url, server } = await embeddingServer(embedder);
+  const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-mem0-'));
+  const memory = new Memory({
+    embedder: { provider: 'openai', config: { apiKey: 'local', baseURL: url, model: embedder.modelId } },
+    vectorStore: {
+      provider: 'memory',
+      config: {
+        collectionName: 'locomo',
+        dimension: embedder.dimension,
+        dbPath: path.join(dir, 'vectors.db'),
+      },
+    },
+    llm: { provider: 'openai', config: { apiKey: 'unused', model: 'unused' } },
+    disableHistory: true,
+  } as ConstructorParameters<typeof Memory>[0]);
+  return {
+    memory,
+    close: () => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * mem0's ingest rate and per-user search latency on the same corpus Engram's speed run uses
+ * (`infer: false`, no LLM), adding for at most `budgetSeconds`: it reports how many memories
+ * it reached. mem0's OSS memory is a library (no HTTP API of its own), so it runs in this
+ * process; like Engram's, each add and search includes one loopback HTTP call (its embeddings).
+ */
+export async function mem0Speed(
+  memories: { content: string; user_id: string }[],
+  questions: Question[],
+  users: number,
+  searchSeconds: number,
+  budgetSeconds = 600,
+) {
+  const { memory, close } = await openMem0();
+  try {
+    const started = performance.now();
+    let added = 0;
+    for (const m of memories) {
+      await memory.add(m.content, { userId: m.user_id, infer: false });
+      added++;
+      if (performance.now() - started > budgetSeconds * 1000) break;
+    }
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const latencies: number[] = [];
+    const until = performance.now() + searchSeconds * 1000;
+    for (let i = 0; performance.now() < until; i++) {
+      const t = performance.now();
+      await memory.search(questions[i % questions.length]!.question, {
+        filters: { user_id: `user-${i % users}` },
+        limit: 10,
+      } as never);
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      memories: added,
+      complete: added === memories.length,
+      ingest_per_second: round(added / ingestSeconds, 1),
+      search_p50_ms: round(percentile(latencies, 50), 2),
+      search_p95_ms: round(percentile(latencies, 95), 2),
+      search_rps: round(latencies.length / searchSeconds, 1),
+    };
+  } finally {
+    close();
   }
 }

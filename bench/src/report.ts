@@ -100,6 +100,26 @@ export function renderMarkdown(r: Json): string {
       }
       lines.push('');
     }
+    const peers = (r.speed as Json[]).filter((s) => s.mem0);
+    if (peers.length) {
+      lines.push(
+        "**mem0's OSS memory on the same corpus, same run** (`mem0ai/oss`, `infer: false`, its in-memory vector store on SQLite, Engram's static embedder served to it; a library, so in the bench process, each call with one loopback HTTP call for its embedding; adds stop after 10 minutes):",
+        '',
+        '| memories | mem0 adds /s | Engram batch ingest /s (ratio) | mem0 search 1 client p50 / p95 ms | Engram p50 / p95 ms | Engram / mem0 search req/s |',
+        '| --- | --- | --- | --- | --- | --- |',
+      );
+      for (const s of peers) {
+        const m = s.mem0;
+        const one = s.search_user_filter[0];
+        const reached = m.complete
+          ? m.memories.toLocaleString('en')
+          : `${m.memories.toLocaleString('en')} of ${s.memories.toLocaleString('en')} in 10 min`;
+        lines.push(
+          `| ${reached} | ${m.ingest_per_second} | ${s.batch_ingest.per_second} (${Math.round((s.batch_ingest.per_second / m.ingest_per_second) * 100) / 100}x) | ${m.search_p50_ms} / ${m.search_p95_ms} | ${one.p50_ms} / ${one.p95_ms} | ${Math.round((one.throughput_rps / m.search_rps) * 100) / 100}x |`,
+        );
+      }
+      lines.push('');
+    }
     const profiled = (r.speed as Json[]).filter((s) => s.search_profile);
     if (profiled.length) {
       const phases = [...new Set(profiled.flatMap((s) => Object.keys(s.search_profile.phases)))];

@@ -5,7 +5,7 @@ import { analyticsBench } from './analytics';
 import { annBench } from './ann';
 import { embedderBench } from './embedders';
 import { loadLocomo } from './locomo';
-import { mem0Quality } from './peer-mem0';
+import { mem0Quality, mem0Speed } from './peer-mem0';
 import { BACKEND_SETS } from './production-backends';
 import { bm25Quality, engramQuality } from './quality';
 import { rateLimitBench } from './rate-limit';
@@ -132,10 +132,13 @@ async function main() {
       // own approximate index at start (~20 s of CPU at 100,000): measured after that settles.
       const processes = cpus().length;
       const cluster = await startServer(dir, 18_501, { ENGRAM_PROCESSES: String(processes) });
-      await new Promise((r) => setTimeout(r, Math.max(10_000, (size / 100_000) * 60_000)));
+      await new Promise((r) => setTimeout(r, Math.min(240_000, Math.max(10_000, (size / 100_000) * 60_000))));
       const cluster1 = await searchLatency(cluster.url, questions, users, 1, opts.seconds);
       const cluster16 = await searchLatency(cluster.url, questions, users, 16, opts.seconds);
       await cluster.stop();
+      // The peer on the same corpus, in the same run (up to 10 minutes of adds).
+      console.log(`speed: mem0 OSS, ${size} memories`);
+      const mem0 = await mem0Speed(corpus(turns, size, users), questions, users, opts.seconds);
       speed.push({
         memories: size,
         measured: new Date().toISOString().slice(0, 16),
@@ -144,6 +147,7 @@ async function main() {
         search_user_filter: [search1, search16],
         search_profile: profile,
         search_processes: { processes, clients: [cluster1, cluster16] },
+        mem0,
         search_no_filter: unfiltered,
         peak_rss_mib: peak,
         disk_bytes_per_1000: diskPer1000,

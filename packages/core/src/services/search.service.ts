@@ -257,24 +257,33 @@ export class SearchService {
     depth: number,
   ): Promise<ScoredId[]> {
     if (this.config.search.weights.graph === 0) return [];
-    const named = await this.ports.entityExtractor.extract(query);
-    const fromQuery = await this.ports.graphStore.findEntities(
-      tenantId,
-      filter.user_id ?? null,
-      named.map((e) => e.name),
-    );
+    const graph = this.ports.graphStore;
     const seeds = textHits.slice(0, GRAPH_SEEDS).map((h) => h.id);
-    const entitiesOfSeeds = await this.ports.graphStore.entitiesOf(tenantId, seeds);
-    const scores = new Map<string, number>();
-    const addHits = (hits: ScoredId[], except?: string) => {
-      for (const h of hits) if (h.id !== except) scores.set(h.id, (scores.get(h.id) ?? 0) + h.score);
-    };
-    if (fromQuery.length)
-      addHits(await this.ports.graphStore.memoriesMentioning(tenantId, ids(fromQuery), depth));
-    for (const [seed, entities] of entitiesOfSeeds) {
+    // Look-ups that do not depend on each other go out together: on a networked graph store
+    // each is a round trip, so a search waits for two of them in a row rather than six.
+    const [fromQuery, entitiesOfSeeds] = await Promise.all([
+      this.ports.entityExtractor.extract(query).then((named) =>
+        graph.findEntities(
+          tenantId,
+          filter.user_id ?? null,
+          named.map((e) => e.name),
+        ),
+      ),
+      graph.entitiesOf(tenantId, seeds),
+    ]);
+    const expansions: { entities: string[]; except?: string }[] = [
+      ...(fromQuery.length ? [{ entities: ids(fromQuery) }] : []),
       // A seed shares every entity with itself: only what it leads to elsewhere counts.
-      addHits(await this.ports.graphStore.memoriesMentioning(tenantId, ids(entities), depth), seed);
-    }
+      ...[...entitiesOfSeeds].map(([seed, entities]) => ({ entities: ids(entities), except: seed })),
+    ];
+    const found = await Promise.all(
+      expansions.map(({ entities }) => graph.memoriesMentioning(tenantId, entities, depth)),
+    );
+    const scores = new Map<string, number>();
+    found.forEach((hits, i) => {
+      for (const h of hits)
+        if (h.id !== expansions[i]!.except) scores.set(h.id, (scores.get(h.id) ?? 0) + h.score);
+    });
     return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
   }
 
