@@ -22,9 +22,9 @@ async function startGraphAndQueue() {
   };
 }
 
-/** Adds the MongoDB wire protocol (FerretDB on SQLite) for memories, text, logs and the outbox. */
-async function startProduction() {
-  const [servers, mongo] = await Promise.all([startGraphAndQueue(), startTestMongo()]);
+/** Adds the MongoDB wire protocol (FerretDB on SQLite or PostgreSQL) for memories, text, logs and the outbox. */
+async function startProduction(backend: 'sqlite' | 'postgresql') {
+  const [servers, mongo] = await Promise.all([startGraphAndQueue(), startTestMongo({ backend })]);
   return {
     env: {
       ...servers.env,
@@ -51,7 +51,14 @@ export const BACKEND_SETS: BackendSet[] = [
   },
   {
     name: 'production',
-    label: 'production set: FerretDB (MongoDB wire) + Neo4j + Redis/BullMQ',
-    start: startProduction,
+    label: 'production set: FerretDB (MongoDB wire) on SQLite + Neo4j + Redis/BullMQ',
+    start: () => startProduction('sqlite'),
+  },
+  {
+    // FerretDB's PostgreSQL backend pushes equality filters down to PostgreSQL (its SQLite
+    // backend only `_id`), so it is measured beside it.
+    name: 'production_postgresql',
+    label: 'production set with FerretDB on PostgreSQL + Neo4j + Redis/BullMQ',
+    start: () => startProduction('postgresql'),
   },
 ];

@@ -201,15 +201,17 @@ export function renderMarkdown(r: Json): string {
     lines.push(
       `**Embedded default vs production backends** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; default embedder, vectors in the embedded index; every server on loopback on the same 2 cores):`,
       '',
-      '| backends | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 ms | search 16 clients p50 / p95 ms (req/s) |',
-      '| --- | --- | --- | --- | --- |',
+      '| backends | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 ms | search p95 / embedded | search 16 clients p50 / p95 ms (req/s) |',
+      '| --- | --- | --- | --- | --- | --- |',
     );
+    const embeddedP95 = b.embedded?.search_user_filter?.[0]?.p95_ms;
     // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
     for (const [name, s] of Object.entries(b) as [string, any][]) {
       if (!s?.batch_ingest) continue;
       const [one, many] = s.search_user_filter;
+      const ratio = embeddedP95 ? `${Math.round((one.p95_ms / embeddedP95) * 10) / 10}x` : '';
       lines.push(
-        `| ${s.label ?? name} | ${s.batch_ingest.per_second} | ${s.single_add.per_second} (${s.single_add.p50_ms}, ${s.single_add.p95_ms}) | ${one.p50_ms} / ${one.p95_ms} | ${many.p50_ms} / ${many.p95_ms} (${many.throughput_rps}) |`,
+        `| ${s.label ?? name} | ${s.batch_ingest.per_second} | ${s.single_add.per_second} (${s.single_add.p50_ms}, ${s.single_add.p95_ms}) | ${one.p50_ms} / ${one.p95_ms} | ${ratio} | ${many.p50_ms} / ${many.p95_ms} (${many.throughput_rps}) |`,
       );
     }
     lines.push('');

@@ -1,3 +1,4 @@
+import { parseServerTiming } from '@engram/core';
 import request from 'supertest';
 import type { OssServer } from '../src/server';
 import { API_KEY, startServer, testEnv } from './helpers';
@@ -154,6 +155,13 @@ export function describeApi(
         score: expect.any(Number),
         signals: { vector: expect.any(Number) },
       });
+      // Where the time went, phase by phase, each phase once.
+      const timing = parseServerTiming(res.headers['server-timing']);
+      expect(Object.keys(timing)).toEqual(
+        expect.arrayContaining(['text', 'embed', 'vector', 'graph', 'context', 'fetch', 'rank', 'log']),
+      );
+      for (const ms of Object.values(timing)) expect(ms).toBeGreaterThanOrEqual(0);
+      expect(res.headers['server-timing'].split(',')).toHaveLength(Object.keys(timing).length);
       const queries = await api.get('/v1/logs/queries?user_id=maria').set(auth);
       expect(queries.body.data[0]).toMatchObject({
         id: res.body.search_id,
