@@ -2,9 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { API_KEY, tempDir, waitFor } from './helpers';
+import { API_KEY, spawnServer, tempDir, waitFor } from './helpers';
 
-const MAIN = path.resolve(__dirname, '../dist/main.js');
 const SCHEMATHESIS = path.join(
   process.env.ENGRAM_CACHE ?? path.join(homedir(), '.cache', 'engram'),
   'schemathesis-4.32.5',
@@ -47,18 +46,7 @@ describe('fuzzing the API from its OpenAPI document', () => {
   const base = `http://127.0.0.1:${port}`;
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ENGRAM_DATA_DIR: tempDir(),
-        ENGRAM_API_KEYS: API_KEY,
-        ENGRAM_TELEMETRY: 'off',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    server = spawnServer(port);
     await waitFor(async () => (await fetch(`${base}/ready`).catch(() => null))?.ok, 30_000);
   });
   afterAll(() => server?.kill('SIGKILL'));

@@ -1,3 +1,4 @@
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,27 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function startServer(env: NodeJS.ProcessEnv): Promise<OssServer> {
   return createOssServer(env, { logger: pino({ level: 'silent' }) });
+}
+
+/** The built server (dist/main.js) as its own process on 127.0.0.1:`port`, with a fresh data directory. */
+export function spawnServer(
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+  stdio: StdioOptions = ['ignore', 'ignore', 'inherit'],
+): ChildProcess {
+  return spawn(process.execPath, [path.resolve(__dirname, '../dist/main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ENGRAM_DATA_DIR: tempDir(),
+      ENGRAM_API_KEYS: API_KEY,
+      ENGRAM_TELEMETRY: 'off',
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    stdio,
+  });
 }
 
 export interface Received {

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { API_KEY, tempDir, waitFor } from './helpers';
-
-const MAIN = path.resolve(__dirname, '../dist/main.js');
+import { API_KEY, spawnServer, waitFor } from './helpers';
 
 /** The server processes the supervisor runs (its children). */
 function children(proc: ChildProcess): number[] {
@@ -35,19 +32,7 @@ describe('ENGRAM_PROCESSES: several server processes on one port and one data fi
   let proc: ChildProcess;
 
   beforeAll(async () => {
-    proc = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ENGRAM_DATA_DIR: tempDir(),
-        ENGRAM_API_KEYS: API_KEY,
-        ENGRAM_TELEMETRY: 'off',
-        ENGRAM_PROCESSES: '2',
-        LOG_LEVEL: 'error',
-      },
-      stdio: 'ignore',
-    });
+    proc = spawnServer(port, { ENGRAM_PROCESSES: '2' }, 'ignore');
     await waitFor(() => children(proc).length === 2, 30_000);
     await waitFor(async () => {
       try {
