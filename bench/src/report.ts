@@ -69,6 +69,7 @@ export function renderMarkdown(r: Json): string {
       '',
     );
   }
+  if (r.speed) lines.push(...performanceGoals(r));
   if (r.speed) {
     lines.push(
       '**Speed** over HTTP, server in its own process, embeddings by the default static table included:',
@@ -225,4 +226,74 @@ export function updateReadme(file: string, markdown: string): void {
   const b = readme.indexOf(END);
   if (a < 0 || b < 0) return;
   writeFileSync(file, `${readme.slice(0, a + START.length)}\n${markdown}${readme.slice(b)}`);
+}
+
+/**
+ * The performance goals the project holds itself to, each against the figure this run measured
+ * (or "not measured" when the run did not include that case), so a gap is as visible as a pass.
+ */
+function performanceGoals(r: Json): string[] {
+  const speed = (size: number) => (r.speed as Json[]).find((s) => s.memories === size);
+  const rows: [string, string, number | undefined, (x: number) => boolean, string][] = [];
+  const at100k = speed(100_000);
+  const at1m = speed(1_000_000);
+  const at10k = speed(10_000);
+  rows.push([
+    'per-user search p95, 100,000 memories',
+    '< 10 ms',
+    at100k?.search_user_filter[0].p95_ms,
+    (x) => x < 10,
+    'ms',
+  ]);
+  rows.push([
+    'per-user search p95, 1,000,000 memories',
+    '< 15 ms',
+    at1m?.search_user_filter[0].p95_ms,
+    (x) => x < 15,
+    'ms',
+  ]);
+  const scale = at100k?.search_processes
+    ? at100k.search_processes.clients[1].throughput_rps / at100k.search_user_filter[0].throughput_rps
+    : undefined;
+  rows.push([
+    '16 clients / 1 client req/s, 100,000 memories (one process per core)',
+    '>= 1.5x',
+    scale === undefined ? undefined : Math.round(scale * 100) / 100,
+    (x) => x >= 1.5,
+    'x',
+  ]);
+  const ingest = at100k?.batch_ingest.per_second ?? at10k?.batch_ingest.per_second;
+  rows.push(['batch ingest, default embedder and extraction', '>= 1,000 /s', ingest, (x) => x >= 1000, '/s']);
+  rows.push([
+    'tenant-wide search (no filter) p95, 1,000,000 memories',
+    '< 10 ms',
+    at1m?.search_no_filter.p95_ms,
+    (x) => x < 10,
+    'ms',
+  ]);
+  const b = r.backends;
+  const embedded = b?.embedded?.search_user_filter?.[0]?.p95_ms;
+  const production = ['production', 'production_postgresql']
+    .map((name) => b?.[name]?.search_user_filter?.[0]?.p95_ms)
+    .filter((x): x is number => typeof x === 'number');
+  const best = production.length && embedded ? Math.min(...production) / embedded : undefined;
+  rows.push([
+    `production set search p95 / embedded (${b?.memories?.toLocaleString('en') ?? '?'} memories)`,
+    '<= 3x at 10,000',
+    best === undefined ? undefined : Math.round(best * 10) / 10,
+    (x) => x <= 3 && b?.memories >= 10_000,
+    'x',
+  ]);
+  return [
+    '**Performance goals** against this run (2 cores):',
+    '',
+    '| goal | target | measured | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(([goal, target, value, met, unit]) =>
+      value === undefined
+        ? `| ${goal} | ${target} | not measured | |`
+        : `| ${goal} | ${target} | ${value.toLocaleString('en')}${unit === 'x' ? 'x' : ` ${unit}`} | ${met(value) ? 'yes' : 'no'} |`,
+    ),
+    '',
+  ];
 }
