@@ -15,7 +15,7 @@ import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types
 import { validate } from '../domain/validate';
 import { EngramError, invalid } from '../errors';
 import type { HookBus } from '../hooks';
-import type { Embedder, EntityExtractor, Reranker } from '../ports/ai';
+import type { Embedder, EntityExtractor, ExtractedEntity, Reranker } from '../ports/ai';
 import { type Entitlements, entitlementError, type Principal, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore, ScoredId, TextIndex, VectorIndex } from '../ports/storage';
 import type { LogService } from './log.service';
@@ -178,6 +178,9 @@ export class SearchService {
     await this.hooks.run('beforeSearch', request, principal);
 
     const depth = Math.max(50, topK * 4);
+    // The query's entities come from the extraction thread: asked for first, they are ready by
+    // the time the graph needs them, instead of the search waiting for them after text and vector.
+    const queryEntities = this.extractQueryEntities(request.query);
     // Text first: with stores that answer synchronously (SQLite) each phase's time is then its
     // own; with networked stores the two lookups overlap and each phase is its wall time.
     const [textHits, vectorHits] = await Promise.all([
@@ -192,7 +195,7 @@ export class SearchService {
     // the other signals and says so, rather than failing.
     const degraded: string[] = [];
     const graphHits = await timer
-      .time('graph', () => this.graphHits(tenantId, request.query, filter, textHits, depth))
+      .time('graph', () => this.graphHits(tenantId, queryEntities, filter, textHits, depth))
       .catch(() => {
         degraded.push('graph');
         return [];
@@ -249,9 +252,16 @@ export class SearchService {
    * not seed the expansion: near neighbours by meaning are often unrelated by name, and their
    * entities were measured to add noise on LoCoMo.
    */
+  private extractQueryEntities(query: string): Promise<ExtractedEntity[]> {
+    if (this.config.search.weights.graph === 0) return Promise.resolve([]);
+    const entities = this.ports.entityExtractor.extract(query);
+    entities.catch(() => undefined); // a failure is handled where it is awaited (graphHits)
+    return entities;
+  }
+
   private async graphHits(
     tenantId: string,
-    query: string,
+    queryEntities: Promise<ExtractedEntity[]>,
     filter: MemoryFilter,
     textHits: ScoredId[],
     depth: number,
@@ -262,7 +272,7 @@ export class SearchService {
     // Look-ups that do not depend on each other go out together: on a networked graph store
     // each is a round trip, so a search waits for two of them in a row rather than six.
     const [fromQuery, entitiesOfSeeds] = await Promise.all([
-      this.ports.entityExtractor.extract(query).then((named) =>
+      queryEntities.then((named) =>
         graph.findEntities(
           tenantId,
           filter.user_id ?? null,
