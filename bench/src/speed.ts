@@ -126,8 +126,9 @@ export async function searchProfile(url: string, questions: Question[], users: n
     if (!response.ok) throw new Error(`search answered ${response.status}`);
     await response.json();
     client.push(performance.now() - started);
-    for (const [phase, ms] of Object.entries(parseServerTiming(response.headers.get('server-timing'))))
-      (phases[phase] ??= []).push(ms);
+    for (const [phase, ms] of Object.entries(parseServerTiming(response.headers.get('server-timing')))) {
+      phases[phase] = [...(phases[phase] ?? []), ms];
+    }
   }
   const stats = (values: number[]) => {
     values.sort((a, b) => a - b);
