@@ -7,7 +7,8 @@ import type { Embedder } from '@engram/core';
 import { StaticEmbedder } from '@engram/embed-static';
 import { Memory } from 'mem0ai/oss';
 import type { Question, Turn } from './locomo';
-import { percentile, type QualityScores, rankingOf, round, score } from './metrics';
+import { type QualityScores, rankingOf, round, score } from './metrics';
+import { load } from './speed';
 
 /**
  * Serves Engram's default embedder (the static table) over OpenAI's embeddings protocol, so
@@ -121,24 +122,19 @@ export async function mem0Speed(
       if (performance.now() - started > budgetSeconds * 1000) break;
     }
     const ingestSeconds = (performance.now() - started) / 1000;
-    const latencies: number[] = [];
-    const until = performance.now() + searchSeconds * 1000;
-    for (let i = 0; performance.now() < until; i++) {
-      const t = performance.now();
-      await memory.search(questions[i % questions.length]!.question, {
+    const search = await load(1, searchSeconds, (i) =>
+      memory.search(questions[i % questions.length]!.question, {
         filters: { user_id: `user-${i % users}` },
         limit: 10,
-      } as never);
-      latencies.push(performance.now() - t);
-    }
-    latencies.sort((a, b) => a - b);
+      } as never),
+    );
     return {
       memories: added,
       complete: added === memories.length,
       ingest_per_second: round(added / ingestSeconds, 1),
-      search_p50_ms: round(percentile(latencies, 50), 2),
-      search_p95_ms: round(percentile(latencies, 95), 2),
-      search_rps: round(latencies.length / searchSeconds, 1),
+      search_p50_ms: search.p50_ms,
+      search_p95_ms: search.p95_ms,
+      search_rps: search.throughput_rps,
     };
   } finally {
     close();

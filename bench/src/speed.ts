@@ -12,8 +12,14 @@ export interface LatencyStats {
   p99_ms: number;
 }
 
+/** Median and 95th percentile of latencies in ms (sorts them in place). */
+export function latencySummary(latencies: number[]): { p50_ms: number; p95_ms: number } {
+  latencies.sort((a, b) => a - b);
+  return { p50_ms: round(percentile(latencies, 50), 2), p95_ms: round(percentile(latencies, 95), 2) };
+}
+
 /** `clients` loops each sending one request at a time for `seconds`; latencies as the client sees them. */
-async function load(
+export async function load(
   clients: number,
   seconds: number,
   request: (i: number) => Promise<unknown>,
@@ -32,13 +38,11 @@ async function load(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
   return {
     clients,
     requests: latencies.length,
     throughput_rps: round(latencies.length / elapsed, 1),
-    p50_ms: round(percentile(latencies, 50), 2),
-    p95_ms: round(percentile(latencies, 95), 2),
+    ...latencySummary(latencies),
     p99_ms: round(percentile(latencies, 99), 2),
   };
 }
@@ -62,12 +66,10 @@ export async function addThroughput(url: string, turns: Turn[], count: number) {
     latencies.push(performance.now() - t);
   }
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
   return {
     memories: items.length,
     per_second: round(items.length / seconds, 1),
-    p50_ms: round(percentile(latencies, 50), 2),
-    p95_ms: round(percentile(latencies, 95), 2),
+    ...latencySummary(latencies),
   };
 }
 
@@ -130,13 +132,11 @@ export async function searchProfile(url: string, questions: Question[], users: n
       phases[phase] = [...(phases[phase] ?? []), ms];
     }
   }
-  const stats = (values: number[]) => {
-    values.sort((a, b) => a - b);
-    return { p50_ms: round(percentile(values, 50), 2), p95_ms: round(percentile(values, 95), 2) };
-  };
   return {
     searches: count,
-    client: stats(client),
-    phases: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, stats(values)])),
+    client: latencySummary(client),
+    phases: Object.fromEntries(
+      Object.entries(phases).map(([phase, values]) => [phase, latencySummary(values)]),
+    ),
   };
 }

@@ -48,7 +48,7 @@ export class AnnIndexes {
     private readonly options: AnnOptions = {},
   ) {
     // Indexes built from now on read the file as it is; only later changes need replaying.
-    this.appliedSeq = this.lastSeq();
+    this.appliedSeq = lastChange(db);
   }
 
   /** Records, inside the writer's transaction, that these rows' vectors changed. */
@@ -69,7 +69,7 @@ export class AnnIndexes {
    */
   catchUp(): void {
     if (this.tenants.size === 0) {
-      this.appliedSeq = this.lastSeq();
+      this.appliedSeq = lastChange(this.db);
       return;
     }
     const changes = this.db
@@ -98,10 +98,6 @@ export class AnnIndexes {
       if (row) tenant.index.add(id, this.toVector(row.embedding));
     }
     this.appliedSeq = changes[changes.length - 1]!.seq;
-  }
-
-  private lastSeq(): number {
-    return lastChange(this.db);
   }
 
   private toVector(blob: Buffer): Float32Array {

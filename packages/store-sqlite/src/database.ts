@@ -32,7 +32,9 @@ const STATEMENT_CACHE_SIZE = 500;
  * compile costs as much as the query itself for the small lookups a search makes (~0.6 ms of a
  * 10 ms search at 100,000 memories). So the connection hands back the statement it compiled
  * before for the same SQL. Safe because no store iterates a statement lazily (`iterate`):
- * each call runs to completion before the statement can be used again.
+ * each call runs to completion before the statement can be used again. For the same reason a
+ * store must not set a mode on a statement (`pluck`, `raw`, `expand`): every user of that SQL
+ * would get it.
  */
 function reusePreparedStatements(db: Db): void {
   const compile = db.prepare.bind(db);

@@ -247,11 +247,7 @@ export class SearchService {
     return this.rerank(query, this.order(query, this.calibrate(withSessionPrior(fused))));
   }
 
-  /**
-   * Memories that share entities with the query or with the best lexical hits. Vector hits do
-   * not seed the expansion: near neighbours by meaning are often unrelated by name, and their
-   * entities were measured to add noise on LoCoMo.
-   */
+  /** The query's entities, for graphHits (none when the graph does not count). */
   private extractQueryEntities(query: string): Promise<ExtractedEntity[]> {
     if (this.config.search.weights.graph === 0) return Promise.resolve([]);
     const entities = this.ports.entityExtractor.extract(query);
@@ -259,6 +255,11 @@ export class SearchService {
     return entities;
   }
 
+  /**
+   * Memories that share entities with the query or with the best lexical hits. Vector hits do
+   * not seed the expansion: near neighbours by meaning are often unrelated by name, and their
+   * entities were measured to add noise on LoCoMo.
+   */
   private async graphHits(
     tenantId: string,
     queryEntities: Promise<ExtractedEntity[]>,
