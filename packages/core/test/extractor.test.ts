@@ -19,6 +19,13 @@ describe('CompromiseEntityExtractor', () => {
     );
   });
 
+  it('does not take interjections, pronouns or dates for names and topics', async () => {
+    const found = await names("Caroline: Wow, Melanie! I've been to my sister's place on Tuesday.");
+    expect(found).toContain('person:Melanie');
+    expect(found.filter((f) => /wow|\bI\b|\bmy\b|tuesday/i.test(f))).toEqual([]);
+    expect(found).toContain('topic:sister place');
+  });
+
   it('returns nothing for text without entities', async () => {
     expect(await extractor.extract('ok')).toEqual([]);
   });
