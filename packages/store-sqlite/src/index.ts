@@ -1,4 +1,5 @@
 export type { AnnOptions } from './ann-index';
+export { WalCheckpointer } from './checkpointer';
 export { type Db, indexedEmbeddingModel, openDatabase } from './database';
 export { SqliteGraphStore } from './graph-store';
 export { SqliteLogStore } from './log-store';

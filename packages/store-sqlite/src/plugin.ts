@@ -1,5 +1,6 @@
 import { type EngramPlugin, translateErrors } from '@engram/core';
 import type { AnnOptions } from './ann-index';
+import { WalCheckpointer } from './checkpointer';
 import { type Db, openDatabase } from './database';
 import { SqliteGraphStore } from './graph-store';
 import { SqliteLogStore } from './log-store';
@@ -78,15 +79,19 @@ export function sqliteBusy(err: unknown): boolean {
 /** The embedded default: provides the storage ports from one file, closed on shutdown. */
 export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
   let stores: SqliteStores | null = null;
+  let checkpointer: WalCheckpointer | null = null;
   return {
     name: 'store-sqlite',
     setup(ctx) {
       stores = openSqliteStores(options.path, { ann: options.ann });
+      checkpointer = WalCheckpointer.start(stores.db, options.path);
       const unfilled = SQLITE_PORTS.filter((port) => !ctx.get(port));
       for (const port of options.ports ?? unfilled)
         ctx.provide(port, translateErrors(stores[port], sqliteBusy));
     },
     async shutdown() {
+      await checkpointer?.close();
+      checkpointer = null;
       stores?.vectorIndex.close();
       stores?.db.close();
       stores = null;

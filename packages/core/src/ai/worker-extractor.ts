@@ -4,9 +4,8 @@ import { EngramError } from '../errors';
 import type { EntityExtractor, ExtractedEntity } from '../ports/ai';
 
 /**
- * Rule-based extraction on worker threads: tagging costs about 0.3 ms for a chat turn (the
- * HTTP thread's whole share of an add is about as much), so on the HTTP thread one large batch
- * would stall every other request. Extraction that overruns
+ * Rule-based extraction on worker threads: tagging costs about 0.3 ms for a chat turn, so on
+ * the HTTP thread a batch of a thousand would stall every other request for a third of a second. Extraction that overruns
  * its time budget yields no entities: the memory is still stored and found by vector and text,
  * and the overrun is logged.
  */
