@@ -6,6 +6,13 @@ import type { GraphStore, MemoryStore, TextIndex, VectorIndex } from '../ports/s
 
 export const INDEX_SYNC_JOB = 'index.sync';
 
+/** A memory to index, its vector, and its entities if their extraction already started. */
+export interface IndexItem {
+  memory: Memory;
+  vector: Float32Array;
+  entities?: Promise<ExtractedEntity[]>;
+}
+
 interface IndexerPorts {
   memoryStore: MemoryStore;
   vectorIndex: VectorIndex;
@@ -49,11 +56,43 @@ export class Indexer {
   }
 
   async index(memory: Memory, vector: Float32Array, entities?: Promise<ExtractedEntity[]>): Promise<void> {
+    await this.indexMany([{ memory, vector, entities }]);
+  }
+
+  /**
+   * Indexes several new memories with one text and one vector write for all of them (a batch
+   * chunk): each write is a commit, and on the embedded store commits were most of an add's
+   * cost. A failed write is repaired per memory; one memory's failed graph write, only its own.
+   */
+  async indexMany(items: IndexItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const failed = (err: unknown, memories: Memory[]) => {
+      this.logger.warn({ err, count: memories.length }, 'index write failed; queued for repair');
+      return Promise.all(memories.map((m) => this.queueSync(m.tenant_id, m.id)));
+    };
+    const memories = items.map((item) => item.memory);
     try {
-      await this.write(memory, vector, entities);
+      await this.ports.textIndex.upsert(memories);
     } catch (err) {
-      this.logger.warn({ err, memory: memory.id }, 'index write failed; queued for repair');
-      await this.queueSync(memory.tenant_id, memory.id);
+      await failed(err, memories);
+      return;
+    }
+    const graphed: IndexItem[] = [];
+    for (const item of items) {
+      try {
+        await this.writeMentions(item.memory, item.entities);
+        graphed.push(item);
+      } catch (err) {
+        await failed(err, [item.memory]);
+      }
+    }
+    try {
+      await this.ports.vectorIndex.upsert(graphed.map(({ memory, vector }) => ({ memory, vector })));
+    } catch (err) {
+      await failed(
+        err,
+        graphed.map((item) => item.memory),
+      );
     }
   }
 
@@ -111,20 +150,24 @@ export class Indexer {
   }
 
   /** The vector is written last: a memory that has one has all its index entries. */
-  private async write(
+  private async write(memory: Memory, vector: Float32Array): Promise<void> {
+    await this.ports.textIndex.upsert([memory]);
+    await this.writeMentions(memory);
+    await this.ports.vectorIndex.upsert([{ memory, vector }]);
+  }
+
+  /** The memory's entities as graph nodes, and its mentions of them. */
+  private async writeMentions(
     memory: Memory,
-    vector: Float32Array,
     extracted = this.ports.entityExtractor.extract(memory.content),
   ): Promise<void> {
     const entities = await extracted;
-    await this.ports.textIndex.upsert([memory]);
     const stored = await this.ports.graphStore.upsertEntities(memory.tenant_id, memory.user_id, entities);
     await this.ports.graphStore.setMentions(
       memory.tenant_id,
       memory.id,
       stored.map((e) => e.id),
     );
-    await this.ports.vectorIndex.upsert([{ memory, vector }]);
   }
 
   private queueSync(tenantId: string, id: string): Promise<string> {

@@ -123,15 +123,26 @@ export class MemoryService {
     const contents = work.map((w) => (w.ok === 'pending' ? w.input.content : w.memory.content));
     const vectors = await this.indexer.embed(contents);
     const entities = this.indexer.extractAhead(contents);
+    // Rows first, then their index entries together, then each one's links and events: one
+    // text and one vector write for the whole call. A resumed batch's item already stored is
+    // indexed and announced again (the crash may have come between); both are idempotent.
+    const stored: { w: (typeof work)[number]; memory: Memory; n: number }[] = [];
     for (const [n, w] of work.entries()) {
       try {
-        outcomes[w.index] = {
-          ok: true,
-          memory:
-            w.ok === 'pending'
-              ? await this.store(tenantId, w.input, vectors[n]!, entities[n]!, w.id)
-              : await this.recover(w.memory, vectors[n]!, entities[n]!),
-        };
+        const memory = w.ok === 'pending' ? await this.insert(tenantId, w.input, w.id) : w.memory;
+        stored.push({ w, memory, n });
+      } catch (error) {
+        outcomes[w.index] = { ok: false, error: asEngramError(error) };
+      }
+    }
+    await this.indexer.indexMany(
+      stored.map(({ memory, n }) => ({ memory, vector: vectors[n]!, entities: entities[n]! })),
+    );
+    for (const { w, memory } of stored) {
+      try {
+        if (w.ok === 'pending') await this.link(w.input, memory);
+        await this.hooks.run('afterAdd', memory);
+        outcomes[w.index] = { ok: true, memory };
       } catch (error) {
         outcomes[w.index] = { ok: false, error: asEngramError(error) };
       }
@@ -197,21 +208,6 @@ export class MemoryService {
         });
       }
     }
-  }
-
-  /**
-   * An item of a resumed batch that is already stored: the crash may have come between the
-   * store and its index writes or its events, so both are done again. Index writes are upserts
-   * and event ids derive from the memory, so a second run changes nothing.
-   */
-  private async recover(
-    memory: Memory,
-    vector: Float32Array,
-    entities: Promise<ExtractedEntity[]>,
-  ): Promise<Memory> {
-    await this.indexer.index(memory, vector, entities);
-    await this.hooks.run('afterAdd', memory);
-    return memory;
   }
 
   /**
@@ -352,13 +348,8 @@ export class MemoryService {
     }
   }
 
-  private async store(
-    tenantId: string,
-    input: MemoryInput,
-    vector: Float32Array,
-    entities: Promise<ExtractedEntity[]>,
-    id?: string,
-  ): Promise<Memory> {
+  /** Writes a new memory's row (its index entries and links come after, see addMany). */
+  private async insert(tenantId: string, input: MemoryInput, id?: string): Promise<Memory> {
     const now = nowIso();
     const memory: Memory = {
       id: id ?? newId(MEMORY_ID_PREFIX),
@@ -379,19 +370,21 @@ export class MemoryService {
       event_time: input.event_time ?? null,
     };
     await this.ports.memoryStore.insert(memory);
-    await this.indexer.index(memory, vector, entities);
+    return memory;
+  }
+
+  /** A new memory's effects on others: the memories it supersedes end, its relations are added. */
+  private async link(input: MemoryInput, memory: Memory): Promise<void> {
     for (const old of input.supersedes ?? [])
-      await this.expire(tenantId, old, `superseded by ${memory.id}`, now);
+      await this.expire(memory.tenant_id, old, `superseded by ${memory.id}`, memory.created_at);
     for (const rel of input.relations ?? []) {
-      await this.ports.graphStore.addRelation(tenantId, {
+      await this.ports.graphStore.addRelation(memory.tenant_id, {
         source_id: memory.id,
         target_id: rel.to,
         type: rel.type,
       });
     }
-    await this.hooks.run('afterAdd', memory);
     this.logger.debug({ memory: memory.id }, 'memory added');
-    return memory;
   }
 }
 
