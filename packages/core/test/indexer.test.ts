@@ -35,7 +35,11 @@ describe('Indexer.indexMany', () => {
       entityExtractor: extractor,
       jobStore: new InMemoryJobStore(),
     };
-    const jobQueue = new DurableJobQueue(ports.jobStore, pino({ level: 'silent' }), { pollMs: 10_000 });
+    const jobQueue = new DurableJobQueue(ports.jobStore, pino({ level: 'silent' }), {
+      pollMs: 10_000,
+      leaseMs: 5000,
+      concurrency: 1,
+    });
     const queued: string[] = [];
     const enqueue = jobQueue.enqueue.bind(jobQueue);
     jobQueue.enqueue = async (kind, payload, options) => {
