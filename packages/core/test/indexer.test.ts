@@ -28,8 +28,8 @@ describe('Indexer.indexMany', () => {
       textIndex: new InMemoryTextIndex(),
       graphStore: new InMemoryGraphStore(),
       embedder: {
-        dimensions: 4,
-        model: 'axis',
+        modelId: 'axis',
+        dimension: 4,
         embed: async (texts: string[]) => texts.map(() => axisVector(4, 0)),
       },
       entityExtractor: extractor,
