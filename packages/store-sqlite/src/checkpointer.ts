@@ -9,7 +9,7 @@ const CHECKPOINT_EVERY_MS = 500;
  */
 const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
 /** The log file is cut back to this size when SQLite starts it over (it never shrinks by itself). */
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * WAL checkpoints on their own thread. A checkpoint copies the log into the data file and
