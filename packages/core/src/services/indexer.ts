@@ -61,8 +61,8 @@ export class Indexer {
 
   /**
    * Indexes several new memories with one text and one vector write for all of them (a batch
-   * chunk): each write is a commit, and on the embedded store commits were most of an add's
-   * cost. A failed write is repaired per memory; one memory's failed graph write, only its own.
+   * chunk): each write is a commit on the embedded store and a round trip on a networked one.
+   * A failed write is repaired per memory; one memory's failed graph write, only its own.
    */
   async indexMany(items: IndexItem[]): Promise<void> {
     if (items.length === 0) return;
