@@ -41,7 +41,8 @@ export async function load(
   return {
     clients,
     requests: latencies.length,
-    throughput_rps: round(latencies.length / elapsed, 1),
+    // Three significant figures: a peer that answers once in 25 s is 0.04 req/s, not 0.
+    throughput_rps: Number((latencies.length / elapsed).toPrecision(3)),
     ...latencySummary(latencies),
     p99_ms: round(percentile(latencies, 99), 2),
   };
