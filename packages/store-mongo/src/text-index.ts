@@ -34,7 +34,7 @@ export class MongoTextIndex implements TextIndex {
       const previous = await this.models.textDocs.findById(key, { terms: 1 }).lean<{ terms?: string[] }>();
       const stale = previous?.terms ?? [];
       // Crash-safe order: the document first lists every term that may have a posting (old
-      // and new), then old postings go, new ones come, and the list shrinks to the new terms.
+      // and new), then the postings are written, and the list shrinks to the new terms.
       // A retry after a crash anywhere finds every posting it must remove.
       const document = {
         _id: key,
@@ -55,27 +55,41 @@ export class MongoTextIndex implements TextIndex {
         { ...document, terms: [...new Set([...stale, ...counts.keys()])] },
         { upsert: true },
       );
+      const postings = [...counts].map(([term, tf]) => ({
+        _id: postingId(term),
+        tenant_id: memory.tenant_id,
+        memory_id: memory.id,
+        user_id: memory.user_id,
+        term,
+        tf,
+        length: words.length,
+      }));
       if (previous && !previous.terms) {
         // Indexed before documents listed their terms.
         await this.models.postings.deleteMany({ tenant_id: memory.tenant_id, memory_id: memory.id });
-      } else if (stale.length > 0) {
-        await this.models.postings.bulkWrite(
-          stale.map((term) => ({ deleteOne: { filter: { _id: postingId(term) } } })),
-          { ordered: false },
-        );
+        await insertNew(this.models.postings, postings);
+      } else if (previous) {
+        // A rewrite (an update, or the repair job) replaces the postings it keeps in place and
+        // removes only the terms gone: deleting them all first left a moment in which a search
+        // could not find the memory by its text at all.
+        const gone = stale.filter((term) => !counts.has(term));
+        if (gone.length > 0) {
+          await this.models.postings.bulkWrite(
+            gone.map((term) => ({ deleteOne: { filter: { _id: postingId(term) } } })),
+            { ordered: false },
+          );
+        }
+        if (postings.length > 0) {
+          await this.models.postings.bulkWrite(
+            postings.map((posting) => ({
+              replaceOne: { filter: { _id: posting._id }, replacement: posting, upsert: true },
+            })),
+            { ordered: false },
+          );
+        }
+      } else {
+        await insertNew(this.models.postings, postings);
       }
-      await insertNew(
-        this.models.postings,
-        [...counts].map(([term, tf]) => ({
-          _id: postingId(term),
-          tenant_id: memory.tenant_id,
-          memory_id: memory.id,
-          user_id: memory.user_id,
-          term,
-          tf,
-          length: words.length,
-        })),
-      );
       await this.models.textDocs.replaceOne(
         { _id: key },
         { ...document, terms: [...counts.keys()] },
