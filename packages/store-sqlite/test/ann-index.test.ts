@@ -130,9 +130,10 @@ describe('approximate index for a growing tenant', () => {
     await later.vectorIndex.upsert([{ memory: memories[55]!, vector: vectorOf(55) }]);
     expect(later.vectorIndex.approximateStatus('grows')).not.toBe('exact');
     await untilReady(later, 'grows');
-    expect((await later.vectorIndex.search('grows', vectorOf(55), 1, {}))[0]).toMatchObject({
-      id: memories[55]!.id,
-    });
+    // The vector written last is in the index. Asked for five, not one: the graph is built on
+    // several threads, and an approximate search may (rarely) miss the exact nearest of 56.
+    const found = await later.vectorIndex.search('grows', vectorOf(55), 5, {});
+    expect(found.map((hit) => hit.id)).toContain(memories[55]!.id);
     for (const s of [stores, later]) {
       s.vectorIndex.close();
       s.db.close();
