@@ -24,6 +24,7 @@ describe('CompromiseEntityExtractor', () => {
     expect(found).toContain('person:Melanie');
     expect(found.filter((f) => /wow|\bI\b|\bmy\b|tuesday/i.test(f))).toEqual([]);
     expect(found).toContain('topic:sister place');
+    expect(await names('Caroline went to an LGBTQ meeting')).toContain('organization:LGBTQ');
   });
 
   it('returns nothing for text without entities', async () => {

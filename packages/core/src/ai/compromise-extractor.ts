@@ -99,6 +99,8 @@ function isName(term: Term, index: number): boolean {
 function nameKind(run: Term[]): ExtractedEntity['kind'] {
   if (run.some((t) => has(t, 'Place'))) return 'place';
   if (run.some((t) => has(t, 'Organization'))) return 'organization';
+  // "LGBTQ", "NASA": an acronym the lexicon does not know names a group more often than a person.
+  if (run.every((t) => has(t, 'Acronym'))) return 'organization';
   return 'person';
 }
 
