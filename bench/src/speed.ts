@@ -130,7 +130,9 @@ export async function searchProfile(url: string, questions: Question[], users: n
     await response.json();
     client.push(performance.now() - started);
     for (const [phase, ms] of Object.entries(parseServerTiming(response.headers.get('server-timing')))) {
-      phases[phase] = [...(phases[phase] ?? []), ms];
+      const values = phases[phase] ?? [];
+      values.push(ms);
+      phases[phase] = values;
     }
   }
   return {

@@ -5,9 +5,9 @@ import type { EntityExtractor, ExtractedEntity } from '../ports/ai';
 
 /**
  * Rule-based extraction on worker threads: tagging costs about 0.3 ms for a chat turn, so on
- * the HTTP thread a batch of a thousand would stall every other request for a third of a second. Extraction that overruns
- * its time budget yields no entities: the memory is still stored and found by vector and text,
- * and the overrun is logged.
+ * the HTTP thread a batch of a thousand would stall every other request for a third of a
+ * second. Extraction that overruns its time budget yields no entities: the memory is still
+ * stored and found by vector and text, and the overrun is logged.
  */
 export class WorkerEntityExtractor implements EntityExtractor {
   private readonly pool: WorkerPool;
