@@ -8,6 +8,7 @@ import {
   type VectorIndex,
 } from '@engram/core';
 import { AnnIndexes, type AnnOptions } from './ann-index';
+import { bm25Scores, ScopeStatistics } from './bm25';
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
 
@@ -233,20 +234,37 @@ const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperC
 export const scopeTokens = (tenantId: string, userId: string | null) =>
   `t${hex(tenantId)} u${hex(`${tenantId}\u001f${userId ?? ''}`)}`;
 
-/** Turns free text into an FTS5 query: each remaining word quoted (no operator injection), OR-ed. */
-export function ftsQuery(text: string): string | null {
+/**
+ * The words of a text query that count: lowercased, accents removed (as the tokenizer removes
+ * them: "Zürich" is "zurich", not "zu" and "rich"), split at anything not a letter or digit, no
+ * stop words.
+ */
+function queryWords(text: string): string[] {
   const words = text
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0 && !STOPWORDS.has(w));
-  const unique = [...new Set(words)];
-  return unique.length ? unique.map((w) => `"${w}"`).join(' OR ') : null;
+  return [...new Set(words)];
 }
 
-/** FTS5 with the Porter stemmer; BM25 ranking, negated so higher is better. */
+/** Turns free text into an FTS5 query: each remaining word quoted (no operator injection), OR-ed. */
+export function ftsQuery(text: string): string | null {
+  const words = queryWords(text);
+  return words.length ? words.map((w) => `"${w}"`).join(' OR ') : null;
+}
+
+/**
+ * FTS5 with the Porter stemmer, ranked by BM25 (higher is better). A user's search scores with
+ * that user's statistics (bm25.ts); a search across a tenant with FTS5's bm25().
+ */
 export class SqliteTextIndex implements TextIndex {
-  constructor(private readonly db: Db) {}
+  private readonly statistics: ScopeStatistics;
+
+  constructor(private readonly db: Db) {
+    this.statistics = new ScopeStatistics(db);
+  }
 
   async upsert(items: IndexedMemory[]): Promise<void> {
     const del = this.db.prepare('DELETE FROM memories_text WHERE rowid = ?');
@@ -254,42 +272,79 @@ export class SqliteTextIndex implements TextIndex {
     this.db.transaction(() => {
       for (const memory of items) {
         const key = keyOf(this.db, memory);
+        const scope = scopeTokens(memory.tenant_id, memory.user_id);
         del.run(key);
-        ins.run(key, memory.content, scopeTokens(memory.tenant_id, memory.user_id));
+        ins.run(key, memory.content, scope);
+        this.statistics.changed(scope.split(' ')[1]!);
       }
     })();
   }
 
   async delete(tenantId: string, ids: string[]): Promise<void> {
+    const scopeOf = this.db.prepare<[number], { scope: string }>(
+      'SELECT scope FROM memories_text WHERE rowid = ?',
+    );
     const del = this.db.prepare('DELETE FROM memories_text WHERE rowid = ?');
     this.db.transaction(() => {
-      for (const key of existingKeys(this.db, tenantId, ids)) del.run(key);
+      for (const key of existingKeys(this.db, tenantId, ids)) {
+        const row = scopeOf.get(key);
+        if (row) this.statistics.changed(row.scope.split(' ')[1]!);
+        del.run(key);
+      }
     })();
   }
 
   async search(tenantId: string, text: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
-    const match = ftsQuery(text);
-    if (!match) return [];
+    const words = queryWords(text);
+    if (!words.length) return [];
+    const match = words.map((w) => `"${w}"`).join(' OR ');
     // The scope token narrows the match to the tenant (or the tenant's user) inside FTS5
     // itself; remaining filters are applied to that small set. CROSS JOIN keeps that order:
     // left to itself the planner walked every key of the tenant and looked each up in the
     // hits (25 ms a search at 100,000 memories, 1.5 ms this way). Equal scores are ordered by
     // memory id, as they were then, whatever order the plan reads the hits in.
-    const [tenantToken, userToken] = scopeTokens(tenantId, filter.user_id ?? null).split(' ');
-    const scope = filter.user_id !== undefined ? userToken : tenantToken;
+    const [tenantToken, userToken] = scopeTokens(tenantId, filter.user_id ?? null).split(' ') as [
+      string,
+      string,
+    ];
     const where = filterSql(filter, 'k');
-    return this.db
-      .prepare<unknown[], { id: string; rank: number }>(
+    if (filter.user_id === undefined) {
+      return this.db
+        .prepare<unknown[], { id: string; rank: number }>(
+          `WITH hits AS MATERIALIZED (
+             SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
+           )
+           SELECT k.memory_id AS id, h.rank AS rank
+           FROM hits h
+           CROSS JOIN index_keys k ON k.rowid = h.rowid
+           WHERE k.tenant_id = ? AND ${where.sql}
+           ORDER BY h.rank, k.memory_id LIMIT ?`,
+        )
+        .all(`scope : "${tenantToken}" AND content : (${match})`, tenantId, ...where.params, k)
+        .map((r) => ({ id: r.id, score: -r.rank }));
+    }
+    // Every match of the user is read (the document frequencies are counted over all of them);
+    // filters beyond the user decide only which are returned.
+    const hits = this.db
+      .prepare<unknown[], { id: string; content: string; kept: number }>(
         `WITH hits AS MATERIALIZED (
-           SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
+           SELECT rowid, content FROM memories_text WHERE memories_text MATCH ?
          )
-         SELECT k.memory_id AS id, h.rank AS rank
+         SELECT k.memory_id AS id, h.content AS content, (k.tenant_id = ? AND ${where.sql}) AS kept
          FROM hits h
-         CROSS JOIN index_keys k ON k.rowid = h.rowid
-         WHERE k.tenant_id = ? AND ${where.sql}
-         ORDER BY h.rank, k.memory_id LIMIT ?`,
+         CROSS JOIN index_keys k ON k.rowid = h.rowid`,
       )
-      .all(`scope : "${scope}" AND content : (${match})`, tenantId, ...where.params, k)
-      .map((r) => ({ id: r.id, score: -r.rank }));
+      .all(`scope : "${userToken}" AND content : (${match})`, tenantId, ...where.params);
+    const scores = bm25Scores(
+      hits.map((h) => h.content),
+      words,
+      { docs: this.statistics.docs(userToken), meanLength: this.statistics.meanLength(tenantToken) },
+    );
+    return hits
+      .map((h, i) => ({ id: h.id, score: scores[i]!, kept: h.kept }))
+      .filter((h) => h.kept)
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, k)
+      .map(({ id, score }) => ({ id, score }));
   }
 }
