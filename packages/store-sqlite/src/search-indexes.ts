@@ -101,6 +101,11 @@ export class SqliteVectorIndex implements VectorIndex {
         `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vectors USING vec0(
            user_key TEXT PARTITION KEY, tenant_id TEXT, embedding FLOAT[${model.dimension}] distance_metric=cosine, chunk_size=128)`,
       );
+      // vec0 finds a partition's chunks by scanning its chunk table (no index of its own): at
+      // 1,000,000 memories that is 8,000 rows read for each per-user search.
+      this.db.exec(
+        'CREATE INDEX IF NOT EXISTS memory_vectors_chunks_by_partition ON memory_vectors_chunks (partition00, chunk_id)',
+      );
       const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       put.run('vector.model', model.id);
       put.run('vector.dimension', String(model.dimension));
