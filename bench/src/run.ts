@@ -128,8 +128,9 @@ async function main() {
       const unfiltered = await unfilteredSearchLatency(server.url, questions, opts.seconds);
       const peak = server.peakRssMiB();
       await server.stop();
-      // The same data served by one process per core (ENGRAM_PROCESSES). Each process builds its
-      // own approximate index at start (~20 s of CPU at 100,000): measured after that settles.
+      // The same data served by one process per core (ENGRAM_PROCESSES). Each process loads the
+      // approximate index the stopped server saved (it would build its own otherwise: ~20 s of
+      // CPU at 100,000, minutes at 1,000,000): measured after start-up settles.
       const processes = cpus().length;
       const cluster = await startServer(dir, 18_501, { ENGRAM_PROCESSES: String(processes) });
       await new Promise((r) => setTimeout(r, Math.min(240_000, Math.max(10_000, (size / 100_000) * 60_000))));

@@ -68,11 +68,7 @@ describe('Indexer.indexMany', () => {
     const hits = await ports.textIndex.search('t1', 'Melanie paints hiking', 10, {});
     expect(hits.map((h) => h.id).sort()).toEqual([...memories.map((m) => m.id)].sort());
     const melanie = await ports.graphStore.findEntities('t1', 'alice', ['Melanie']);
-    const mentioning = await ports.graphStore.memoriesMentioning(
-      't1',
-      melanie.map((e) => e.id),
-      10,
-    );
-    expect(mentioning.map((m) => m.id)).toEqual([ok2]);
+    const [mentioning] = await ports.graphStore.memoriesMentioningEach('t1', [melanie.map((e) => e.id)], 10);
+    expect(mentioning!.map((m) => m.id)).toEqual([ok2]);
   });
 });

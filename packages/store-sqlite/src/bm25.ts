@@ -38,19 +38,16 @@ export function stem(word: string): string {
 }
 
 const NON_ASCII = /[^\p{ASCII}]/u;
-const isAsciiWordChar = (code: number) => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+const NO_LETTERS = new Set<number>();
 
 /**
  * Calls `onWord` for each word of `text` as `unicode61 remove_diacritics 2` splits it (lowercased,
- * accents removed, split at anything not a letter or digit) and returns how many there were. Most
- * memories are ASCII: those are scanned by character code, without building a list of words, and
- * only words that may match (`mayMatch` on the first letter, which stemming never changes) are cut.
+ * accents removed, split at anything not a letter or digit) whose first character is in
+ * `firstCodes` (stemming never changes a word's first letter), and returns how many words there
+ * were. Most memories are ASCII: those are scanned by character code, and only the words that
+ * may match are cut out and lowercased.
  */
-function scanWords(
-  text: string,
-  mayMatch: (firstCode: number) => boolean,
-  onWord: (word: string) => void,
-): number {
+function scanWords(text: string, firstCodes: Set<number>, onWord: (word: string) => void): number {
   if (NON_ASCII.test(text)) {
     const words =
       text
@@ -58,32 +55,32 @@ function scanWords(
         .replace(/\p{M}/gu, '')
         .toLowerCase()
         .match(/[\p{L}\p{N}]+/gu) ?? [];
-    for (const word of words) if (mayMatch(word.charCodeAt(0))) onWord(word);
+    for (const word of words) if (firstCodes.has(word.charCodeAt(0))) onWord(word);
     return words.length;
   }
-  const lower = text.toLowerCase();
   let count = 0;
   let start = -1;
-  for (let i = 0; i <= lower.length; i++) {
-    if (i < lower.length && isAsciiWordChar(lower.charCodeAt(i))) {
-      if (start < 0) start = i;
+  let first = 0;
+  for (let i = 0; i <= text.length; i++) {
+    let code = i < text.length ? text.charCodeAt(i) : 32;
+    if (code >= 65 && code <= 90) code += 32; // A-Z to a-z
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (start < 0) {
+        start = i;
+        first = code;
+      }
       continue;
     }
     if (start < 0) continue;
     count++;
-    if (mayMatch(lower.charCodeAt(start))) onWord(lower.slice(start, i));
+    if (firstCodes.has(first)) onWord(text.slice(start, i).toLowerCase());
     start = -1;
   }
   return count;
 }
 
 /** A row's length as bm25() counts it: its words and its scope tokens. */
-export const rowLength = (content: string) =>
-  scanWords(
-    content,
-    () => false,
-    () => {},
-  ) + SCOPE_TOKENS;
+export const rowLength = (content: string) => scanWords(content, NO_LETTERS, () => {}) + SCOPE_TOKENS;
 
 /**
  * BM25 scores of `contents` for the query `words` (already lowercased, stop words removed), given
@@ -101,16 +98,20 @@ export function bm25Scores(
     if (!terms.has(s)) terms.set(s, terms.size);
   }
   const firstLetters = new Set([...terms.keys()].map((t) => t.charCodeAt(0)));
-  const mayMatch = (code: number) => firstLetters.has(code);
+  const termOfWord = new Map<string, number>(); // -1: no term; words repeat across rows
   const n = terms.size;
   const freq = new Float64Array(contents.length * n);
   const length = new Float64Array(contents.length);
   const docFreq = new Float64Array(n);
   contents.forEach((content, row) => {
     length[row] =
-      scanWords(content, mayMatch, (word) => {
-        const term = terms.get(stem(word));
-        if (term !== undefined) freq[row * n + term]! += 1;
+      scanWords(content, firstLetters, (word) => {
+        let term = termOfWord.get(word);
+        if (term === undefined) {
+          term = terms.get(stem(word)) ?? -1;
+          termOfWord.set(word, term);
+        }
+        if (term >= 0) freq[row * n + term]! += 1;
       }) + SCOPE_TOKENS;
     for (let t = 0; t < n; t++) if (freq[row * n + t]! > 0) docFreq[t]! += 1;
   });

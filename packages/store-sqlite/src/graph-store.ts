@@ -8,7 +8,7 @@ import {
   nowIso,
   type PageRequest,
   type Relation,
-  rankByRareEntities,
+  rankEachByRareEntities,
   relationRecord,
   type ScoredId,
   shortestPath,
@@ -132,14 +132,18 @@ export class SqliteGraphStore implements GraphStore {
     return out;
   }
 
-  async memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]> {
+  async memoriesMentioningEach(
+    tenantId: string,
+    entitySets: string[][],
+    limit: number,
+  ): Promise<ScoredId[][]> {
     const edges = this.db
       .prepare<[string, string], { source_id: string; target_id: string }>(
         `SELECT source_id, target_id FROM edges INDEXED BY edges_by_target
          WHERE tenant_id = ? AND target_id IN (SELECT value FROM json_each(?)) AND type = '${MENTIONS}'`,
       )
-      .all(tenantId, json(entityIds));
-    return rankByRareEntities(edges, limit);
+      .all(tenantId, json([...new Set(entitySets.flat())]));
+    return rankEachByRareEntities(edges, entitySets, limit);
   }
 
   async neighbors(

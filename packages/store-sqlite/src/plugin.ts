@@ -29,10 +29,12 @@ export interface SqliteStores {
 /** Every storage port over one SQLite file. */
 export function openSqliteStores(path: string, options: { ann?: AnnOptions } = {}): SqliteStores {
   const db = openDatabase(path);
+  // Beside the file, as SQLite's own -wal and -shm are: approximate indexes saved at close.
+  const ann = { directory: path === ':memory:' ? undefined : `${path}-ann`, ...options.ann };
   return {
     db,
     memoryStore: new SqliteMemoryStore(db),
-    vectorIndex: new SqliteVectorIndex(db, options.ann),
+    vectorIndex: new SqliteVectorIndex(db, ann),
     textIndex: new SqliteTextIndex(db),
     graphStore: new SqliteGraphStore(db),
     logStore: new SqliteLogStore(db),

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeMemory } from '@engram/core/testing';
@@ -109,6 +109,57 @@ describe('approximate index after a restart', () => {
     });
     second.vectorIndex.close();
     second.db.close();
+  });
+
+  it('loads the index saved at close, with the changes made since, and only for its own file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'engram-ann-'));
+    const file = path.join(dir, 'engram.db');
+    const model = { id: 'test-model', dimension: DIM };
+    const memories = Array.from({ length: 150 }, (_, i) => makeMemory({ user_id: `u${i % 3}` }));
+    const first = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await first.vectorIndex.init(model);
+    await first.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await untilReady(first, 't1');
+    first.vectorIndex.close();
+    first.db.close();
+    expect(readdirSync(`${file}-ann`).filter((f) => f.endsWith('.usearch'))).toHaveLength(1);
+
+    // Changes while no process holds the index (one never large enough to build it).
+    const offline = openSqliteStores(file, { ann: { minVectors: 1_000_000 } });
+    await offline.vectorIndex.init(model);
+    const added = makeMemory({ content: 'added while closed' });
+    await offline.vectorIndex.upsert([{ memory: added, vector: vectorOf(9_999) }]);
+    await offline.vectorIndex.delete('t1', [memories[7]!.id]);
+    offline.vectorIndex.close();
+    offline.db.close();
+
+    const second = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await second.vectorIndex.init(model);
+    expect(second.vectorIndex.approximateStatus('t1')).toBe('ready'); // loaded, not building
+    expect((await second.vectorIndex.search('t1', vectorOf(9_999), 1, {}))[0]).toMatchObject({
+      id: added.id,
+    });
+    const near7 = await second.vectorIndex.search('t1', vectorOf(7), 10, {});
+    expect(near7.map((h) => h.id)).not.toContain(memories[7]!.id);
+    expect(near7).toHaveLength(10);
+    second.vectorIndex.close();
+    second.db.close();
+
+    // A new data file at the same path never loads the old file's index.
+    for (const f of readdirSync(dir))
+      if (f.startsWith('engram.db') && !f.endsWith('-ann')) rmSync(path.join(dir, f));
+    const fresh = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await fresh.vectorIndex.init(model);
+    await fresh.vectorIndex.upsert(
+      Array.from({ length: 120 }, (_, i) => ({ memory: makeMemory(), vector: vectorOf(50_000 + i) })),
+    );
+    const reopened = openSqliteStores(file, { ann: { minVectors: 100 } });
+    await reopened.vectorIndex.init(model);
+    expect(reopened.vectorIndex.approximateStatus('t1')).toBe('building');
+    for (const s of [fresh, reopened]) {
+      s.vectorIndex.close();
+      s.db.close();
+    }
   });
 });
 

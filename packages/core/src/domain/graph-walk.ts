@@ -57,3 +57,18 @@ export function rankByRareEntities(
     .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1))
     .slice(0, limit);
 }
+
+/** `rankByRareEntities` for each set of entities, from the MENTIONS edges of all of them. */
+export function rankEachByRareEntities(
+  edges: { source_id: string; target_id: string }[],
+  entitySets: string[][],
+  limit: number,
+): { id: string; score: number }[][] {
+  return entitySets.map((set) => {
+    const wanted = new Set(set);
+    return rankByRareEntities(
+      edges.filter((e) => wanted.has(e.target_id)),
+      limit,
+    );
+  });
+}

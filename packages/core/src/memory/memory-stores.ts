@@ -1,6 +1,6 @@
 import type { MemoryFilter } from '../domain/filter';
 import { matchesFilter } from '../domain/filter';
-import { rankByRareEntities, shortestPath } from '../domain/graph-walk';
+import { rankEachByRareEntities, shortestPath } from '../domain/graph-walk';
 import { newId, nowIso } from '../domain/ids';
 import { decodeCursor, pageOf } from '../domain/paging';
 import { relationRecord } from '../domain/relations';
@@ -340,11 +340,16 @@ export class InMemoryGraphStore implements GraphStore {
     return out;
   }
 
-  async memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]> {
+  async memoriesMentioningEach(
+    tenantId: string,
+    entitySets: string[][],
+    limit: number,
+  ): Promise<ScoredId[][]> {
+    const wanted = new Set(entitySets.flat());
     const edges = this.edges.filter(
-      (e) => e.tenant_id === tenantId && e.type === MENTIONS && entityIds.includes(e.target_id),
+      (e) => e.tenant_id === tenantId && e.type === MENTIONS && wanted.has(e.target_id),
     );
-    return rankByRareEntities(edges, limit);
+    return rankEachByRareEntities(edges, entitySets, limit);
   }
 
   private touching(tenantId: string, nodes: string[]): Relation[] {

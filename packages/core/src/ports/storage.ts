@@ -147,10 +147,13 @@ export interface GraphStore {
   removeNode(tenantId: string, nodeId: string): Promise<void>;
   entitiesOf(tenantId: string, memoryIds: string[]): Promise<Map<string, Entity[]>>;
   /**
-   * Memories mentioning any of the entities, best first. Score: the sum over shared entities of
-   * 1 / (memories mentioning that entity), so rare entities weigh more than ubiquitous ones.
+   * For each set of entities, the memories mentioning any of them, best first (up to `limit`).
+   * Score: the sum over shared entities of 1 / (memories mentioning that entity), so rare
+   * entities weigh more than ubiquitous ones. One call for every set a search expands from: an
+   * entity in several sets (a speaker's name) is read once, and a networked store answers in
+   * one round trip. `rankEachByRareEntities` computes the answer from the MENTIONS edges.
    */
-  memoriesMentioning(tenantId: string, entityIds: string[], limit: number): Promise<ScoredId[]>;
+  memoriesMentioningEach(tenantId: string, entitySets: string[][], limit: number): Promise<ScoredId[][]>;
   /** Nodes within `depth` hops of `nodeId` (either direction) and the edges between them. */
   neighbors(tenantId: string, nodeId: string, depth: number, limit: number): Promise<GraphNeighborhood>;
   /** The shortest path from one node to another as a list of relations, or null. */

@@ -287,9 +287,13 @@ export class SearchService {
       // A seed shares every entity with itself: only what it leads to elsewhere counts.
       ...[...entitiesOfSeeds].map(([seed, entities]) => ({ entities: ids(entities), except: seed })),
     ];
-    const found = await Promise.all(
-      expansions.map(({ entities }) => graph.memoriesMentioning(tenantId, entities, depth)),
-    );
+    const found = expansions.length
+      ? await graph.memoriesMentioningEach(
+          tenantId,
+          expansions.map(({ entities }) => entities),
+          depth,
+        )
+      : [];
     const scores = new Map<string, number>();
     found.forEach((hits, i) => {
       for (const h of hits)

@@ -290,9 +290,24 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
         await graph.setMentions('t1', 'mem_2', [caroline!.id]);
         await graph.setMentions('t1', 'mem_2', [caroline!.id]); // replacing is idempotent
         // Caroline is in both memories (1/2 each), Sweden only in mem_1 (1): rare entities weigh more.
-        expect(await graph.memoriesMentioning('t1', [caroline!.id, sweden!.id], 10)).toEqual([
-          { id: 'mem_1', score: 1.5 },
-          { id: 'mem_2', score: 0.5 },
+        // Each set ranked on its own, as if asked alone; one call answers all of them.
+        expect(
+          await graph.memoriesMentioningEach(
+            't1',
+            [[caroline!.id, sweden!.id], [caroline!.id], [sweden!.id], []],
+            10,
+          ),
+        ).toEqual([
+          [
+            { id: 'mem_1', score: 1.5 },
+            { id: 'mem_2', score: 0.5 },
+          ],
+          [
+            { id: 'mem_2', score: 0.5 },
+            { id: 'mem_1', score: 0.5 },
+          ],
+          [{ id: 'mem_1', score: 1 }],
+          [],
         ]);
         expect(
           (await graph.entitiesOf('t1', ['mem_1']))
@@ -325,7 +340,7 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
           ['Sweden', 1],
         ]);
         await graph.removeNode('t1', 'mem_1');
-        expect(await graph.memoriesMentioning('t1', [sweden!.id], 10)).toEqual([]);
+        expect(await graph.memoriesMentioningEach('t1', [[sweden!.id]], 10)).toEqual([[]]);
         await graph.forgetUser('t1', 'alice');
         expect(await graph.findEntities('t1', 'alice', ['Caroline'])).toEqual([]);
         expect(await graph.findEntities('t1', 'bob', ['Caroline'])).toHaveLength(1);
