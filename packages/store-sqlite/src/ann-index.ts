@@ -163,10 +163,14 @@ export class AnnIndexes {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.saved) {
-      this.catchUp();
-      for (const [tenantId, tenant] of this.tenants)
-        if (tenant.ready) this.saved.save(tenantId, tenant.index, this.appliedSeq);
+    try {
+      if (this.saved) {
+        this.catchUp();
+        for (const [tenantId, tenant] of this.tenants)
+          if (tenant.ready) this.saved.save(tenantId, tenant.index, this.appliedSeq);
+      }
+    } catch {
+      // A cache never stands in the way of a shutdown (the file may be closed already).
     }
     this.tenants.clear();
   }
@@ -311,17 +315,23 @@ class SavedIndexes {
   load(tenantId: string, index: Index): { index: Index; savedAt: number } | null {
     const prefix = this.prefix(tenantId);
     const savedAt = Math.max(-1, ...this.versions(prefix));
-    const last = lastChange(this.db);
-    if (savedAt < 0 || savedAt > last) return null;
-    const oldest = (
-      this.db.prepare('SELECT min(seq) AS seq FROM vector_changes').get() as { seq: number | null }
-    ).seq;
-    if (savedAt < last && (oldest === null || oldest > savedAt + 1)) return null; // pruned past it
+    if (savedAt < 0) return null;
+    const file = path.join(this.directory, `${prefix}${savedAt}.usearch`);
     try {
-      index.load(path.join(this.directory, `${prefix}${savedAt}.usearch`));
+      const last = lastChange(this.db);
+      if (savedAt > last) {
+        // Saved from changes this file no longer has (restored from a backup): never valid again.
+        rmSync(file, { force: true });
+        return null;
+      }
+      const oldest = (
+        this.db.prepare('SELECT min(seq) AS seq FROM vector_changes').get() as { seq: number | null }
+      ).seq;
+      if (savedAt < last && (oldest === null || oldest > savedAt + 1)) return null; // pruned past it
+      index.load(file);
       return index.dimensions() === this.dimension ? { index, savedAt } : null;
     } catch {
-      return null;
+      return null; // unreadable: built again
     }
   }
 
