@@ -25,8 +25,9 @@ export class WalCheckpointer {
   private readonly pool: WorkerPool;
   private readonly timer: NodeJS.Timeout;
   private running: Promise<unknown> | null = null;
+  private failing = false;
 
-  private constructor(path: string) {
+  private constructor(path: string, onFailure: (err: unknown) => void) {
     this.pool = new WorkerPool(
       {
         module: compiledModule(require.resolve('./checkpoint-connection')),
@@ -36,10 +37,19 @@ export class WalCheckpointer {
       { threads: 1 },
     );
     this.timer = setInterval(() => {
-      // One checkpoint at a time; one that fails is retried at the next tick.
+      // One checkpoint at a time; one that fails is retried at the next tick, and reported
+      // when checkpoints start failing, not at every tick while they keep failing.
       this.running ??= this.pool
         .call('checkpoint')
-        .catch(() => undefined)
+        .then(
+          () => {
+            this.failing = false;
+          },
+          (err: unknown) => {
+            if (!this.failing) onFailure(err);
+            this.failing = true;
+          },
+        )
         .finally(() => {
           this.running = null;
         });
@@ -47,12 +57,16 @@ export class WalCheckpointer {
     this.timer.unref();
   }
 
-  /** Starts checkpointing a file's log off `db`'s thread; null for an in-memory database. */
-  static start(db: Db, path: string): WalCheckpointer | null {
+  /**
+   * Starts checkpointing a file's log off `db`'s thread; null for an in-memory database.
+   * `onFailure` hears of the first failure after a success (the request thread's threshold
+   * still bounds the log meanwhile, so nothing is lost, but the log grows and commits slow).
+   */
+  static start(db: Db, path: string, onFailure: (err: unknown) => void = () => {}): WalCheckpointer | null {
     if (path === ':memory:') return null;
     db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-    return new WalCheckpointer(path);
+    return new WalCheckpointer(path, onFailure);
   }
 
   async close(): Promise<void> {

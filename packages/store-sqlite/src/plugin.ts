@@ -86,7 +86,12 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
     name: 'store-sqlite',
     setup(ctx) {
       stores = openSqliteStores(options.path, { ann: options.ann });
-      checkpointer = WalCheckpointer.start(stores.db, options.path);
+      checkpointer = WalCheckpointer.start(stores.db, options.path, (err) =>
+        ctx.logger.warn(
+          { err },
+          'WAL checkpoints on their own thread are failing; the request thread checkpoints instead (slower writes)',
+        ),
+      );
       const unfilled = SQLITE_PORTS.filter((port) => !ctx.get(port));
       for (const port of options.ports ?? unfilled)
         ctx.provide(port, translateErrors(stores[port], sqliteBusy));

@@ -39,6 +39,25 @@ describe('WalCheckpointer', () => {
     }
   });
 
+  it('reports checkpoints that start failing once, not at every attempt', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'engram-ckpt-'));
+    const db = openDatabase(path.join(dir, 'engram.db'));
+    const failures: unknown[] = [];
+    // A path the checkpoint thread cannot open: each attempt fails.
+    const checkpointer = WalCheckpointer.start(db, path.join(dir, 'missing', 'engram.db'), (err) =>
+      failures.push(err),
+    )!;
+    try {
+      expect(await until(() => failures.length > 0, 5000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1600)); // three more attempts
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(/directory does not exist|unable to open|SQLITE_CANTOPEN/i);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+
   it('leaves an in-memory database alone', () => {
     const db = openDatabase(':memory:');
     expect(WalCheckpointer.start(db, ':memory:')).toBeNull();
