@@ -13,8 +13,12 @@ import type { Db } from './database';
  * user who is the whole index scores exactly as bm25() would (tested).
  */
 
-const K1 = 1.2;
-const B = 0.75;
+/** BM25's term-frequency saturation (k1) and length normalisation (b); FTS5's values. */
+export interface Bm25Parameters {
+  k1: number;
+  b: number;
+}
+export const FTS5_BM25: Bm25Parameters = { k1: 1.2, b: 0.75 };
 /** The scope column holds two tokens (tenant, tenant + user); FTS5 counts them in a row's length. */
 const SCOPE_TOKENS = 2;
 /** How long a scope's counts are trusted: another process may be writing to the same file. */
@@ -91,6 +95,7 @@ export function bm25Scores(
   contents: string[],
   words: string[],
   scope: { docs: number; meanLength: number },
+  { k1, b }: Bm25Parameters = FTS5_BM25,
 ): number[] {
   const terms = new Map<string, number>();
   for (const word of words) {
@@ -118,11 +123,11 @@ export function bm25Scores(
   // FTS5's inverse document frequency, floored at a millionth so a word in most rows still counts.
   const idf = Array.from(docFreq, (df) => Math.max(Math.log((scope.docs - df + 0.5) / (df + 0.5)), 1e-6));
   return contents.map((_, row) => {
-    const norm = K1 * (1 - B + (B * length[row]!) / scope.meanLength);
+    const norm = k1 * (1 - b + (b * length[row]!) / scope.meanLength);
     let score = 0;
     for (let t = 0; t < n; t++) {
       const f = freq[row * n + t]!;
-      if (f > 0) score += (idf[t]! * f * (K1 + 1)) / (f + norm);
+      if (f > 0) score += (idf[t]! * f * (k1 + 1)) / (f + norm);
     }
     return score;
   });

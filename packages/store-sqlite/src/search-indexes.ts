@@ -8,7 +8,7 @@ import {
   type VectorIndex,
 } from '@engram/core';
 import { AnnIndexes, type AnnOptions } from './ann-index';
-import { bm25Scores, ScopeStatistics } from './bm25';
+import { type Bm25Parameters, bm25Scores, FTS5_BM25, ScopeStatistics } from './bm25';
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
 
@@ -266,6 +266,8 @@ export function ftsQuery(text: string): string | null {
  */
 export class SqliteTextIndex implements TextIndex {
   private readonly statistics: ScopeStatistics;
+  /** For a user's search; measured by `bench/dist/bm25-parameters.js`. */
+  parameters: Bm25Parameters = FTS5_BM25;
 
   constructor(private readonly db: Db) {
     this.statistics = new ScopeStatistics(db);
@@ -344,6 +346,7 @@ export class SqliteTextIndex implements TextIndex {
       hits.map((h) => h.content),
       words,
       { docs: this.statistics.docs(userToken), meanLength: this.statistics.meanLength(tenantToken) },
+      this.parameters,
     );
     return hits
       .map((h, i) => ({ id: h.id, score: scores[i]!, kept: h.kept }))
