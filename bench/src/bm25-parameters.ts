@@ -35,7 +35,9 @@ async function main() {
   const gain = (i: number, c: string) => perSetting[i]!.get(c)!.recall['@10']!;
   const held = convs.map((c) => {
     const total = (i: number) => convs.filter((o) => o !== c).reduce((t, o) => t + gain(i, o), 0);
-    const chosen = grid.map((_: unknown, i: number) => i).reduce((best: number, i: number) => (total(i) > total(best) ? i : best), 0);
+    const chosen = grid
+      .map((_: unknown, i: number) => i)
+      .reduce((best: number, i: number) => (total(i) > total(best) ? i : best), 0);
     return { c, setting: grid[chosen], s: perSetting[chosen]!.get(c)! };
   });
   const avg = (f: (s: QualityScores) => number) => round(held.reduce((t, h) => t + f(h.s), 0) / held.length);
