@@ -1,7 +1,7 @@
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import type { SqliteTextIndex } from '@engram/store-sqlite';
-import { locomoEngine, meanOver, option, scoresByConversation } from './locomo-engine';
-import { type QualityScores, round } from './metrics';
+import { locomoEngine, meanOver, option, printCrossValidated, scoresByConversation } from './locomo-engine';
+import type { QualityScores } from './metrics';
 
 /**
  * BM25's k1 and b for a user's text search (FTS5's 1.2 / 0.75 by default), measured through the
@@ -31,25 +31,7 @@ async function main() {
     );
   }
   // Cross-validated: each conversation measured with the setting the other four chose.
-  const convs = [...perSetting[0]!.keys()];
-  const gain = (i: number, c: string) => perSetting[i]!.get(c)!.recall['@10']!;
-  const held = convs.map((c) => {
-    const total = (i: number) => convs.filter((o) => o !== c).reduce((t, o) => t + gain(i, o), 0);
-    const chosen = grid
-      .map((_: unknown, i: number) => i)
-      .reduce((best: number, i: number) => (total(i) > total(best) ? i : best), 0);
-    return { c, setting: grid[chosen], s: perSetting[chosen]!.get(c)! };
-  });
-  const avg = (f: (s: QualityScores) => number) => round(held.reduce((t, h) => t + f(h.s), 0) / held.length);
-  console.log(
-    'chosen',
-    held.map((h) => `${h.c}:${JSON.stringify(h.setting)}`).join(' '),
-    'cross-validated r@1/r@5/r@10/nDCG',
-    avg((s) => s.recall['@1']!),
-    avg((s) => s.recall['@5']!),
-    avg((s) => s.recall['@10']!),
-    avg((s) => s.ndcg10),
-  );
+  printCrossValidated(grid, perSetting, (s) => s.recall['@10']!);
   await engram.shutdown();
 }
 main().catch((err) => {

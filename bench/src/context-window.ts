@@ -1,5 +1,5 @@
 import { staticEmbedderPlugin } from '@engram/embed-static';
-import { locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
+import { locomoEngine, meanOver, printCrossValidated, scoresByConversation } from './locomo-engine';
 import { type QualityScores, round } from './metrics';
 
 /**
@@ -29,28 +29,7 @@ async function main() {
     );
   }
   // Cross-validated: each conversation measured with the window the other four chose.
-  const convs = [...perWindow[0]!.keys()];
-  const gain = (w: number, c: string) =>
-    perWindow[w]!.get(c)!.recall['@1']! + perWindow[w]!.get(c)!.recall['@10']!;
-  const held = convs.map((c) => {
-    const chosen = windows
-      .map((_, w) => w)
-      .reduce((best, w) => {
-        const total = (x: number) => convs.filter((o) => o !== c).reduce((t, o) => t + gain(x, o), 0);
-        return total(w) > total(best) ? w : best;
-      }, 0);
-    return { c, window: windows[chosen], s: perWindow[chosen]!.get(c)! };
-  });
-  const avg = (f: (s: QualityScores) => number) => round(held.reduce((t, h) => t + f(h.s), 0) / held.length);
-  console.log(
-    'chosen',
-    held.map((h) => `${h.c}:${h.window}`).join(' '),
-    'cross-validated r@1/r@5/r@10/nDCG',
-    avg((s) => s.recall['@1']!),
-    avg((s) => s.recall['@5']!),
-    avg((s) => s.recall['@10']!),
-    avg((s) => s.ndcg10),
-  );
+  printCrossValidated(windows, perWindow, (s) => s.recall['@1']! + s.recall['@10']!);
   await engram.shutdown();
 }
 main().catch((err) => {

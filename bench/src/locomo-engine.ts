@@ -74,3 +74,36 @@ export const meanOver = (scores: Iterable<QualityScores>, figure: (s: QualitySco
   const list = [...scores];
   return round(list.reduce((t, s) => t + figure(s), 0) / list.length);
 };
+
+/**
+ * Cross-validation over conversations: each conversation is measured with the setting that
+ * scored best (by `gain`, summed) on the other four. `perSetting[i]` holds each conversation's
+ * scores under `settings[i]`. Prints the settings chosen and the held-out means.
+ */
+export function printCrossValidated<T>(
+  settings: T[],
+  perSetting: Map<string, QualityScores>[],
+  gain: (s: QualityScores) => number,
+): void {
+  const convs = [...perSetting[0]!.keys()];
+  const held = convs.map((c) => {
+    const total = (i: number) =>
+      convs.filter((o) => o !== c).reduce((t, o) => t + gain(perSetting[i]!.get(o)!), 0);
+    const chosen = settings.map((_, i) => i).reduce((best, i) => (total(i) > total(best) ? i : best), 0);
+    return { c, setting: settings[chosen], s: perSetting[chosen]!.get(c)! };
+  });
+  const mean = (f: (s: QualityScores) => number) =>
+    meanOver(
+      held.map((h) => h.s),
+      f,
+    );
+  console.log(
+    'chosen',
+    held.map((h) => `${h.c}:${JSON.stringify(h.setting)}`).join(' '),
+    'cross-validated r@1/r@5/r@10/nDCG',
+    mean((s) => s.recall['@1']!),
+    mean((s) => s.recall['@5']!),
+    mean((s) => s.recall['@10']!),
+    mean((s) => s.ndcg10),
+  );
+}
