@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { Db } from './database';
@@ -27,6 +27,8 @@ interface TenantIndex {
 }
 
 const RECHECK_MS = 60_000;
+/** A saved index's temporary file untouched this long belongs to a save that died. */
+const ABANDONED_SAVE_MS = 10 * 60_000;
 /** Changes kept in `vector_changes`: a process further behind than this rebuilds its indexes. */
 const CHANGES_KEPT = 100_000;
 
@@ -303,6 +305,7 @@ class SavedIndexes {
       renameSync(temporary, file);
       for (const older of this.versions(prefix).filter((s) => s < seq))
         rmSync(path.join(this.directory, `${prefix}${older}.usearch`), { force: true });
+      this.removeAbandonedSaves();
     } catch {
       // A cache: failing to save only means the next start builds again.
     }
@@ -332,6 +335,20 @@ class SavedIndexes {
       return index.dimensions() === this.dimension ? { index, savedAt } : null;
     } catch {
       return null; // unreadable: built again
+    }
+  }
+
+  /**
+   * Temporary files a save left when its process died mid-write (a gigabyte at 1,000,000
+   * vectors). A save takes seconds, so one untouched for ten minutes is abandoned.
+   */
+  private removeAbandonedSaves(): void {
+    const before = Date.now() - ABANDONED_SAVE_MS;
+    for (const name of readdirSync(this.directory)) {
+      if (!name.endsWith('.tmp')) continue;
+      const file = path.join(this.directory, name);
+      const modified = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+      if (modified !== undefined && modified < before) rmSync(file, { force: true });
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeMemory } from '@engram/core/testing';
@@ -120,9 +120,20 @@ describe('approximate index after a restart', () => {
     await first.vectorIndex.init(model);
     await first.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
     await untilReady(first, 't1');
+    // What two saves that died mid-write left: one an hour ago, one (another process's, say)
+    // still being written.
+    mkdirSync(`${file}-ann`, { recursive: true });
+    const abandoned = path.join(`${file}-ann`, 'x.t1.5.usearch.999.tmp');
+    const inProgress = path.join(`${file}-ann`, 'x.t1.6.usearch.998.tmp');
+    writeFileSync(abandoned, 'partial');
+    writeFileSync(inProgress, 'partial');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(abandoned, anHourAgo, anHourAgo);
     first.vectorIndex.close();
     first.db.close();
     expect(readdirSync(`${file}-ann`).filter((f) => f.endsWith('.usearch'))).toHaveLength(1);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(inProgress)).toBe(true);
 
     // Changes while no process holds the index (one never large enough to build it).
     const offline = openSqliteStores(file, { ann: { minVectors: 1_000_000 } });
