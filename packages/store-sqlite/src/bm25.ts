@@ -45,20 +45,29 @@ const NON_ASCII = /[^\p{ASCII}]/u;
 const NO_LETTERS = new Set<number>();
 
 /**
- * Calls `onWord` for each word of `text` as `unicode61 remove_diacritics 2` splits it (lowercased,
- * accents removed, split at anything not a letter or digit) whose first character is in
- * `firstCodes` (stemming never changes a word's first letter), and returns how many words there
- * were. Most memories are ASCII: those are scanned by character code, and only the words that
- * may match are cut out and lowercased.
+ * The words of `text` as FTS5's `unicode61 remove_diacritics 2` tokenizer splits them:
+ * lowercased, accents removed ("Zürich" is "zurich", not "zu" and "rich"), split at anything
+ * not a letter or digit.
+ */
+export function tokenizerWords(text: string): string[] {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/**
+ * Calls `onWord` for each word of `text` (as `tokenizerWords` splits it) whose first character
+ * is in `firstCodes` (stemming never changes a word's first letter), and returns how many words
+ * there were. Most memories are ASCII: those are scanned by character code, and only the words
+ * that may match are cut out and lowercased.
  */
 function scanWords(text: string, firstCodes: Set<number>, onWord: (word: string) => void): number {
   if (NON_ASCII.test(text)) {
-    const words =
-      text
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '')
-        .toLowerCase()
-        .match(/[\p{L}\p{N}]+/gu) ?? [];
+    const words = tokenizerWords(text);
     for (const word of words) if (firstCodes.has(word.charCodeAt(0))) onWord(word);
     return words.length;
   }
@@ -84,7 +93,7 @@ function scanWords(text: string, firstCodes: Set<number>, onWord: (word: string)
 }
 
 /** A row's length as bm25() counts it: its words and its scope tokens. */
-export const rowLength = (content: string) => scanWords(content, NO_LETTERS, () => {}) + SCOPE_TOKENS;
+const rowLength = (content: string) => scanWords(content, NO_LETTERS, () => {}) + SCOPE_TOKENS;
 
 /**
  * BM25 scores of `contents` for the query `words` (already lowercased, stop words removed), given

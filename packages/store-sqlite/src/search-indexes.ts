@@ -8,7 +8,7 @@ import {
   type VectorIndex,
 } from '@engram/core';
 import { AnnIndexes, type AnnOptions } from './ann-index';
-import { type Bm25Parameters, bm25Scores, FTS5_BM25, ScopeStatistics } from './bm25';
+import { type Bm25Parameters, bm25Scores, FTS5_BM25, ScopeStatistics, tokenizerWords } from './bm25';
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
 
@@ -239,25 +239,16 @@ const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperC
 export const scopeTokens = (tenantId: string, userId: string | null) =>
   `t${hex(tenantId)} u${hex(`${tenantId}\u001f${userId ?? ''}`)}`;
 
-/**
- * The words of a text query that count: lowercased, accents removed (as the tokenizer removes
- * them: "Zürich" is "zurich", not "zu" and "rich"), split at anything not a letter or digit, no
- * stop words.
- */
-function queryWords(text: string): string[] {
-  const words = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && !STOPWORDS.has(w));
-  return [...new Set(words)];
-}
+/** The words of a text query that count: as the tokenizer splits them, without stop words. */
+const queryWords = (text: string) => [...new Set(tokenizerWords(text).filter((w) => !STOPWORDS.has(w)))];
 
-/** Turns free text into an FTS5 query: each remaining word quoted (no operator injection), OR-ed. */
+/** An FTS5 query matching any of the words, each quoted (no operator injection). */
+const anyOf = (words: string[]) => words.map((w) => `"${w}"`).join(' OR ');
+
+/** Turns free text into an FTS5 query: each remaining word quoted, OR-ed. */
 export function ftsQuery(text: string): string | null {
   const words = queryWords(text);
-  return words.length ? words.map((w) => `"${w}"`).join(' OR ') : null;
+  return words.length ? anyOf(words) : null;
 }
 
 /**
@@ -304,7 +295,7 @@ export class SqliteTextIndex implements TextIndex {
   async search(tenantId: string, text: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
     const words = queryWords(text);
     if (!words.length) return [];
-    const match = words.map((w) => `"${w}"`).join(' OR ');
+    const match = anyOf(words);
     // The scope token narrows the match to the tenant (or the tenant's user) inside FTS5
     // itself; remaining filters are applied to that small set. CROSS JOIN keeps that order:
     // left to itself the planner walked every key of the tenant and looked each up in the
