@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { EngramPlugin } from '@engram/core';
 import { OPEN_SOURCE_DEFAULTS } from '@engram/core/testing';
 import { ModelRegistry, type ModelVersion, SqliteModelStore, TrainedReranker } from '@engram/ee';
@@ -12,7 +14,9 @@ import type { QualityScores } from './metrics';
  * other four only (ModelRegistry.train: features, fit, held-out check), made active, and that
  * conversation's questions are searched with and without it. No conversation is both trained
  * and measured on.
- *   node bench/dist/trained-reranker.js [--data PATH] [--db /tmp/engram-locomo-static.db]
+ *   node bench/dist/trained-reranker.js [--data PATH] [--db /tmp/engram-locomo-static.db] [--write-default]
+ * `--write-default` writes the model fitted on every conversation as core's default
+ * (packages/core/src/domain/default-ranking-model.json).
  */
 export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db') {
   let active: ModelVersion | null = null;
@@ -95,7 +99,15 @@ if (require.main === module) {
   trainedRerankerQuality(
     process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined,
   )
-    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .then((r) => {
+      const { fitted_on_all, ...measured } = r;
+      console.log(JSON.stringify(measured, null, 2));
+      if (process.argv.includes('--write-default')) {
+        const file = path.resolve(__dirname, '../../packages/core/src/domain/default-ranking-model.json');
+        writeFileSync(file, `${JSON.stringify(fitted_on_all)}\n`);
+        console.log(`wrote ${file}`);
+      }
+    })
     .catch((err) => {
       console.error(err);
       process.exit(1);

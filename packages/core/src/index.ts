@@ -11,6 +11,7 @@ export * from './compat/mem0';
 export * from './compute/worker-pool';
 export * from './config/config';
 export * from './defaults-plugin';
+export * from './domain/boosted-trees';
 export * from './domain/filter';
 export { memoryFingerprint } from './domain/fingerprint';
 export * from './domain/graph-walk';

@@ -1,10 +1,15 @@
 import {
+  authorOf,
   candidateFeatures,
+  checkRankingModel,
   evaluateRanking,
+  fitBoostedTrees,
   fitRankingModel,
+  isRankingModel,
   type LabelledSearch,
   LTR_FEATURES,
   labelSearches,
+  namesIn,
   probability,
   type RankingModel,
   reorder,
@@ -29,6 +34,48 @@ describe('ranking features', () => {
     expect(other![at('same_session_as_first')]).toBe(0);
     expect(first![at('rank_reciprocal')]).toBe(1);
     expect(dated![at('rank_reciprocal')]).toBe(0.5);
+    // Stemmed, "adopted" meets "adopt": ana, adopt of ana, adopt, cat.
+    expect(dated![at('query_stems_covered')]).toBeCloseTo(2 / 3);
+    expect(first![at('session_hits')]).toBe(2);
+    expect(other![at('session_hits')]).toBe(1);
+  });
+
+  it('knows who wrote a memory and whom a question names', () => {
+    const memory = (content: string, metadata: Record<string, string> = {}) =>
+      makeMemory({ content, metadata });
+    expect(authorOf(memory('Caroline: I went to a support group', {}))).toBe('caroline');
+    expect(authorOf(memory('Mary Ann Evans: hello'))).toBe('mary ann evans');
+    expect(authorOf(memory('hello', { speaker: 'Melanie' }))).toBe('melanie');
+    expect(authorOf(memory('hello', { role: 'user', name: 'Jon' }))).toBe('jon');
+    expect(authorOf(memory('Note: call the plumber'))).toBe('note'); // a prefix is taken at its word
+    expect(authorOf(memory('the plan: call the plumber'))).toBeNull();
+    expect(namesIn("What did Caroline's sister tell Melanie?")).toEqual(['caroline', 'melanie']);
+    expect(namesIn('When did the cat arrive?')).toEqual([]);
+
+    const [own, others, unnamed] = candidateFeatures('What did Caroline research?', [
+      { ...candidate('m1', 'Caroline: adoption agencies', 0.09) },
+      { ...candidate('m2', 'Melanie: adoption agencies', 0.05) },
+      candidate('m3', 'adoption agencies', 0.01),
+    ]);
+    const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
+    expect([own![at('author_named')], own![at('other_named')]]).toEqual([1, 0]);
+    expect([others![at('author_named')], others![at('other_named')]]).toEqual([0, 1]);
+    expect([unnamed![at('author_named')], unnamed![at('other_named')]]).toEqual([0, 1]);
+  });
+
+  it('measures BM25 and cosine against the best candidate of the same search', () => {
+    const withSignals = (id: string, text: number | null, vector: number, fused: number) => ({
+      ...candidate(id, id, fused),
+      signals: { vector, text, graph: null, context: null, fused },
+    });
+    const rows = candidateFeatures('anything', [
+      withSignals('a', 4, 0.6, 0.09),
+      withSignals('b', 1, 0.8, 0.05),
+      withSignals('c', null, 0.2, 0.01),
+    ]);
+    const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
+    expect(rows.map((r) => r[at('text_relative')])).toEqual([1, 0.25, 0]);
+    expect(rows.map((r) => r[at('vector_gap')]!.toFixed(2))).toEqual(['-0.20', '0.00', '-0.60']);
   });
 });
 
@@ -49,20 +96,65 @@ function synthetic(j: number, n: number): LabelledSearch[] {
   return searches;
 }
 
-describe('the pairwise model', () => {
+describe('the boosted-trees model', () => {
   it('learns which feature orders relevant results first, with calibrated scores', () => {
     const j = LTR_FEATURES.indexOf('query_terms_covered');
     const fitted = fitRankingModel(synthetic(j, 200));
     const model: RankingModel = { ...fitted, head: 10, usefulness: {} };
-    expect(Math.abs(fitted.weights[j]!)).toBe(Math.max(...fitted.weights.map(Math.abs)));
+    // The first tree splits where the relevant one stands apart: on that feature.
+    expect(fitted.trees.trees[0]).toMatchObject({ feature: j });
     const heldOut = synthetic(j, 50).map((s, i) => ({ ...s, id: `h${i}` }));
     expect(evaluateRanking(null, heldOut).recall_at_1).toBeLessThan(0.3);
     expect(evaluateRanking(model, heldOut).recall_at_1).toBeGreaterThan(0.9);
     // Calibrated: the mean probability is near the share relevant (one in ten).
     const ps = heldOut.flatMap((s) => s.features.map((x) => probability(model, x)));
     expect(ps.reduce((a, b) => a + b, 0) / ps.length).toBeCloseTo(0.1, 1);
+    // A stored model round-trips through the check a model file or a request goes through.
+    expect(checkRankingModel(JSON.parse(JSON.stringify(model)))).toEqual(model);
     // Beyond the head nothing moves.
     expect(reorder({ ...model, head: 3 }, heldOut[0]!.features).slice(3)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('boosted trees', () => {
+  it('never splits on a feature that hardly varies in training', () => {
+    // Feature 1 separates the labels perfectly but spreads over a millionth: no split on it.
+    const rows = Array.from({ length: 200 }, (_, i) => [i % 7, (i % 2) * 1e-6]);
+    const labels = rows.map((_, i) => i % 2);
+    const model = fitBoostedTrees(rows, labels, {
+      trees: 5,
+      depth: 2,
+      rate: 0.1,
+      minLeaf: 5,
+      lambda: 1,
+      bins: 16,
+      minSpread: 1e-3,
+    });
+    const features = JSON.stringify(model.trees).match(/"feature":\d/g) ?? [];
+    expect(features.every((f) => f === '"feature":0')).toBe(true);
+  });
+
+  it('refuses a model of another format or other features', () => {
+    const model = coverageModel(10);
+    expect(isRankingModel(model)).toBe(true);
+    const linear = {
+      features: LTR_FEATURES,
+      mean: [],
+      scale: [],
+      weights: [],
+      platt: { a: 1, b: 0 },
+      head: 10,
+    };
+    expect(isRankingModel(linear)).toBe(false);
+    expect(isRankingModel({ ...model, features: LTR_FEATURES.slice(1) })).toBe(false);
+    const outOfRange = {
+      feature: LTR_FEATURES.length,
+      threshold: 0,
+      left: { value: 0 },
+      right: { value: 1 },
+    };
+    expect(isRankingModel({ ...model, trees: { ...model.trees, trees: [outOfRange] } })).toBe(false);
+    expect(() => checkRankingModel(linear)).toThrow(/boosted trees/);
   });
 });
 

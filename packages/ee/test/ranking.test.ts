@@ -5,6 +5,7 @@ import { LTR_FEATURES, type RankingModel } from '@engram/core';
 import { coverageModel, rankingCandidate } from '@engram/core/testing';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
+  ModelRegistry,
   type ModelStore,
   type ModelVersion,
   MongoModelStore,
@@ -58,6 +59,38 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
     }
   });
 }
+
+it('does not serve a stored model this release cannot read (an earlier format): search keeps its order', async () => {
+  const store = new SqliteModelStore(':memory:');
+  const linear = {
+    features: LTR_FEATURES,
+    mean: [],
+    scale: [],
+    weights: [],
+    platt: { a: 1, b: 0 },
+    head: 10,
+  };
+  const none = { searches: 0, recall_at_1: 0, recall_at_5: 0, recall_at_10: 0, ndcg_at_10: 0 };
+  await store.save({
+    project_id: 'p1',
+    version: 1,
+    status: 'active',
+    created_at: '2026-11-01T00:00:00.000Z',
+    promoted_at: '2026-11-01T00:00:00.000Z',
+    window: { since: '2026-10-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z' },
+    searches_read: 10,
+    examples: { train: 8, held_out: 2 },
+    evaluation: { none, current: null, candidate: none },
+    model: linear as unknown as RankingModel,
+  });
+  const registry = new ModelRegistry(store, () => {
+    throw new Error('not needed to serve');
+  });
+  expect(await registry.active('p1')).toBeNull();
+  const asSearched = [candidate('m1', 'a dog', 0.09), candidate('m2', 'ana cat', 0.05)];
+  expect(await new TrainedReranker(registry).rerank('ana cat', asSearched)).toEqual([0.1, 0.1]);
+  await store.close();
+});
 
 describeModelStore(
   'SQLite',

@@ -1,3 +1,4 @@
+import { terms } from '../memory/terms';
 import { DEFAULT_RELEVANCE_MODEL, relevanceFeatures, scoreRelevance } from './relevance';
 import type { Memory, SignalScores } from './types';
 
@@ -16,10 +17,17 @@ export const LTR_FEATURES = [
   'same_session_as_first', // in the session of the first result
   'age_log_days', // how much older than the newest candidate
   'usefulness', // past feedback on this memory (positive less negative), log-scaled
+  'query_stems_covered', // share of the query's stemmed words in the memory ("painted" meets "paint")
+  'author_named', // the question names the memory's author (a speaker asked about in their own words)
+  'other_named', // the question names someone, and not the memory's author
+  'length_log', // how many words the memory has (short replies rarely hold an answer)
+  'session_hits', // how many of the first 20 candidates share this memory's session
+  'text_relative', // BM25 as a share of the best BM25 among the candidates
+  'vector_gap', // cosine below the best cosine among the candidates
 ] as const;
 
 export interface Candidate {
-  memory: Pick<Memory, 'id' | 'content' | 'session_id' | 'created_at'>;
+  memory: Pick<Memory, 'id' | 'content' | 'session_id' | 'created_at'> & { metadata?: Memory['metadata'] };
   score: number;
   signals: SignalScores;
 }
@@ -46,6 +54,32 @@ export function queryShape(query: string) {
 
 const signedLog = (v: number) => Math.sign(v) * Math.log1p(Math.abs(v));
 
+/** A "Name:" or "First Last:" at the start of a memory: a transcript line's speaker. */
+const SPEAKER_PREFIX = /^\s*(\p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*){0,2}):\s/u;
+
+/**
+ * Who wrote a memory, lower-cased: its `speaker` or `name` metadata (a message's author, as the
+ * messages API stores it), else a transcript line's "Name:" prefix.
+ */
+export function authorOf(memory: Candidate['memory']): string | null {
+  const meta = memory.metadata ?? {};
+  for (const key of ['speaker', 'name'] as const) {
+    const v = meta[key];
+    if (typeof v === 'string' && v.trim()) return v.trim().toLowerCase();
+  }
+  return SPEAKER_PREFIX.exec(memory.content)?.[1]?.toLowerCase() ?? null;
+}
+
+/** The capitalised words of a question that are not question words: the names it asks about. */
+export function namesIn(query: string): string[] {
+  return (query.match(/\p{Lu}[\p{L}'-]*/gu) ?? [])
+    .map((w) => w.replace(/'s$/, '').toLowerCase())
+    .filter((w) => !STOP.has(w));
+}
+
+/** How many of the first 20 candidates (in fused order) sit in each session. */
+const SESSION_WINDOW = 20;
+
 /**
  * Features of each candidate of one search (in its answered order). `usefulness` is past
  * feedback per memory id; a training example's own search is left out of it by the caller,
@@ -56,7 +90,9 @@ export function candidateFeatures(
   candidates: Candidate[],
   usefulness: (memoryId: string) => number = () => 0,
 ): number[][] {
-  const terms = contentWords(query);
+  const queryWords = contentWords(query);
+  const queryStems = [...new Set(terms(query))];
+  const names = namesIn(query);
   const shape = queryShape(query);
   const firstSession = candidates[0]?.memory.session_id ?? null;
   const newest = Math.max(...candidates.map((c) => Date.parse(c.memory.created_at) || 0));
@@ -66,6 +102,14 @@ export function candidateFeatures(
   const fusedRank = new Map(
     [...candidates].sort((a, b) => fused(b) - fused(a)).map((c, rank) => [c.memory.id, rank]),
   );
+  const sessionHits = new Map<string | null, number>();
+  for (const c of candidates) {
+    if ((fusedRank.get(c.memory.id) ?? 0) >= SESSION_WINDOW) continue;
+    const session = c.memory.session_id ?? null;
+    sessionHits.set(session, (sessionHits.get(session) ?? 0) + 1);
+  }
+  const bestText = Math.max(0, ...candidates.map((c) => c.signals.text ?? 0));
+  const bestVector = Math.max(0, ...candidates.map((c) => c.signals.vector ?? 0));
   return candidates.map((c) => {
     const rank = fusedRank.get(c.memory.id) ?? 0;
     const relevance = scoreRelevance(
@@ -74,7 +118,15 @@ export function candidateFeatures(
     );
     const content = c.memory.content;
     const present = new Set(words(content));
-    const covered = terms.length ? terms.filter((t) => present.has(t)).length / terms.length : 0;
+    const covered = queryWords.length
+      ? queryWords.filter((t) => present.has(t)).length / queryWords.length
+      : 0;
+    const stems = new Set(terms(content));
+    const stemsCovered = queryStems.length
+      ? queryStems.filter((t) => stems.has(t)).length / queryStems.length
+      : 0;
+    const author = authorOf(c.memory);
+    const authorNamed = author !== null && names.some((n) => author.split(' ').includes(n));
     const ageDays = Math.max(0, (newest - (Date.parse(c.memory.created_at) || newest)) / 86_400_000);
     return [
       relevance,
@@ -92,6 +144,13 @@ export function candidateFeatures(
       firstSession !== null && c.memory.session_id === firstSession ? 1 : 0,
       Math.log1p(ageDays),
       signedLog(usefulness(c.memory.id)),
+      stemsCovered,
+      authorNamed ? 1 : 0,
+      names.length > 0 && !authorNamed ? 1 : 0,
+      Math.log1p(words(content).length),
+      c.memory.session_id ? (sessionHits.get(c.memory.session_id) ?? 0) : 0,
+      bestText > 0 ? Math.max(c.signals.text ?? 0, 0) / bestText : 0,
+      (c.signals.vector ?? 0) - bestVector,
     ];
   });
 }

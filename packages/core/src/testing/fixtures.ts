@@ -75,15 +75,17 @@ export function rankingCandidate(id: string, content: string, fused: number, ses
   };
 }
 
-/** A ranking model that looks only at how much of the query a memory covers. */
+/** A ranking model that looks only at how much of the query a memory covers (one tree, one split). */
 export function coverageModel(head: number, usefulness: Record<string, number> = {}): RankingModel {
-  const j = LTR_FEATURES.indexOf('query_terms_covered');
+  const covered = LTR_FEATURES.indexOf('query_terms_covered');
   return {
     features: LTR_FEATURES,
-    mean: LTR_FEATURES.map(() => 0),
-    scale: LTR_FEATURES.map(() => 1),
-    weights: LTR_FEATURES.map((_, i) => (i === j ? 5 : 0)),
-    platt: { a: 1, b: -2 },
+    trees: {
+      base: 0,
+      rate: 1,
+      trees: [{ feature: covered, threshold: 0.5, left: { value: -2 }, right: { value: 2 } }],
+    },
+    platt: { a: 1, b: -1 },
     head,
     usefulness,
   };

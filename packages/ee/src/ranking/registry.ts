@@ -1,5 +1,6 @@
 import {
   EngramError,
+  isRankingModel,
   type LogStore,
   type MemoryStore,
   MIN_TRAINING_SEARCHES,
@@ -12,6 +13,14 @@ import {
 } from '@engram/core';
 import type { ModelStore, ModelVersion } from './model-store';
 import { type TrainingWindow, trainingData } from './training';
+
+/**
+ * The active version when this release can serve it: a model fitted on another release's
+ * features (or format) is not served, and search keeps the fused ranking until the project
+ * trains again.
+ */
+const servable = (version: ModelVersion | undefined): ModelVersion | null =>
+  version && isRankingModel(version.model) ? version : null;
 
 /** A candidate must beat both no model and the serving one by this much nDCG@10 to be promoted. */
 export const DEFAULT_PROMOTION_MARGIN = 0.005;
@@ -32,7 +41,7 @@ export class ModelRegistry {
   async active(projectId: string): Promise<ModelVersion | null> {
     const cached = this.cache.get(projectId);
     if (cached && cached.until > Date.now()) return cached.version;
-    const version = (await this.store.list(projectId)).find((v) => v.status === 'active') ?? null;
+    const version = servable((await this.store.list(projectId)).find((v) => v.status === 'active'));
     this.cache.set(projectId, { version, until: Date.now() + this.cacheMs });
     return version;
   }
@@ -56,7 +65,7 @@ export class ModelRegistry {
       );
     }
     const versions = await this.store.list(projectId);
-    const current = versions.find((v) => v.status === 'active') ?? null;
+    const current = servable(versions.find((v) => v.status === 'active'));
     const result = trainAndEvaluate(data, current?.model ?? null);
     const version: ModelVersion = {
       project_id: projectId,
