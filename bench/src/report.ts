@@ -49,7 +49,7 @@ export function renderMarkdown(r: Json): string {
     const row = (name: string, s: Json) =>
       `| ${name} | ${s.recall_at_1} | ${s.recall_at_5} | ${s.recall_at_10} | ${s.recall_at_20} | ${s.ndcg_at_10} |`;
     lines.push(
-      "**Trained ranking model** (the cloud trains one per project from its logs; core ships one fitted on these conversations), cross-validated across the conversations: the dev questions are searched and their evidence sent as positive feedback; for each conversation a model is trained from the logs of the other four only (the cloud's pipeline: features, pairwise fit, held-out check) and that conversation is searched with and without it. Mean over the five; in process.",
+      "**Trained ranking model** (the cloud trains one per project from its logs; core ships one fitted on these conversations), cross-validated across the conversations: the dev questions are searched and their evidence sent as positive feedback; for each conversation a model is trained from the logs of the other four only (the cloud's pipeline: features, boosted trees, held-out check) and that conversation is searched with and without it. Mean over the five; in process.",
       '',
       '| search | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 |',
       '| --- | --- | --- | --- | --- | --- |',

@@ -51,10 +51,59 @@ function treeScore(node: TreeNode, x: number[]): number {
   return at.value;
 }
 
+/**
+ * The trees as flat arrays (node i splits on `feature[i]` at `threshold[i]` into `left[i]` and
+ * `right[i]`; a leaf has feature -1 and its value in `threshold[i]`):
+ * scoring 50 candidates walks 5,000 nodes per search, and flat typed arrays walk ~5x faster
+ * than the JSON objects. Built once per model.
+ */
+interface FlatTrees {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+}
+
+const flattened = new WeakMap<BoostedTrees, FlatTrees>();
+
+function flatten(model: BoostedTrees): FlatTrees {
+  const nodes: { feature: number; threshold: number; left: number; right: number }[] = [];
+  const add = (node: TreeNode): number => {
+    const at = nodes.length;
+    nodes.push({ feature: -1, threshold: 0, left: -1, right: -1 });
+    if ('value' in node) nodes[at]!.threshold = node.value;
+    else {
+      const left = add(node.left);
+      const right = add(node.right);
+      nodes[at] = { feature: node.feature, threshold: node.threshold, left, right };
+    }
+    return at;
+  };
+  const roots = Int32Array.from(model.trees.map(add));
+  return {
+    roots,
+    feature: Int32Array.from(nodes.map((n) => n.feature)),
+    threshold: Float64Array.from(nodes.map((n) => n.threshold)),
+    left: Int32Array.from(nodes.map((n) => n.left)),
+    right: Int32Array.from(nodes.map((n) => n.right)),
+  };
+}
+
 export function boostedScore(model: BoostedTrees, x: number[]): number {
-  let s = model.base;
-  for (const tree of model.trees) s += model.rate * treeScore(tree, x);
-  return s;
+  let flat = flattened.get(model);
+  if (!flat) {
+    flat = flatten(model);
+    flattened.set(model, flat);
+  }
+  const { roots, feature, threshold, left, right } = flat;
+  let sum = 0;
+  for (let t = 0; t < roots.length; t++) {
+    let i = roots[t]!;
+    while (feature[i]! >= 0) i = x[feature[i]!]! <= threshold[i]! ? left[i]! : right[i]!;
+    sum += threshold[i]!;
+  }
+  return model.base + model.rate * sum;
 }
 
 /** The distinct quantiles of one feature: where a split may fall (none if it hardly varies). */

@@ -117,7 +117,8 @@ export function candidateFeatures(
       relevanceFeatures({ score: fused(c), signals: c.signals }, rank),
     );
     const content = c.memory.content;
-    const present = new Set(words(content));
+    const written = words(content);
+    const present = new Set(written);
     const covered = queryWords.length
       ? queryWords.filter((t) => present.has(t)).length / queryWords.length
       : 0;
@@ -147,7 +148,7 @@ export function candidateFeatures(
       stemsCovered,
       authorNamed ? 1 : 0,
       names.length > 0 && !authorNamed ? 1 : 0,
-      Math.log1p(words(content).length),
+      Math.log1p(written.length),
       c.memory.session_id ? (sessionHits.get(c.memory.session_id) ?? 0) : 0,
       bestText > 0 ? Math.max(c.signals.text ?? 0, 0) / bestText : 0,
       (c.signals.vector ?? 0) - bestVector,

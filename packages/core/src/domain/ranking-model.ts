@@ -29,8 +29,11 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export const modelScore = (model: Pick<RankingModel, 'trees'>, x: number[]) => boostedScore(model.trees, x);
 
-export const probability = (model: RankingModel, x: number[]) =>
-  sigmoid(model.platt.a * modelScore(model, x) + model.platt.b);
+/** A score of the trees as a probability (Platt). */
+const calibrated = (model: Pick<RankingModel, 'platt'>, score: number) =>
+  sigmoid(model.platt.a * score + model.platt.b);
+
+export const probability = (model: RankingModel, x: number[]) => calibrated(model, modelScore(model, x));
 
 /**
  * Boosted trees with the logistic loss over every candidate of every search (relevant or not),
@@ -69,9 +72,9 @@ function fitPlatt(points: { s: number; y: number }[], iterations = 500, rate = 0
 export function reorder(model: RankingModel | null, features: number[][]): number[] {
   const order = features.map((_, i) => i);
   if (!model) return order;
-  const head = order
-    .slice(0, model.head)
-    .sort((a, b) => modelScore(model, features[b]!) - modelScore(model, features[a]!));
+  // Scored once each: a sort's comparisons would walk every tree O(n log n) times.
+  const scores = features.slice(0, model.head).map((x) => modelScore(model, x));
+  const head = order.slice(0, scores.length).sort((a, b) => scores[b]! - scores[a]!);
   return [...head, ...order.slice(head.length)];
 }
 
@@ -165,10 +168,12 @@ export function rerankScores(
     (id) => model.usefulness[id] ?? 0,
   );
   const rest = candidates.slice(head.length).map((_, i) => head.length + i);
+  const raw = features.map((x) => modelScore(model, x));
+  const headOrder = raw.map((_, i) => i).sort((a, b) => raw[b]! - raw[a]!);
   const scores = new Array<number>(candidates.length);
   let above = Number.POSITIVE_INFINITY;
-  [...reorder(model, features), ...rest].forEach((i, position) => {
-    const own = position < head.length ? probability(model, features[i]!) : candidates[i]!.score;
+  [...headOrder, ...rest].forEach((i, position) => {
+    const own = position < head.length ? calibrated(model, raw[i]!) : candidates[i]!.score;
     above = Math.max(0, Math.min(own, above - 1e-6));
     scores[i] = above;
   });

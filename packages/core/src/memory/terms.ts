@@ -6,6 +6,20 @@ const STOPWORDS = new Set(
   ),
 );
 
+/** Words stemmed before: Porter2 takes ~1.4 µs a word, a lookup ~0.04 (the same words recur). */
+const stems = new Map<string, string>();
+const STEMS_KEPT = 50_000;
+
+function stemOf(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    if (stems.size >= STEMS_KEPT) stems.clear(); // a bound, not an LRU: rare words pass through
+    stemmed = stem(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
 /**
  * The words a text index keeps: lower-cased, accent-folded, stop words dropped, Porter2-stemmed,
  * the same for texts and queries. Linear in the text; words over 64 letters are dropped.
@@ -17,5 +31,5 @@ export function terms(text: string): string[] {
     .replace(/\p{M}/gu, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0 && w.length <= 64 && !STOPWORDS.has(w))
-    .map((w) => stem(w));
+    .map(stemOf);
 }
