@@ -47,16 +47,16 @@ export function renderMarkdown(r: Json): string {
   if (r.quality?.trained_reranker) {
     const t = r.quality.trained_reranker;
     const row = (name: string, s: Json) =>
-      `| ${name} | ${s.recall_at_1} | ${s.recall_at_5} | ${s.recall_at_10} | ${s.recall_at_20} | ${s.ndcg_at_10} |`;
+      `| ${name} | ${s.recall_at_1} | ${s.recall_at_5} | ${s.recall_at_10} | ${s.recall_at_20} | ${s.ndcg_at_10} | ${[1, 2, 3, 4].map((c) => s[`cat${c}_recall_at_10`] ?? '').join(' | ')} |`;
     lines.push(
       "**Trained ranking model** (the cloud trains one per project from its logs; core ships one fitted on these conversations), cross-validated across the conversations: the dev questions are searched and their evidence sent as positive feedback; for each conversation a model is trained from the logs of the other four only (the cloud's pipeline: features, boosted trees, held-out check) and that conversation is searched with and without it. Mean over the five; in process.",
       '',
-      '| search | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| search | recall@1 | recall@5 | recall@10 | recall@20 | nDCG@10 | cat 1 | cat 2 | cat 3 | cat 4 |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       row('calibrated fusion, no model', t.default),
       row('with a model trained on the other four', t.trained),
       '',
-      `First results reordered per fold (chosen by 5-fold cross-validation within its training searches): ${t.heads.join(', ')}. Core's default ranking model is the same pipeline fitted on all five conversations, so the table above (all-dev) is not held out for it; this one is.`,
+      `First results reordered per fold (chosen by 5-fold cross-validation within its training searches): ${t.heads.join(', ')}. Core's default ranking model is the same pipeline fitted on all five conversations, so the table above (all-dev) is not held out for it; this one is. Category columns are recall@10.`,
       '',
     );
   }

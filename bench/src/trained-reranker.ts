@@ -90,7 +90,16 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
     recall_at_10: meanOver(list, (s) => s.recall['@10']!),
     recall_at_20: meanOver(list, (s) => s.recall['@20']!),
     ndcg_at_10: meanOver(list, (s) => s.ndcg10),
-    multi_hop_recall_at_10: meanOver(list, (s) => s.by_category['3']?.recall10 ?? 0),
+    // Per category, over the conversations that have questions of it (mean, as the rest).
+    ...Object.fromEntries(
+      ['1', '2', '3', '4'].map((cat) => [
+        `cat${cat}_recall_at_10`,
+        meanOver(
+          list.filter((s) => s.by_category[cat]),
+          (s) => s.by_category[cat]!.recall10,
+        ),
+      ]),
+    ),
   });
   return { folds, default: summary(base), trained: summary(trained), fitted_on_all: fitted };
 }
