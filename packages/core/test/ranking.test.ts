@@ -15,7 +15,7 @@ import {
   reorder,
   rerankScores,
 } from '../src';
-import { coverageModel, makeMemory, rankingCandidate } from '../src/testing';
+import { coverageModel, earlierFormatModel, makeMemory, rankingCandidate } from '../src/testing';
 
 const candidate = rankingCandidate;
 
@@ -137,14 +137,7 @@ describe('boosted trees', () => {
   it('refuses a model of another format or other features', () => {
     const model = coverageModel(10);
     expect(isRankingModel(model)).toBe(true);
-    const linear = {
-      features: LTR_FEATURES,
-      mean: [],
-      scale: [],
-      weights: [],
-      platt: { a: 1, b: 0 },
-      head: 10,
-    };
+    const linear = earlierFormatModel();
     expect(isRankingModel(linear)).toBe(false);
     expect(isRankingModel({ ...model, features: LTR_FEATURES.slice(1) })).toBe(false);
     const outOfRange = {

@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LTR_FEATURES, type RankingModel } from '@engram/core';
-import { coverageModel, rankingCandidate } from '@engram/core/testing';
+import { coverageModel, earlierFormatModel, rankingCandidate } from '@engram/core/testing';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
   ModelRegistry,
@@ -62,14 +61,7 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
 
 it('does not serve a stored model this release cannot read (an earlier format): search keeps its order', async () => {
   const store = new SqliteModelStore(':memory:');
-  const linear = {
-    features: LTR_FEATURES,
-    mean: [],
-    scale: [],
-    weights: [],
-    platt: { a: 1, b: 0 },
-    head: 10,
-  };
+
   const none = { searches: 0, recall_at_1: 0, recall_at_5: 0, recall_at_10: 0, ndcg_at_10: 0 };
   await store.save({
     project_id: 'p1',
@@ -81,7 +73,7 @@ it('does not serve a stored model this release cannot read (an earlier format): 
     searches_read: 10,
     examples: { train: 8, held_out: 2 },
     evaluation: { none, current: null, candidate: none },
-    model: linear as unknown as RankingModel,
+    model: earlierFormatModel(),
   });
   const registry = new ModelRegistry(store, () => {
     throw new Error('not needed to serve');

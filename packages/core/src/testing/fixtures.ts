@@ -90,3 +90,16 @@ export function coverageModel(head: number, usefulness: Record<string, number> =
     usefulness,
   };
 }
+
+/** A ranking model as an earlier release stored it (linear weights): no longer servable. */
+export function earlierFormatModel(): RankingModel {
+  const linear = {
+    features: LTR_FEATURES,
+    mean: [],
+    scale: [],
+    weights: [],
+    platt: { a: 1, b: 0 },
+    head: 10,
+  };
+  return linear as unknown as RankingModel;
+}
