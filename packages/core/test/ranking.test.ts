@@ -63,6 +63,25 @@ describe('ranking features', () => {
     expect([unnamed![at('author_named')], unnamed![at('other_named')]]).toEqual([0, 1]);
   });
 
+  it('describes the candidates just before and after each one in its session', () => {
+    // Ids sort in the order memories were written: m1, m2, m4 are turns of s1 in that order.
+    const rows = candidateFeatures('what did Ana paint', [
+      candidate('m4', 'a sunset over the lake', 0.09),
+      candidate('m1', 'Ana: what did you paint?', 0.05),
+      candidate('m3', 'Ana paints', 0.03, 's2'),
+      candidate('m2', 'I painted a sunset', 0.01),
+    ]);
+    const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
+    const [m4, m1, m3, m2] = rows;
+    // m2 follows m1, which covers the query (ana, paint); m4 follows m2.
+    expect(m2![at('before_stems_covered')]).toBe(m1![at('query_stems_covered')]);
+    expect(m2![at('after_stems_covered')]).toBe(m4![at('query_stems_covered')]);
+    expect(m4![at('before_text_relative')]).toBe(m2![at('text_relative')]);
+    expect(m1![at('before_stems_covered')]).toBe(-1); // first of its session among the candidates
+    expect(m4![at('after_stems_covered')]).toBe(-1);
+    expect([m3![at('before_stems_covered')], m3![at('after_stems_covered')]]).toEqual([-1, -1]);
+  });
+
   it('measures BM25 and cosine against the best candidate of the same search', () => {
     const withSignals = (id: string, text: number | null, vector: number, fused: number) => ({
       ...candidate(id, id, fused),

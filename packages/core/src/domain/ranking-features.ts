@@ -24,6 +24,12 @@ export const LTR_FEATURES = [
   'session_hits', // how many of the first 20 candidates share this memory's session
   'text_relative', // BM25 as a share of the best BM25 among the candidates
   'vector_gap', // cosine below the best cosine among the candidates
+  // The candidates just before and after it in its session (-1: none among the candidates): an
+  // answer often follows the turn that matches the question ("What did you paint?" / "A sunset").
+  'before_stems_covered',
+  'before_text_relative',
+  'after_stems_covered',
+  'after_text_relative',
 ] as const;
 
 export interface Candidate {
@@ -89,6 +95,44 @@ export function candidateFeatures(
   query: string,
   candidates: Candidate[],
   usefulness: (memoryId: string) => number = () => 0,
+): number[][] {
+  const own = ownFeatures(query, candidates, usefulness);
+  const covered = LTR_FEATURES.indexOf('query_stems_covered');
+  const text = LTR_FEATURES.indexOf('text_relative');
+  const around = (i: number | undefined) =>
+    i === undefined ? [-1, -1] : [own[i]![covered]!, own[i]![text]!];
+  const { before, after } = sessionNeighbours(candidates);
+  return own.map((row, i) => [...row, ...around(before[i]), ...around(after[i])]);
+}
+
+/**
+ * For each candidate, the index of the candidate just before it and just after it in its
+ * session, by id (ids sort in the order memories were written; the candidates a search holds
+ * are usually a few turns of a session, so these are its nearest neighbours there).
+ */
+function sessionNeighbours(candidates: Candidate[]) {
+  const bySession = new Map<string, number[]>();
+  candidates.forEach((c, i) => {
+    const session = c.memory.session_id;
+    if (session) bySession.set(session, [...(bySession.get(session) ?? []), i]);
+  });
+  const before: (number | undefined)[] = [];
+  const after: (number | undefined)[] = [];
+  for (const members of bySession.values()) {
+    members.sort((a, b) => (candidates[a]!.memory.id < candidates[b]!.memory.id ? -1 : 1));
+    members.forEach((i, k) => {
+      before[i] = members[k - 1];
+      after[i] = members[k + 1];
+    });
+  }
+  return { before, after };
+}
+
+/** The features of each candidate from itself and the search (all but its neighbours'). */
+function ownFeatures(
+  query: string,
+  candidates: Candidate[],
+  usefulness: (memoryId: string) => number,
 ): number[][] {
   const queryWords = contentWords(query);
   const queryStems = [...new Set(terms(query))];
