@@ -86,6 +86,10 @@ export function namesIn(query: string): string[] {
 /** How many of the first 20 candidates (in fused order) sit in each session. */
 const SESSION_WINDOW = 20;
 
+/** The two of a candidate's own features that its session neighbours' features repeat. */
+const STEMS_COVERED = LTR_FEATURES.indexOf('query_stems_covered');
+const TEXT_RELATIVE = LTR_FEATURES.indexOf('text_relative');
+
 /**
  * Features of each candidate of one search (in its answered order). `usefulness` is past
  * feedback per memory id; a training example's own search is left out of it by the caller,
@@ -97,10 +101,8 @@ export function candidateFeatures(
   usefulness: (memoryId: string) => number = () => 0,
 ): number[][] {
   const own = ownFeatures(query, candidates, usefulness);
-  const covered = LTR_FEATURES.indexOf('query_stems_covered');
-  const text = LTR_FEATURES.indexOf('text_relative');
   const around = (i: number | undefined) =>
-    i === undefined ? [-1, -1] : [own[i]![covered]!, own[i]![text]!];
+    i === undefined ? [-1, -1] : [own[i]![STEMS_COVERED]!, own[i]![TEXT_RELATIVE]!];
   const { before, after } = sessionNeighbours(candidates);
   return own.map((row, i) => [...row, ...around(before[i]), ...around(after[i])]);
 }
@@ -114,7 +116,10 @@ function sessionNeighbours(candidates: Candidate[]) {
   const bySession = new Map<string, number[]>();
   candidates.forEach((c, i) => {
     const session = c.memory.session_id;
-    if (session) bySession.set(session, [...(bySession.get(session) ?? []), i]);
+    if (!session) return;
+    const members = bySession.get(session);
+    if (members) members.push(i);
+    else bySession.set(session, [i]);
   });
   const before: (number | undefined)[] = [];
   const after: (number | undefined)[] = [];

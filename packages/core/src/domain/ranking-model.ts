@@ -75,10 +75,17 @@ function fitPlatt(points: { s: number; y: number }[], iterations = 500, rate = 0
 export function reorder(model: RankingModel | null, features: number[][]): number[] {
   const order = features.map((_, i) => i);
   if (!model) return order;
-  // Scored once each: a sort's comparisons would walk every tree O(n log n) times.
-  const scores = features.slice(0, model.head).map((x) => modelScore(model, x));
-  const head = order.slice(0, scores.length).sort((a, b) => scores[b]! - scores[a]!);
+  const { order: head } = byModel(model, features.slice(0, model.head));
   return [...head, ...order.slice(head.length)];
+}
+
+/**
+ * Candidates' indexes by the model's score, highest first, with each one's score. Scored once
+ * each: a sort's comparisons would walk every tree O(n log n) times.
+ */
+function byModel(model: Pick<RankingModel, 'trees'>, features: number[][]) {
+  const scores = features.map((x) => modelScore(model, x));
+  return { scores, order: scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!) };
 }
 
 export interface RankingMetrics {
@@ -171,12 +178,11 @@ export function rerankScores(
     (id) => model.usefulness[id] ?? 0,
   );
   const rest = candidates.slice(head.length).map((_, i) => head.length + i);
-  const raw = features.map((x) => modelScore(model, x));
-  const headOrder = raw.map((_, i) => i).sort((a, b) => raw[b]! - raw[a]!);
+  const ranked = byModel(model, features);
   const scores = new Array<number>(candidates.length);
   let above = Number.POSITIVE_INFINITY;
-  [...headOrder, ...rest].forEach((i, position) => {
-    const own = position < head.length ? calibrated(model, raw[i]!) : candidates[i]!.score;
+  [...ranked.order, ...rest].forEach((i, position) => {
+    const own = position < head.length ? calibrated(model, ranked.scores[i]!) : candidates[i]!.score;
     above = Math.max(0, Math.min(own, above - 1e-6));
     scores[i] = above;
   });
