@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EngramPlugin } from '@engram/core';
 import { OPEN_SOURCE_DEFAULTS } from '@engram/core/testing';
-import { ModelRegistry, type ModelVersion, SqliteModelStore, TrainedReranker } from '@engram/ee';
+import { ModelRegistry, SqliteModelStore, TrainedReranker, type TrainedVersion } from '@engram/ee';
 import { staticEmbedderPlugin } from '@engram/embed-static';
 import { BENCH_TENANT, locomoEngine, meanOver, scoresByConversation } from './locomo-engine';
 import type { QualityScores } from './metrics';
@@ -19,7 +20,7 @@ import type { QualityScores } from './metrics';
  * (packages/core/src/domain/default-ranking-model.json).
  */
 export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db') {
-  let active: ModelVersion | null = null;
+  let active: TrainedVersion | null = null;
   const reranker: EngramPlugin = {
     name: 'bench-trained-reranker',
     setup(ctx) {
@@ -81,8 +82,21 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
   }
   // The model on every conversation (core's DEFAULT_RANKING_MODEL), without the per-memory
   // feedback, which names this benchmark's memories only.
+  // How long the training of every labelled search takes, and the longest the event loop (the
+  // HTTP thread, in a server) stalled meanwhile: searches must go on while a model is fitted.
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
+  const started = performance.now();
   const all = await registry.train(tenant, window, (log) => labelled.has(log.id));
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the stall is recorded when the loop next turns
+  const training = {
+    searches: all.examples.train + all.examples.held_out,
+    seconds: Math.round(performance.now() - started) / 1000,
+    longest_stall_ms: Math.round(stalls.max / 1e4) / 100,
+  };
+  stalls.disable();
   const fitted = { ...all.model, usefulness: {} };
+  await registry.close();
   await engram.shutdown();
   const summary = (list: QualityScores[]) => ({
     recall_at_1: meanOver(list, (s) => s.recall['@1']!),
@@ -101,7 +115,7 @@ export async function trainedRerankerQuality(db = '/tmp/engram-locomo-static.db'
       ]),
     ),
   });
-  return { folds, default: summary(base), trained: summary(trained), fitted_on_all: fitted };
+  return { folds, training, default: summary(base), trained: summary(trained), fitted_on_all: fitted };
 }
 
 if (require.main === module) {

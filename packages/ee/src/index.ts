@@ -21,6 +21,7 @@ export {
   temporalBatchProvider,
   tenancyProvider,
 } from './providers';
+export * from './ranking/model-fitter';
 export * from './ranking/model-store';
 export { MODELS_MANAGE, rankingPlugin, trainEveryProject } from './ranking/plugin';
 export * from './ranking/registry';

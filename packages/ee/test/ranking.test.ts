@@ -4,6 +4,7 @@ import path from 'node:path';
 import { coverageModel, earlierFormatModel, rankingCandidate } from '@engram/core/testing';
 import { startTestMongo, type TestMongo } from '@engram/store-mongo/testing';
 import {
+  isTrained,
   ModelRegistry,
   type ModelStore,
   type ModelVersion,
@@ -41,7 +42,10 @@ function describeModelStore(name: string, open: () => Promise<ModelStore>) {
       expect((await store.list('p1'))[0]).toEqual(v2);
 
       const reranker = new TrainedReranker({
-        active: async (p) => (await store.list(p)).find((v) => v.status === 'active') ?? null,
+        active: async (p) => {
+          const active = (await store.list(p)).find((v) => v.status === 'active');
+          return active && isTrained(active) ? active : null;
+        },
       });
       const asSearched = [
         candidate('m1', 'something else entirely', 0.09),

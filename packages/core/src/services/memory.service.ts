@@ -13,7 +13,6 @@ import type { Memory, MemoryVersion, Page } from '../domain/types';
 import { validate } from '../domain/validate';
 import { backendUnavailable, EngramError, isBackendUnavailable, notFound } from '../errors';
 import type { HookBus } from '../hooks';
-import type { ExtractedEntity } from '../ports/ai';
 import { type Entitlements, entitlementError, type UsageMeter } from '../ports/edition';
 import type { GraphStore, MemoryStore, TextIndex } from '../ports/storage';
 import type { Indexer } from './indexer';

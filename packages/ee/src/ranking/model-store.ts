@@ -4,9 +4,13 @@ import type { Connection } from 'mongoose';
 import { connectMongo, openSqliteFile } from '../store-files';
 import type { TrainingWindow } from './training';
 
-export type ModelStatus = 'candidate' | 'active' | 'retired' | 'rolled_back';
+/**
+ * `training` while a fit runs off the HTTP thread; `failed` when it threw or its process stopped
+ * (`error` says which); a finished fit is a `candidate` until promoted.
+ */
+export type ModelStatus = 'training' | 'failed' | 'candidate' | 'active' | 'retired' | 'rolled_back';
 
-/** One trained version of a project's reranker, with what it was trained on and how it measured. */
+/** One version of a project's reranker, with what it was trained on and how it measured. */
 export interface ModelVersion {
   project_id: string;
   version: number;
@@ -16,10 +20,23 @@ export interface ModelVersion {
   window: TrainingWindow;
   /** Searches read in the window. */
   searches_read: number;
+  /** Null until the fit has finished (and on a failed version). */
+  examples: TrainingResult['examples'] | null;
+  evaluation: TrainingResult['evaluation'] | null;
+  model: RankingModel | null;
+  /** Why training failed. */
+  error?: string;
+}
+
+/** A version whose fit finished: every candidate, active, retired and rolled-back one. */
+export type TrainedVersion = ModelVersion & {
   examples: TrainingResult['examples'];
   evaluation: TrainingResult['evaluation'];
   model: RankingModel;
-}
+};
+
+export const isTrained = (v: ModelVersion): v is TrainedVersion =>
+  v.model !== null && v.evaluation !== null && v.examples !== null;
 
 export interface ModelStore {
   /** Writes a version (a new one, or a status change of one). */

@@ -43,7 +43,11 @@ const promoteBody = z
 const view = (v: ModelVersion | null) =>
   v && {
     ...v,
-    model: { ...v.model, usefulness: undefined, usefulness_memories: Object.keys(v.model.usefulness).length },
+    model: v.model && {
+      ...v.model,
+      usefulness: undefined,
+      usefulness_memories: Object.keys(v.model.usefulness).length,
+    },
   };
 
 export interface RankingPluginOptions {
@@ -119,19 +123,43 @@ export function rankingPlugin(options: RankingPluginOptions): EngramPlugin & {
           },
         },
         {
+          method: 'get',
+          path: '/models/:version',
+          summary: 'One version: its status (training, failed, candidate, active...), evaluation and model',
+          tag: 'models',
+          action: MODELS_MANAGE,
+          errors: [404],
+          handler: async ({ req, principal }) => {
+            await allowed(principal);
+            const number = versionParam(requireParam(req, 'version'));
+            const version = (await reg.list(principal.tenant_id)).find((v) => v.version === number);
+            if (!version) throw new EngramError('not_found', `model version ${number} was not found`);
+            return view(version);
+          },
+        },
+        {
           method: 'post',
           path: '/models/train',
-          summary: 'Train a reranker from the logs and feedback of a window; evaluated on held-out searches',
+          summary:
+            'Start training a reranker from the logs and feedback of a window (answers at once, status training); ' +
+            'evaluated on held-out searches',
           tag: 'models',
           action: MODELS_MANAGE,
           body: trainBody,
-          status: 201,
+          status: 202,
           errors: [409],
           handler: async ({ req, principal }) => {
             await allowed(principal);
             const body = validate(trainBody, req.body ?? {});
             const window = { ...lastDays(TRAINING_DAYS), ...body };
-            return view(await reg.train(principal.tenant_id, window));
+            const { version, done } = await reg.start(principal.tenant_id, window);
+            done.catch((err) =>
+              ctx.logger.error(
+                { err, project: principal.tenant_id, version: version.version },
+                'model training failed',
+              ),
+            );
+            return view(version);
           },
         },
         {
@@ -173,6 +201,7 @@ export function rankingPlugin(options: RankingPluginOptions): EngramPlugin & {
       ctx.http.routes.push(...routes);
     },
     async shutdown() {
+      await registry?.close();
       await opened?.models.close();
       await opened?.tenancy.close();
       opened = null;
@@ -219,7 +248,7 @@ export async function trainEveryProject(
   window: { since: string; until: string },
   margin: number,
 ) {
-  const outcome = { trained: 0, promoted: 0, skipped: 0 };
+  const outcome = { trained: 0, promoted: 0, skipped: 0, failed: 0 };
   for (const project of await tenancy.listProjects(null)) {
     const plan = book ? await book.of(project.id) : null;
     if (book && !plan?.plan.features.includes('trained_models')) {
@@ -232,8 +261,10 @@ export async function trainEveryProject(
       await registry.promote(project.id, version.version, { margin });
       outcome.promoted++;
     } catch (err) {
-      if (!(err instanceof EngramError)) throw err;
-      outcome.skipped++; // too little feedback, or not better: the active version stays
+      // Too little feedback, already training, or not better: the active version stays. A fit
+      // that failed is saved as a failed version and does not stop the other projects.
+      if (err instanceof EngramError) outcome.skipped++;
+      else outcome.failed++;
     }
   }
   return outcome;

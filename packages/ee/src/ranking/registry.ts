@@ -9,9 +9,9 @@ import {
   type RerankCandidate,
   type Reranker,
   rerankScores,
-  trainAndEvaluate,
 } from '@engram/core';
-import type { ModelStore, ModelVersion } from './model-store';
+import { type ModelFitter, WorkerModelFitter } from './model-fitter';
+import { isTrained, type ModelStore, type ModelVersion, type TrainedVersion } from './model-store';
 import { type TrainingWindow, trainingData } from './training';
 
 /**
@@ -19,26 +19,48 @@ import { type TrainingWindow, trainingData } from './training';
  * features (or format) is not served, and search keeps the fused ranking until the project
  * trains again.
  */
-const servable = (version: ModelVersion | undefined): ModelVersion | null =>
-  version && isRankingModel(version.model) ? version : null;
+const servable = (version: ModelVersion | undefined): TrainedVersion | null =>
+  version && isTrained(version) && isRankingModel(version.model) ? version : null;
 
 /** A candidate must beat both no model and the serving one by this much nDCG@10 to be promoted. */
 export const DEFAULT_PROMOTION_MARGIN = 0.005;
 
 /**
- * A project's trained rerankers: train from its logs, promote a version that measured better on
- * held-out searches, roll back to the one before. Exactly one version (or none) is active.
+ * A version still `training` this long after it started is taken as interrupted (the process
+ * fitting it stopped), shown as failed, and no longer holds the next training back.
+ */
+export const TRAINING_DEADLINE_MS = 3_600_000;
+
+export interface ModelRegistryOptions {
+  /** How long a project's active version is remembered between searches. */
+  cacheMs?: number;
+  fitter?: ModelFitter;
+}
+
+/**
+ * A project's trained rerankers: train from its logs (the fit off the HTTP thread), promote a
+ * version that measured better on held-out searches, roll back to the one before. Exactly one
+ * version (or none) is active, and a project trains one version at a time.
  */
 export class ModelRegistry {
-  private readonly cache = new Map<string, { version: ModelVersion | null; until: number }>();
+  private readonly cache = new Map<string, { version: TrainedVersion | null; until: number }>();
+  /** Versions this process is fitting, by project. */
+  private readonly fitting = new Map<string, ModelVersion>();
+  /** Projects whose training is being started here (between the check and the first save). */
+  private readonly starting = new Set<string>();
+  private readonly cacheMs: number;
+  private readonly fitter: ModelFitter;
 
   constructor(
     private readonly store: ModelStore,
     private readonly stores: () => { logStore: LogStore; memoryStore: MemoryStore },
-    private readonly cacheMs = 10_000,
-  ) {}
+    options: ModelRegistryOptions = {},
+  ) {
+    this.cacheMs = options.cacheMs ?? 10_000;
+    this.fitter = options.fitter ?? new WorkerModelFitter();
+  }
 
-  async active(projectId: string): Promise<ModelVersion | null> {
+  async active(projectId: string): Promise<TrainedVersion | null> {
     const cached = this.cache.get(projectId);
     if (cached && cached.until > Date.now()) return cached.version;
     const version = servable((await this.store.list(projectId)).find((v) => v.status === 'active'));
@@ -46,41 +68,75 @@ export class ModelRegistry {
     return version;
   }
 
-  list(projectId: string): Promise<ModelVersion[]> {
-    return this.store.list(projectId);
+  /** Newest first; a training whose process stopped shows as failed. */
+  async list(projectId: string): Promise<ModelVersion[]> {
+    return (await this.store.list(projectId)).map((v) => this.interrupted(v));
   }
 
-  /** Trains a candidate on the window's labelled searches (refused below MIN_TRAINING_SEARCHES). */
-  async train(
+  /**
+   * Starts training a version on the window's labelled searches: answers once the version is
+   * recorded as `training`; `done` settles when the fit has finished, with the version saved as
+   * a candidate (or rejects, the version saved as failed). Refused (conflict) below
+   * MIN_TRAINING_SEARCHES and while the project has a version training.
+   */
+  async start(
     projectId: string,
     window: TrainingWindow,
     include?: (q: QueryLog) => boolean,
-  ): Promise<ModelVersion> {
-    const data = await trainingData(this.stores(), projectId, window, include);
-    if (data.searches.length < MIN_TRAINING_SEARCHES) {
-      throw new EngramError(
-        'conflict',
-        `training needs at least ${MIN_TRAINING_SEARCHES} searches with positive feedback on a returned memory; ` +
-          `the window has ${data.searches.length} (of ${data.read} searches)`,
+  ): Promise<{ version: ModelVersion; done: Promise<TrainedVersion> }> {
+    if (this.starting.has(projectId) || this.fitting.has(projectId)) throw this.busy(projectId);
+    this.starting.add(projectId);
+    try {
+      const versions = await this.list(projectId);
+      const running = versions.find((v) => v.status === 'training');
+      if (running) throw this.busy(projectId, running);
+      const data = await trainingData(this.stores(), projectId, window, include);
+      if (data.searches.length < MIN_TRAINING_SEARCHES) {
+        throw new EngramError(
+          'conflict',
+          `training needs at least ${MIN_TRAINING_SEARCHES} searches with positive feedback on a returned memory; ` +
+            `the window has ${data.searches.length} (of ${data.read} searches)`,
+        );
+      }
+      const current = servable(versions.find((v) => v.status === 'active'));
+      const version: ModelVersion = {
+        project_id: projectId,
+        version: (versions[0]?.version ?? 0) + 1,
+        status: 'training',
+        created_at: nowIso(),
+        promoted_at: null,
+        window,
+        searches_read: data.read,
+        examples: null,
+        evaluation: null,
+        model: null,
+      };
+      await this.store.save(version);
+      this.fitting.set(projectId, version);
+      const done = this.fitter.fit(data, current?.model ?? null).then(
+        async (result): Promise<TrainedVersion> => {
+          const trained: TrainedVersion = { ...version, status: 'candidate', ...result };
+          await this.store.save(trained);
+          return trained;
+        },
+        async (err: Error) => {
+          await this.store.save({ ...version, status: 'failed', error: `training failed: ${err.message}` });
+          throw err;
+        },
       );
+      const settled = () => {
+        this.fitting.delete(projectId);
+      };
+      done.then(settled, settled);
+      return { version, done };
+    } finally {
+      this.starting.delete(projectId);
     }
-    const versions = await this.store.list(projectId);
-    const current = servable(versions.find((v) => v.status === 'active'));
-    const result = trainAndEvaluate(data, current?.model ?? null);
-    const version: ModelVersion = {
-      project_id: projectId,
-      version: (versions[0]?.version ?? 0) + 1,
-      status: 'candidate',
-      created_at: nowIso(),
-      promoted_at: null,
-      window,
-      searches_read: data.read,
-      examples: result.examples,
-      evaluation: result.evaluation,
-      model: result.model,
-    };
-    await this.store.save(version);
-    return version;
+  }
+
+  /** Trains a candidate and waits for it (the scheduled role and the benchmark). */
+  async train(projectId: string, window: TrainingWindow, include?: (q: QueryLog) => boolean) {
+    return (await this.start(projectId, window, include)).done;
   }
 
   /** Makes a candidate the active version when it measured better by `margin` (unless forced). */
@@ -89,10 +145,15 @@ export class ModelRegistry {
     versionNumber: number,
     { margin = DEFAULT_PROMOTION_MARGIN, force = false } = {},
   ) {
-    const versions = await this.store.list(projectId);
+    const versions = await this.list(projectId);
     const version = versions.find((v) => v.version === versionNumber);
     if (!version) throw new EngramError('not_found', `model version ${versionNumber} was not found`);
     if (version.status === 'active') return version;
+    if (!isTrained(version))
+      throw new EngramError(
+        'conflict',
+        `version ${versionNumber} is ${version.status}: only a trained version can be promoted`,
+      );
     const { none, current, candidate } = version.evaluation;
     const bar = Math.max(none.ndcg_at_10, current?.ndcg_at_10 ?? 0) + margin;
     if (!force && candidate.ndcg_at_10 < bar) {
@@ -106,7 +167,7 @@ export class ModelRegistry {
     const at = nowIso();
     for (const v of versions.filter((v) => v.status === 'active'))
       await this.store.save({ ...v, status: 'retired' });
-    const promoted: ModelVersion = { ...version, status: 'active', promoted_at: at };
+    const promoted: TrainedVersion = { ...version, status: 'active', promoted_at: at };
     await this.store.save(promoted);
     this.cache.delete(projectId);
     return promoted;
@@ -127,6 +188,33 @@ export class ModelRegistry {
     const reinstated: ModelVersion = { ...previous, status: 'active', promoted_at: nowIso() };
     await this.store.save(reinstated);
     return reinstated;
+  }
+
+  /** Stops fitting: versions still training here are saved as failed (a restart does not resume them). */
+  async close(): Promise<void> {
+    for (const version of this.fitting.values())
+      await this.store.save({ ...version, status: 'failed', error: 'the server stopped while it trained' });
+    this.fitting.clear();
+    await this.fitter.close();
+  }
+
+  private busy(projectId: string, running = this.fitting.get(projectId)) {
+    return new EngramError(
+      'conflict',
+      running
+        ? `version ${running.version} of this project is training; its status is at GET /v1/models/${running.version}`
+        : 'a training of this project is starting',
+    );
+  }
+
+  private interrupted(v: ModelVersion): ModelVersion {
+    const stale =
+      v.status === 'training' &&
+      this.fitting.get(v.project_id)?.version !== v.version &&
+      Date.now() - Date.parse(v.created_at) > TRAINING_DEADLINE_MS;
+    return stale
+      ? { ...v, status: 'failed', error: 'interrupted: the process training it stopped before it finished' }
+      : v;
   }
 }
 
