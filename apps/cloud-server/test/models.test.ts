@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RankingModel, TrainingData, TrainingResult } from '@engram/core';
+import type { RankingModel, TrainingResult } from '@engram/core';
 import { LIFE_FACTS, LIFE_QUESTIONS } from '@engram/core/testing';
 import {
   createThreadFitter,
@@ -9,6 +9,7 @@ import {
   ModelRegistry,
   SqliteModelStore,
   TRAINING_DEADLINE_MS,
+  type TrainingLogs,
 } from '@engram/ee';
 import pino from 'pino';
 import request from 'supertest';
@@ -139,11 +140,11 @@ describe('trained rerankers over the API', () => {
   function heldFitter() {
     const waiting: { release: (fail?: string) => void }[] = [];
     const fitter: ModelFitter = {
-      fit: (data: TrainingData, current: RankingModel | null) =>
+      fit: (logs: TrainingLogs, current: RankingModel | null) =>
         new Promise<TrainingResult>((resolve, reject) => {
           waiting.push({
             release: (fail) =>
-              fail ? reject(new Error(fail)) : resolve(createThreadFitter().fit(data, current)),
+              fail ? reject(new Error(fail)) : resolve(createThreadFitter().fit(logs, current)),
           });
         }),
       close: async () => undefined,

@@ -38,6 +38,24 @@ function votesOf(feedback: LoggedSearch['feedback']): Map<string, number> {
 }
 
 /**
+ * A logged search as a training example: its candidates that still exist, in answered order,
+ * with the votes its feedback cast; null without positive feedback or with fewer than two.
+ */
+function usableSearch(s: LoggedSearch, memories: Map<string, Candidate['memory']>) {
+  const votes = votesOf(s.feedback);
+  if (![...votes.values()].some((v) => v > 0)) return null;
+  const candidates = [...s.retrievals]
+    .sort((a, b) => a.rank - b.rank)
+    .filter((r) => memories.has(r.memory_id))
+    .map((r) => ({ memory: memories.get(r.memory_id)!, score: r.score, signals: r.signals }));
+  return candidates.length < 2 ? null : { votes, candidates };
+}
+
+/** How many searches `labelSearches` would keep, without computing their features. */
+export const countLabelled = (logged: LoggedSearch[], memories: Map<string, Candidate['memory']>) =>
+  logged.filter((s) => usableSearch(s, memories) !== null).length;
+
+/**
  * Labelled searches from logs: each search with positive feedback on a returned memory, its
  * logged candidates (signals as answered) as features, and as labels the memories the feedback
  * named. `memories` holds the memories the retrievals name (deleted ones drop out).
@@ -49,13 +67,9 @@ export function labelSearches(
   const usefulness = votesOf(logged.flatMap((s) => s.feedback));
   const searches: LabelledSearch[] = [];
   for (const s of logged) {
-    const votes = votesOf(s.feedback);
-    if (![...votes.values()].some((v) => v > 0)) continue;
-    const candidates = [...s.retrievals]
-      .sort((a, b) => a.rank - b.rank)
-      .filter((r) => memories.has(r.memory_id))
-      .map((r) => ({ memory: memories.get(r.memory_id)!, score: r.score, signals: r.signals }));
-    if (candidates.length < 2) continue;
+    const usable = usableSearch(s, memories);
+    if (!usable) continue;
+    const { votes, candidates } = usable;
     // Leave this search's own feedback out of usefulness: it is the label.
     const others = (id: string) => (usefulness.get(id) ?? 0) - (votes.get(id) ?? 0);
     searches.push({

@@ -1,24 +1,29 @@
 import {
   compiledModule,
+  labelSearches,
   type RankingModel,
-  type TrainingData,
   type TrainingResult,
   trainAndEvaluate,
   WorkerPool,
 } from '@engram/core';
+import type { TrainingLogs } from './training';
 
 /**
- * Fits and evaluates a project's model. The fit is CPU-bound for seconds (hundreds of labelled
- * searches) to minutes (tens of thousands), so a server never runs it on its HTTP thread.
+ * Labels a project's logged searches and fits and evaluates its model: CPU-bound for seconds
+ * (hundreds of labelled searches) to minutes (tens of thousands), so a server never runs it on
+ * its HTTP thread.
  */
 export interface ModelFitter {
-  fit(data: TrainingData, current: RankingModel | null): Promise<TrainingResult>;
+  fit(logs: TrainingLogs, current: RankingModel | null): Promise<TrainingResult>;
   close(): Promise<void>;
 }
 
 /** What the worker thread builds (`WorkerPool` loads this module's compiled file there). */
 export function createThreadFitter() {
-  return { fit: (data: TrainingData, current: RankingModel | null) => trainAndEvaluate(data, current) };
+  return {
+    fit: (logs: TrainingLogs, current: RankingModel | null) =>
+      trainAndEvaluate(labelSearches(logs.logged, new Map(logs.memories.map((m) => [m.id, m]))), current),
+  };
 }
 
 /**
@@ -28,12 +33,12 @@ export function createThreadFitter() {
 export class WorkerModelFitter implements ModelFitter {
   private pool: WorkerPool | null = null;
 
-  fit(data: TrainingData, current: RankingModel | null): Promise<TrainingResult> {
+  fit(logs: TrainingLogs, current: RankingModel | null): Promise<TrainingResult> {
     this.pool ??= new WorkerPool(
       { module: compiledModule(__filename), factory: 'createThreadFitter' },
       { threads: 1 },
     );
-    return this.pool.call<TrainingResult>('fit', data, current);
+    return this.pool.call<TrainingResult>('fit', logs, current);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  countLabelled,
   EngramError,
   isRankingModel,
   type LogStore,
@@ -12,7 +13,7 @@ import {
 } from '@engram/core';
 import { type ModelFitter, WorkerModelFitter } from './model-fitter';
 import { isTrained, type ModelStore, type ModelVersion, type TrainedVersion } from './model-store';
-import { type TrainingWindow, trainingData } from './training';
+import { type TrainingWindow, trainingLogs } from './training';
 
 /**
  * The active version when this release can serve it: a model fitted on another release's
@@ -90,12 +91,13 @@ export class ModelRegistry {
       const versions = await this.list(projectId);
       const running = versions.find((v) => v.status === 'training');
       if (running) throw this.busy(projectId, running);
-      const data = await trainingData(this.stores(), projectId, window, include);
-      if (data.searches.length < MIN_TRAINING_SEARCHES) {
+      const logs = await trainingLogs(this.stores(), projectId, window, include);
+      const usable = countLabelled(logs.logged, new Map(logs.memories.map((m) => [m.id, m])));
+      if (usable < MIN_TRAINING_SEARCHES) {
         throw new EngramError(
           'conflict',
           `training needs at least ${MIN_TRAINING_SEARCHES} searches with positive feedback on a returned memory; ` +
-            `the window has ${data.searches.length} (of ${data.read} searches)`,
+            `the window has ${usable} (of ${logs.logged.length} searches)`,
         );
       }
       const current = servable(versions.find((v) => v.status === 'active'));
@@ -106,14 +108,14 @@ export class ModelRegistry {
         created_at: nowIso(),
         promoted_at: null,
         window,
-        searches_read: data.read,
+        searches_read: logs.logged.length,
         examples: null,
         evaluation: null,
         model: null,
       };
       await this.store.save(version);
       this.fitting.set(projectId, version);
-      const done = this.fitter.fit(data, current?.model ?? null).then(
+      const done = this.fitter.fit(logs, current?.model ?? null).then(
         async (result): Promise<TrainedVersion> => {
           const trained: TrainedVersion = { ...version, status: 'candidate', ...result };
           await this.store.save(trained);
