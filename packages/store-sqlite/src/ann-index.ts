@@ -240,7 +240,7 @@ export class AnnIndexes {
            LEFT JOIN memory_vectors v ON v.rowid = k.rowid
            ORDER BY k.rowid`,
         )
-        .all(tenantId, tenant.builtThrough, this.options.buildChunk ?? 125);
+        .all(tenantId, tenant.builtThrough, this.options.buildChunk ?? 250);
     } catch {
       this.tenants.delete(tenantId); // the file was closed under us: nothing to build
       return;
@@ -258,13 +258,10 @@ export class AnnIndexes {
       withVectors.forEach((r, i) => {
         bytes.set(r.embedding!, i * this.dimension * 4); // copied, as in toVector
       });
-      // One thread, so a build inserts in the same order every time: twice, in test runs on a
-      // loaded machine, an index built on several threads did not find a vector's exact match
-      // (never reproduced alone). The chunk is halved to keep each block of the HTTP thread short.
       tenant.index.add(
         BigUint64Array.from(withVectors, (r) => BigInt(r.rowid)),
         matrix,
-        1,
+        0,
       );
     }
     tenant.builtThrough = rows[rows.length - 1]!.rowid;

@@ -104,9 +104,10 @@ describe('approximate index after a restart', () => {
     await second.vectorIndex.init(model);
     expect(second.vectorIndex.approximateStatus('t1')).toBe('building');
     await untilReady(second, 't1');
-    expect((await second.vectorIndex.search('t1', vectorOf(42), 1, {}))[0]).toMatchObject({
-      id: memories[42]!.id,
-    });
+    // The file's vectors are in the index it built. Asked for five, not one, as for a growing
+    // tenant below: a graph built on several threads may (rarely) miss an exact nearest.
+    const found = await second.vectorIndex.search('t1', vectorOf(42), 5, {});
+    expect(found.map((hit) => hit.id)).toContain(memories[42]!.id);
     second.vectorIndex.close();
     second.db.close();
   });
