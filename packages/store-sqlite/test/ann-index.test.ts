@@ -104,8 +104,8 @@ describe('approximate index after a restart', () => {
     await second.vectorIndex.init(model);
     expect(second.vectorIndex.approximateStatus('t1')).toBe('building');
     await untilReady(second, 't1');
-    // The file's vectors are in the index it built. Asked for five, not one, as for a growing
-    // tenant below: a graph built on several threads may (rarely) miss an exact nearest.
+    // The file's vectors are in the index it built: a vector's own memory is among its five
+    // nearest (an approximate search is asked for five, not one).
     const found = await second.vectorIndex.search('t1', vectorOf(42), 5, {});
     expect(found.map((hit) => hit.id)).toContain(memories[42]!.id);
     second.vectorIndex.close();
@@ -193,8 +193,8 @@ describe('approximate index for a growing tenant', () => {
     await later.vectorIndex.upsert([{ memory: memories[55]!, vector: vectorOf(55) }]);
     expect(later.vectorIndex.approximateStatus('grows')).not.toBe('exact');
     await untilReady(later, 'grows');
-    // The vector written last is in the index. Asked for five, not one: the graph is built on
-    // several threads, and an approximate search may (rarely) miss the exact nearest of 56.
+    // The vector written last is in the index: among its own five nearest (an approximate
+    // search is asked for five, not one).
     const found = await later.vectorIndex.search('grows', vectorOf(55), 5, {});
     expect(found.map((hit) => hit.id)).toContain(memories[55]!.id);
     for (const s of [stores, later]) {
