@@ -6,7 +6,7 @@ import {
   trainAndEvaluate,
   WorkerPool,
 } from '@engram/core';
-import type { TrainingLogs } from './training';
+import { memoriesById, type TrainingLogs } from './training';
 
 /**
  * Labels a project's logged searches and fits and evaluates its model: CPU-bound for seconds
@@ -22,7 +22,7 @@ export interface ModelFitter {
 export function createThreadFitter() {
   return {
     fit: (logs: TrainingLogs, current: RankingModel | null) =>
-      trainAndEvaluate(labelSearches(logs.logged, new Map(logs.memories.map((m) => [m.id, m]))), current),
+      trainAndEvaluate(labelSearches(logs.logged, memoriesById(logs)), current),
   };
 }
 

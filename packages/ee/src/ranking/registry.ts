@@ -13,7 +13,7 @@ import {
 } from '@engram/core';
 import { type ModelFitter, WorkerModelFitter } from './model-fitter';
 import { isTrained, type ModelStore, type ModelVersion, type TrainedVersion } from './model-store';
-import { type TrainingWindow, trainingLogs } from './training';
+import { memoriesById, type TrainingWindow, trainingLogs } from './training';
 
 /**
  * The active version when this release can serve it: a model fitted on another release's
@@ -45,10 +45,11 @@ export interface ModelRegistryOptions {
  */
 export class ModelRegistry {
   private readonly cache = new Map<string, { version: TrainedVersion | null; until: number }>();
-  /** Versions this process is fitting, by project. */
-  private readonly fitting = new Map<string, ModelVersion>();
-  /** Projects whose training is being started here (between the check and the first save). */
-  private readonly starting = new Set<string>();
+  /**
+   * Projects training in this process: null while the training starts (between the check and
+   * the version's first save), then the version being fitted.
+   */
+  private readonly training = new Map<string, ModelVersion | null>();
   private readonly cacheMs: number;
   private readonly fitter: ModelFitter;
 
@@ -85,14 +86,14 @@ export class ModelRegistry {
     window: TrainingWindow,
     include?: (q: QueryLog) => boolean,
   ): Promise<{ version: ModelVersion; done: Promise<TrainedVersion> }> {
-    if (this.starting.has(projectId) || this.fitting.has(projectId)) throw this.busy(projectId);
-    this.starting.add(projectId);
+    if (this.training.has(projectId)) throw this.busy(projectId);
+    this.training.set(projectId, null);
     try {
       const versions = await this.list(projectId);
       const running = versions.find((v) => v.status === 'training');
       if (running) throw this.busy(projectId, running);
       const logs = await trainingLogs(this.stores(), projectId, window, include);
-      const usable = countLabelled(logs.logged, new Map(logs.memories.map((m) => [m.id, m])));
+      const usable = countLabelled(logs.logged, memoriesById(logs));
       if (usable < MIN_TRAINING_SEARCHES) {
         throw new EngramError(
           'conflict',
@@ -114,7 +115,7 @@ export class ModelRegistry {
         model: null,
       };
       await this.store.save(version);
-      this.fitting.set(projectId, version);
+      this.training.set(projectId, version);
       const done = this.fitter.fit(logs, current?.model ?? null).then(
         async (result): Promise<TrainedVersion> => {
           const trained: TrainedVersion = { ...version, status: 'candidate', ...result };
@@ -127,12 +128,13 @@ export class ModelRegistry {
         },
       );
       const settled = () => {
-        this.fitting.delete(projectId);
+        this.training.delete(projectId);
       };
       done.then(settled, settled);
       return { version, done };
-    } finally {
-      this.starting.delete(projectId);
+    } catch (err) {
+      this.training.delete(projectId);
+      throw err;
     }
   }
 
@@ -194,13 +196,14 @@ export class ModelRegistry {
 
   /** Stops fitting: versions still training here are saved as failed (a restart does not resume them). */
   async close(): Promise<void> {
-    for (const version of this.fitting.values())
-      await this.store.save({ ...version, status: 'failed', error: 'the server stopped while it trained' });
-    this.fitting.clear();
+    for (const version of this.training.values())
+      if (version)
+        await this.store.save({ ...version, status: 'failed', error: 'the server stopped while it trained' });
+    this.training.clear();
     await this.fitter.close();
   }
 
-  private busy(projectId: string, running = this.fitting.get(projectId)) {
+  private busy(projectId: string, running = this.training.get(projectId)) {
     return new EngramError(
       'conflict',
       running
@@ -212,7 +215,7 @@ export class ModelRegistry {
   private interrupted(v: ModelVersion): ModelVersion {
     const stale =
       v.status === 'training' &&
-      this.fitting.get(v.project_id)?.version !== v.version &&
+      this.training.get(v.project_id)?.version !== v.version &&
       Date.now() - Date.parse(v.created_at) > TRAINING_DEADLINE_MS;
     return stale
       ? { ...v, status: 'failed', error: 'interrupted: the process training it stopped before it finished' }

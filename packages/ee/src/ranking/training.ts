@@ -32,6 +32,9 @@ export interface TrainingLogs {
   memories: Memory[];
 }
 
+/** The logs' memories by id, as core's labelling takes them. */
+export const memoriesById = (logs: TrainingLogs) => new Map(logs.memories.map((m) => [m.id, m]));
+
 /**
  * A project's searches in a window, read from its log and memory stores. `include` narrows the
  * searches (the benchmark's folds). Retrievals and memories are read only for searches that got
