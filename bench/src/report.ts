@@ -121,17 +121,22 @@ export function renderMarkdown(r: Json): string {
       }
       lines.push('');
     }
-    const profiled = (r.speed as Json[]).filter((s) => s.search_profile);
-    if (profiled.length) {
-      const phases = [...new Set(profiled.flatMap((s) => Object.keys(s.search_profile.phases)))];
+    // The profile of a user's search, and of a search across the tenant (no user filter).
+    for (const [key, what] of [
+      ['search_profile', "a per-user search's"],
+      ['search_profile_no_filter', "a search across the tenant's (no user filter)"],
+    ] as const) {
+      const profiled = (r.speed as Json[]).filter((s) => s[key]);
+      if (!profiled.length) continue;
+      const phases = [...new Set(profiled.flatMap((s) => Object.keys(s[key].phases)))];
       lines.push(
-        "**Where a per-user search's time goes** (p50 / p95 ms of each phase, from the `Server-Timing` header search answers with; the client's figure adds HTTP, authentication and JSON on both sides):",
+        `**Where ${what} time goes** (p50 / p95 ms of each phase, from the \`Server-Timing\` header search answers with; the client's figure adds HTTP, authentication and JSON on both sides):`,
         '',
         `| memories | ${phases.join(' | ')} | client |`,
         `| --- | ${phases.map(() => '---').join(' | ')} | --- |`,
       );
       for (const s of profiled) {
-        const p = s.search_profile;
+        const p = s[key];
         const cell = (x: Json | undefined) => (x ? `${x.p50_ms} / ${x.p95_ms}` : '');
         lines.push(
           `| ${s.memories.toLocaleString('en')} | ${phases.map((phase) => cell(p.phases[phase])).join(' | ')} | ${cell(p.client)} |`,

@@ -126,6 +126,7 @@ async function main() {
       const profile = await searchProfile(server.url, questions, users);
       const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
       const unfiltered = await unfilteredSearchLatency(server.url, questions, opts.seconds);
+      const profileNoFilter = await searchProfile(server.url, questions, null, 200);
       const peak = server.peakRssMiB();
       await server.stop();
       // The same data served by one process per core (ENGRAM_PROCESSES). Each process loads the
@@ -150,6 +151,7 @@ async function main() {
         search_processes: { processes, clients: [cluster1, cluster16] },
         mem0,
         search_no_filter: unfiltered,
+        search_profile_no_filter: profileNoFilter,
         peak_rss_mib: peak,
         disk_bytes_per_1000: diskPer1000,
       });

@@ -108,11 +108,11 @@ export async function unfilteredSearchLatency(url: string, questions: Question[]
 }
 
 /**
- * Where a per-user search's time goes, from the `Server-Timing` header the server answers with:
- * the median and p95 of each phase over `count` searches, and the client's own latency for the
- * rest (HTTP, JSON, authentication).
+ * Where a search's time goes, from the `Server-Timing` header the server answers with: the median
+ * and p95 of each phase over `count` searches, and the client's own latency for the rest (HTTP,
+ * JSON, authentication). Each search is a user's, or across the tenant when `users` is null.
  */
-export async function searchProfile(url: string, questions: Question[], users: number, count = 500) {
+export async function searchProfile(url: string, questions: Question[], users: number | null, count = 500) {
   const phases: Record<string, number[]> = {};
   const client: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -122,7 +122,7 @@ export async function searchProfile(url: string, questions: Question[], users: n
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
       body: JSON.stringify({
         query: questions[i % questions.length]!.question,
-        user_id: `user-${i % users}`,
+        ...(users === null ? {} : { user_id: `user-${i % users}` }),
         top_k: 10,
       }),
     });

@@ -218,6 +218,36 @@ export function describeApi(
       expect((await api.get(`/v1/graph/neighbors?id=${a.id}&depth=9`).set(auth)).status).toBe(400);
     });
 
+    it("follows a name across the tenant only in the graphs of its best hits' users", async () => {
+      for (const content of [
+        'Oriane painted the harbour at dawn',
+        'Oriane paints every dawn by the sea',
+        'At dawn Oriane mixes her paint',
+      ])
+        await add({ content, user_id: 'ines' });
+      const gallery = (await add({ content: 'Oriane is opening a gallery next spring', user_id: 'ines' }))
+        .body;
+      // Another user's Oriane, another person, who shares nothing with the question but the name.
+      const other = (await add({ content: 'Oriane fixed my bicycle chain', user_id: 'jules' })).body;
+      const search = (scope: object) =>
+        api
+          .post('/v1/memory/search')
+          .set(auth)
+          .send({ query: 'What did Oriane paint at dawn?', top_k: 10, ...scope });
+      const signalsOf = (
+        res: { body: { results: { memory: { id: string }; signals: object }[] } },
+        id: string,
+      ) => res.body.results.find((r) => r.memory.id === id)?.signals;
+      const wide = await search({});
+      expect(wide.status).toBe(200);
+      expect(signalsOf(wide, gallery.id)).toMatchObject({ graph: expect.any(Number) });
+      // Found by its words, not through the name.
+      expect(signalsOf(wide, other.id)).toMatchObject({ text: expect.any(Number), graph: null });
+      // Inside jules's own memories, his Oriane is followed.
+      const own = await search({ user_id: 'jules' });
+      expect(signalsOf(own, other.id)).toMatchObject({ graph: expect.any(Number) });
+    });
+
     it('lists dead letters, refuses to retry an unknown one, and reconciles the indexes', async () => {
       const dead = await api.get('/v1/jobs/dead?limit=5').set(auth);
       expect(dead.status).toBe(200);

@@ -57,7 +57,7 @@ export class SqliteGraphStore implements GraphStore {
       userId === null
         ? this.db
             .prepare<[string, string], EntityRow>(
-              'SELECT * FROM entities WHERE tenant_id = ? AND norm IN (SELECT value FROM json_each(?))',
+              'SELECT * FROM entities INDEXED BY entities_by_norm WHERE tenant_id = ? AND norm IN (SELECT value FROM json_each(?))',
             )
             .all(tenantId, norms)
         : this.db
@@ -180,10 +180,12 @@ export class SqliteGraphStore implements GraphStore {
   path(tenantId: string, fromId: string, toId: string, maxDepth: number): Promise<Relation[] | null> {
     return shortestPath(fromId, toId, maxDepth, async (frontier) =>
       this.db
-        .prepare<[string, string, string], EdgeRow>(
-          `SELECT * FROM edges WHERE tenant_id = ? AND (source_id IN (SELECT value FROM json_each(?)) OR target_id IN (SELECT value FROM json_each(?)))`,
+        .prepare<[{ tenant: string; nodes: string }], EdgeRow>(
+          // Two look-ups, not one with OR: SQLite answered the OR by scanning the tenant's edges.
+          `SELECT * FROM edges WHERE tenant_id = @tenant AND source_id IN (SELECT value FROM json_each(@nodes))
+           UNION SELECT * FROM edges WHERE tenant_id = @tenant AND target_id IN (SELECT value FROM json_each(@nodes))`,
         )
-        .all(tenantId, json(frontier), json(frontier))
+        .all({ tenant: tenantId, nodes: json(frontier) })
         .map(toRelation),
     );
   }
@@ -215,9 +217,11 @@ export class SqliteGraphStore implements GraphStore {
     return row ? toEntity(row) : null;
   }
 
+  /** Two deletes, not one with OR: SQLite answered the OR by scanning the tenant's edges. */
   private removeEdges(tenantId: string, nodeId: string): void {
-    this.db
-      .prepare('DELETE FROM edges WHERE tenant_id = ? AND (source_id = ? OR target_id = ?)')
-      .run(tenantId, nodeId, nodeId);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM edges WHERE tenant_id = ? AND source_id = ?').run(tenantId, nodeId);
+      this.db.prepare('DELETE FROM edges WHERE tenant_id = ? AND target_id = ?').run(tenantId, nodeId);
+    })();
   }
 }

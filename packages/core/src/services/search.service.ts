@@ -11,7 +11,7 @@ import {
 import { DEFAULT_RELEVANCE_MODEL, orderByRelevance, RELEVANCE_FEATURES } from '../domain/relevance';
 import { type SearchRequest, searchRequestSchema } from '../domain/schemas';
 import type { SearchResponse, SearchResult } from '../domain/search';
-import type { MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
+import type { Entity, MemoryRetrievalLog, QueryLog, SignalScores } from '../domain/types';
 import { validate } from '../domain/validate';
 import { EngramError, invalid } from '../errors';
 import type { HookBus } from '../hooks';
@@ -41,6 +41,19 @@ const GRAPH_SEEDS = 3;
  */
 const SESSION_PRIOR_WEIGHT = 0.1;
 const SESSION_PRIOR_DEPTH = 20;
+
+/**
+ * A search across the tenant looks the query's names up in the graphs of the users its best
+ * lexical hits belong to (and in the tenant's own, user-less graph), not in every user's:
+ * entities are kept per user, so "Caroline" is a different person in each user's memories, and
+ * following all of them read every mention of the name in the tenant (50,000 edges at 100,000
+ * memories, 100 users) for a signal ranked by how rare an entity is.
+ */
+function inSeedGraphs(named: Entity[], entitiesOfSeeds: Map<string, Entity[]>): Entity[] {
+  const users = new Set<string | null>([null]);
+  for (const entities of entitiesOfSeeds.values()) for (const e of entities) users.add(e.user_id);
+  return named.filter((e) => users.has(e.user_id));
+}
 
 export function withSessionPrior(results: SearchResult[]): SearchResult[] {
   const share = new Map<string, number>();
@@ -282,8 +295,9 @@ export class SearchService {
       ),
       graph.entitiesOf(tenantId, seeds),
     ]);
+    const named = filter.user_id === undefined ? inSeedGraphs(fromQuery, entitiesOfSeeds) : fromQuery;
     const expansions: { entities: string[]; except?: string }[] = [
-      ...(fromQuery.length ? [{ entities: ids(fromQuery) }] : []),
+      ...(named.length ? [{ entities: ids(named) }] : []),
       // A seed shares every entity with itself: only what it leads to elsewhere counts.
       ...[...entitiesOfSeeds].map(([seed, entities]) => ({ entities: ids(entities), except: seed })),
     ];
