@@ -219,12 +219,5 @@ export const MIGRATIONS: string[] = [
   -- A search across the tenant finds the query's names in every user's graph: without this the
   -- look-up read all the tenant's entities (13 ms a search at 100,000 memories).
   CREATE INDEX entities_by_norm ON entities (tenant_id, norm);
-  -- The memories mentioning entities, and the entities of memories, read from an index alone
-  -- (each edge was looked up in the table: 4.6 ms instead of 1.5 for a tenant-wide search's
-  -- 640 edges at 100,000 memories). Both ways, or the planner scans one to avoid the table.
-  DROP INDEX edges_by_target;
-  CREATE INDEX edges_by_target ON edges (tenant_id, target_id, type, source_id);
-  DROP INDEX edges_by_source;
-  CREATE INDEX edges_by_source ON edges (tenant_id, source_id, type, target_id);
   `,
 ];
