@@ -219,5 +219,8 @@ export const MIGRATIONS: string[] = [
   -- A search across the tenant finds the query's names in every user's graph: without this the
   -- look-up read all the tenant's entities (13 ms a search at 100,000 memories).
   CREATE INDEX entities_by_norm ON entities (tenant_id, norm);
+  -- A user's search with a further filter (namespace, agent, tags...) scans that user's keys,
+  -- not the tenant's (32 ms at 100,000 memories, 100 users).
+  CREATE INDEX index_keys_by_user ON index_keys (tenant_id, user_id);
   `,
 ];
