@@ -95,6 +95,25 @@ describe('query plans', () => {
       },
     ],
     ["a memory's edges removed", () => stores.graphStore.removeNode('t1', memories[1]!.id)],
+    ["a user's graph forgotten", () => stores.graphStore.forgetUser('t1', 'carol')],
+    [
+      "a session's turns around a memory",
+      () => stores.memoryStore.sessionNeighbors('t1', memories[0]!.id, 2),
+    ],
+    [
+      "a user's memories listed",
+      () => stores.memoryStore.list('t1', { user_id: 'alice' }, { limit: 10, cursor: null }),
+    ],
+    ["a user's memory ids", () => stores.memoryStore.listIds('t1', { user_id: 'alice' })],
+    ['a memory deleted', () => stores.memoryStore.delete('t1', memories[1]!.id)],
+    [
+      'memories removed from the indexes',
+      () =>
+        Promise.all([
+          stores.textIndex.delete('t1', [memories[1]!.id]),
+          stores.vectorIndex.delete('t1', [memories[1]!.id]),
+        ]),
+    ],
     ...(
       [
         { user_id: 'alice' },
