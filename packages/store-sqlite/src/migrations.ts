@@ -222,5 +222,10 @@ export const MIGRATIONS: string[] = [
   -- A user's search with a further filter (namespace, agent, tags...) scans that user's keys,
   -- not the tenant's (32 ms at 100,000 memories, 100 users).
   CREATE INDEX index_keys_by_user ON index_keys (tenant_id, user_id);
+  -- A user's query logs and entities, newest first, read from that user's rows: listing them
+  -- walked the tenant's rows back from the newest until enough were the user's (all of them,
+  -- for a user with few).
+  CREATE INDEX query_logs_by_user ON query_logs (tenant_id, user_id, seq);
+  CREATE INDEX entities_by_user ON entities (tenant_id, user_key, id);
   `,
 ];

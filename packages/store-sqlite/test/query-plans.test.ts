@@ -41,8 +41,10 @@ function tenantScans(db: Db, { sql, args }: { sql: string; args: unknown[] }): s
     .map((r) => r.detail)
     .filter(
       (d) =>
-        /^SCAN (edges|entities|index_keys|memories)\b/.test(d) ||
-        /^SEARCH (edges|entities|index_keys|e|x|k) USING (COVERING )?INDEX \w+ \(tenant_id=\?\)$/.test(d),
+        /^SCAN (edges|entities|index_keys|memories|query_logs)\b/.test(d) ||
+        /^SEARCH (edges|entities|index_keys|query_logs|e|x|k) USING (COVERING )?INDEX \w+ \(tenant_id=\?\)$/.test(
+          d,
+        ),
     );
 }
 
@@ -106,6 +108,8 @@ describe('query plans', () => {
     ],
     ["a user's memory ids", () => stores.memoryStore.listIds('t1', { user_id: 'alice' })],
     ['a memory deleted', () => stores.memoryStore.delete('t1', memories[1]!.id)],
+    ["a user's query logs", () => stores.logStore.listQueries('t1', { user_id: 'alice' }, { limit: 10 })],
+    ["a user's entities", () => stores.graphStore.listEntities('t1', { user_id: 'alice' }, { limit: 10 })],
     [
       'memories removed from the indexes',
       () =>
