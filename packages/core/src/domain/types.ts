@@ -8,6 +8,12 @@ export type Metadata = Record<string, Json>;
 
 /** Every record belongs to one tenant; the OSS edition has a single default tenant. */
 export const DEFAULT_TENANT = 'default';
+/**
+ * A tenant no one has: health probes ask the stores about it, so a probe reads nothing real,
+ * touches no customer's data and costs the same at any size (counting the default tenant's
+ * memories on every readiness probe read a million index entries at 1,000,000 memories).
+ */
+export const PROBE_TENANT = '__status_probe__';
 
 export interface Memory {
   id: string;

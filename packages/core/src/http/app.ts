@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Gauge } from 'prom-client';
-import { DEFAULT_TENANT } from '../domain/types';
+import { PROBE_TENANT } from '../domain/types';
 import type { Engram } from '../engram';
 import { EngramError } from '../errors';
 import type { Action, Principal } from '../ports/edition';
@@ -124,7 +124,7 @@ export function createHttpApp(engram: Engram, options: HttpOptions): express.Exp
   });
   app.get('/ready', async (_req, res) => {
     try {
-      await ports.memoryStore.count(DEFAULT_TENANT);
+      await ports.memoryStore.count(PROBE_TENANT);
       res.json({ status: 'ready' });
     } catch (err) {
       logger.warn({ err }, 'readiness check failed');

@@ -1,10 +1,9 @@
 import { StatusSchema } from '../../domain/response-schemas';
+import { PROBE_TENANT } from '../../domain/types';
 import type { Engram } from '../../engram';
 import type { Metrics } from '../metrics';
 import type { RouteTable } from '../route';
 
-/** A tenant no one has: every probe reads nothing real and touches no customer's data. */
-const PROBE_TENANT = '__status_probe__';
 /** Answers are reused for this long: a public status page must not become a way to load the stores. */
 const CACHE_MS = 10_000;
 
