@@ -127,22 +127,14 @@ export function renderMarkdown(r: Json): string {
       ['search_profile_no_filter', "a search across the tenant's (no user filter)"],
     ] as const) {
       const profiled = (r.speed as Json[]).filter((s) => s[key]);
-      if (!profiled.length) continue;
-      const phases = [...new Set(profiled.flatMap((s) => Object.keys(s[key].phases)))];
-      lines.push(
-        `**Where ${what} time goes** (p50 / p95 ms of each phase, from the \`Server-Timing\` header search answers with; the client's figure adds HTTP, authentication and JSON on both sides):`,
-        '',
-        `| memories | ${phases.join(' | ')} | client |`,
-        `| --- | ${phases.map(() => '---').join(' | ')} | --- |`,
-      );
-      for (const s of profiled) {
-        const p = s[key];
-        const cell = (x: Json | undefined) => (x ? `${x.p50_ms} / ${x.p95_ms}` : '');
+      if (profiled.length)
         lines.push(
-          `| ${s.memories.toLocaleString('en')} | ${phases.map((phase) => cell(p.phases[phase])).join(' | ')} | ${cell(p.client)} |`,
+          ...profileTable(
+            what,
+            'memories',
+            profiled.map((s) => [s.memories.toLocaleString('en'), s[key]]),
+          ),
         );
-      }
-      lines.push('');
     }
   }
   if (r.embedders) {
@@ -221,6 +213,16 @@ export function renderMarkdown(r: Json): string {
       );
     }
     lines.push('');
+    // biome-ignore lint/suspicious/noExplicitAny: rows read back from results JSON
+    const profiled = (Object.entries(b) as [string, any][]).filter(([, s]) => s?.search_profile);
+    if (profiled.length)
+      lines.push(
+        ...profileTable(
+          "a per-user search's",
+          'backends',
+          profiled.map(([name, s]) => [s.label ?? name, s.search_profile]),
+        ),
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -298,6 +300,23 @@ function performanceGoals(r: Json): string[] {
       value === undefined
         ? `| ${goal} | ${target} | not measured | |`
         : `| ${goal} | ${target} | ${value.toLocaleString('en')}${unit === 'x' ? 'x' : ` ${unit}`} | ${met(value) ? 'yes' : 'no'} |`,
+    ),
+    '',
+  ];
+}
+
+/** Where searches' time goes, phase by phase (p50 / p95 ms), one row per measured case. */
+function profileTable(what: string, rowName: string, rows: [string, Json][]): string[] {
+  const phases = [...new Set(rows.flatMap(([, p]) => Object.keys(p.phases)))];
+  const cell = (x: Json | undefined) => (x ? `${x.p50_ms} / ${x.p95_ms}` : '');
+  return [
+    `**Where ${what} time goes** (p50 / p95 ms of each phase, from the \`Server-Timing\` header search answers with; the client's figure adds HTTP, authentication and JSON on both sides):`,
+    '',
+    `| ${rowName} | ${phases.join(' | ')} | client |`,
+    `| --- | ${phases.map(() => '---').join(' | ')} | --- |`,
+    ...rows.map(
+      ([name, p]) =>
+        `| ${name} | ${phases.map((phase) => cell(p.phases[phase])).join(' | ')} | ${cell(p.client)} |`,
     ),
     '',
   ];

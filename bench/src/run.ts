@@ -224,6 +224,7 @@ async function main() {
       const single = await addThroughput(server.url, turns, 200);
       const search1 = await searchLatency(server.url, questions, users, 1, opts.seconds);
       const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
+      const profile = await searchProfile(server.url, questions, users, 150);
       await server.stop();
       await backends.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -232,6 +233,7 @@ async function main() {
         batch_ingest: ingest,
         single_add: single,
         search_user_filter: [search1, search16],
+        search_profile: profile,
       };
       console.log(JSON.stringify(rows[set.name], null, 2));
     }

@@ -66,10 +66,13 @@ export class MongoMemoryStore implements MemoryStore {
 
   async getMany(tenantId: string, ids: string[]): Promise<Memory[]> {
     if (ids.length === 0) return [];
-    const docs = await this.models.memories
-      .find({ _id: { $in: ids.map((id) => docId(tenantId, id)) } })
-      .lean<Memory[]>();
-    return docs.map(toMemory);
+    // One look-up by _id each, together: FerretDB answers `_id: {$in}` (and an `$or` of _ids)
+    // by scanning the collection, but pushes each _id equality down (a search's fetch of 50 on
+    // FerretDB/PostgreSQL at 1,000 memories: 144 ms at the median with $in, 45 this way).
+    const docs = await Promise.all(
+      [...new Set(ids)].map((id) => this.models.memories.findById(docId(tenantId, id)).lean<Memory>()),
+    );
+    return docs.filter((d): d is Memory => d !== null).map(toMemory);
   }
 
   async update(memory: Memory, note: ChangeNote = { change: 'updated' }): Promise<void> {
