@@ -85,7 +85,16 @@ describe('ENGRAM_PROCESSES: several server processes on one port and one data fi
       const now = children(proc);
       return now.length === 2 && !now.includes(victim!);
     }, 30_000);
-    const found = await call(`${base}/v1/memory/search`, 'POST', { query: 'harbour log', user_id: 'u1' });
+    // The other process may itself still be starting (on a slow machine it can take longer than
+    // the test before), and the replacement starts a second after the death: the port answers
+    // again once either listens.
+    const found = await waitFor(async () => {
+      try {
+        return await call(`${base}/v1/memory/search`, 'POST', { query: 'harbour log', user_id: 'u1' });
+      } catch {
+        return undefined; // refused while no process listens
+      }
+    }, 30_000);
     expect(found.results.length).toBeGreaterThan(0);
 
     const running = children(proc);
