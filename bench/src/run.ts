@@ -46,6 +46,8 @@ function args() {
     /** `--size N`: the speed case at N memories only (1,000,000 is run by hand, outside CI). */
     size: value('--size') === undefined ? undefined : Number(value('--size')),
     serverMain: value('--server-main'),
+    /** `--sets a,b`: the backend sets `--only backends` runs (all of them by default). */
+    sets: value('--sets')?.split(','),
   };
 }
 
@@ -214,7 +216,7 @@ async function main() {
     // The same speed run on the embedded default and on the production set that runs here.
     const rows: Record<string, unknown> = {};
     const backendSize = opts.size ?? 1_000;
-    for (const set of BACKEND_SETS) {
+    for (const set of BACKEND_SETS.filter((s) => !opts.sets || opts.sets.includes(s.name))) {
       console.log(`backends: ${set.name}, ${backendSize} memories`);
       const backends = await set.start();
       const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
@@ -238,6 +240,10 @@ async function main() {
       console.log(JSON.stringify(rows[set.name], null, 2));
     }
     result.backends = { memories: backendSize, measured: new Date().toISOString().slice(0, 16), ...rows };
+    if (opts.sets) {
+      console.log('--sets ran some backend sets only: results not written');
+      return;
+    }
   }
 
   const out = path.join(ROOT, 'bench/results');

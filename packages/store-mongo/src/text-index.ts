@@ -8,6 +8,21 @@ const K1 = 1.2;
 const B = 0.75;
 /** Candidates checked against a narrow filter per round trip. */
 const FILTER_CHUNK = 500;
+/**
+ * How long a scope's BM25 statistics (its memory count and total length) are reused. They
+ * move slowly (one memory changes them by 1/n), and reading them is a pass over every text
+ * document of the scope: on FerretDB, which serves no filter from an index, a search spent as
+ * long on it as on its postings. Writes through this index drop its tenant's entries at once;
+ * writes by another process show after at most this long.
+ */
+const STATS_TTL_MS = 5_000;
+/** Scopes remembered per tenant before the oldest are forgotten (one per user searched). */
+const MAX_SCOPES = 10_000;
+
+interface ScopeStats {
+  n: number;
+  total: number;
+}
 
 /**
  * BM25 over an inverted index kept in two collections (postings and per-memory lengths), so
@@ -16,7 +31,13 @@ const FILTER_CHUNK = 500;
  * searched (the tenant, or one of its users), which is what bounds the work.
  */
 export class MongoTextIndex implements TextIndex {
-  constructor(private readonly models: Models) {}
+  /** Per tenant, each scope's statistics (pending or read) and when they were asked for. */
+  private readonly stats = new Map<string, Map<string, { at: number; value: Promise<ScopeStats> }>>();
+
+  constructor(
+    private readonly models: Models,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * Each memory's text document lists the terms it may have postings for, so a rewrite
@@ -95,6 +116,7 @@ export class MongoTextIndex implements TextIndex {
         { ...document, terms: [...counts.keys()] },
         { upsert: true },
       );
+      this.stats.delete(memory.tenant_id);
     }
   }
 
@@ -102,6 +124,7 @@ export class MongoTextIndex implements TextIndex {
     if (ids.length === 0) return;
     await this.models.postings.deleteMany({ tenant_id: tenantId, memory_id: { $in: ids } });
     await this.models.textDocs.deleteMany({ tenant_id: tenantId, memory_id: { $in: ids } });
+    this.stats.delete(tenantId);
   }
 
   async search(tenantId: string, query: string, k: number, filter: MemoryFilter): Promise<ScoredId[]> {
@@ -115,16 +138,11 @@ export class MongoTextIndex implements TextIndex {
       this.models.postings
         .find({ ...scope, term: { $in: queryTerms } }, { memory_id: 1, term: 1, tf: 1, length: 1 })
         .lean<{ memory_id: string; term: string; tf: number; length: number }[]>(),
-      this.models.textDocs
-        .aggregate<{ n: number; total: number }>([
-          { $match: scope },
-          { $group: { _id: null, n: { $sum: 1 }, total: { $sum: '$length' } } },
-        ])
-        .exec(),
+      this.scopeStats(tenantId, filter.user_id),
     ]);
-    const n = stats[0]?.n ?? 0;
+    const { n } = stats;
     if (postings.length === 0 || n === 0) return [];
-    const avgLength = (stats[0]?.total ?? 0) / n || 1;
+    const avgLength = stats.total / n || 1;
     const df = new Map<string, number>();
     for (const p of postings) df.set(p.term, (df.get(p.term) ?? 0) + 1);
     const scores = new Map<string, number>();
@@ -140,6 +158,32 @@ export class MongoTextIndex implements TextIndex {
     const { user_id: _user, ...rest } = filter;
     if (Object.values(rest).every((v) => v === undefined)) return ranked.slice(0, k);
     return this.keepMatching(tenantId, ranked, mongoFilter(filter), k);
+  }
+
+  /** A scope's memory count and total length, read at most once per STATS_TTL_MS. */
+  private scopeStats(tenantId: string, userId: string | null | undefined): Promise<ScopeStats> {
+    const scopes = this.stats.get(tenantId) ?? new Map();
+    this.stats.set(tenantId, scopes);
+    const key = userId === undefined ? '*' : JSON.stringify(userId);
+    const cached = scopes.get(key);
+    if (cached && this.now() - cached.at < STATS_TTL_MS) return cached.value;
+    if (scopes.size >= MAX_SCOPES) scopes.delete(scopes.keys().next().value!);
+    const match = { tenant_id: tenantId, ...(userId !== undefined ? { user_id: userId } : {}) };
+    const value = this.models.textDocs
+      .aggregate<ScopeStats>([
+        { $match: match },
+        { $group: { _id: null, n: { $sum: 1 }, total: { $sum: '$length' } } },
+      ])
+      .exec()
+      .then((rows) => ({ n: rows[0]?.n ?? 0, total: rows[0]?.total ?? 0 }));
+    const entry = { at: this.now(), value };
+    scopes.delete(key); // re-inserted last, so the map stays in the order scopes were read
+    scopes.set(key, entry);
+    // A failed read is not reused.
+    value.catch(() => {
+      if (scopes.get(key) === entry) scopes.delete(key);
+    });
+    return value;
   }
 
   /** The best `k` of `ranked` whose memories match the filter, checked a chunk at a time. */

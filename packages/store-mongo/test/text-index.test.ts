@@ -1,6 +1,8 @@
 import { makeMemory } from '@engram/core/testing';
 import { type MongoStores, openMongoStores } from '../src';
+import type { Models } from '../src/models';
 import { startTestMongo, type TestMongo } from '../src/testing';
+import { MongoTextIndex } from '../src/text-index';
 
 let mongo: TestMongo;
 let stores: MongoStores;
@@ -44,5 +46,26 @@ describe('mongo text index postings', () => {
     await stores.textIndex.upsert([{ ...memory, content: 'Caroline stays home' }]);
     expect((await postingsOf(memory.id)).map((p) => p.term).sort()).toEqual(['carolin', 'home', 'stay']);
     expect(await stores.textIndex.search('t1', 'Sweden', 10, {})).toEqual([]);
+  });
+
+  it("reuses a scope's statistics for a while; its own writes show at once", async () => {
+    const { TextDoc, TextPosting } = stores.connection.models;
+    const models = { textDocs: TextDoc, postings: TextPosting } as Models;
+    let clock = 0;
+    const here = new MongoTextIndex(models, () => clock);
+    const elsewhere = new MongoTextIndex(models); // another process writing to the same scope
+    const scope = { user_id: 'stats-user' };
+    const memory = (content: string) => makeMemory({ tenant_id: 't-stats', user_id: 'stats-user', content });
+    await here.upsert([memory('Melanie paints sunsets'), memory('Caroline runs')]);
+    const scoreOf = async () => (await here.search('t-stats', 'sunsets', 10, scope))[0]!.score;
+    const first = await scoreOf();
+    // One more memory without the word raises its rarity (BM25's idf grows with the count).
+    await elsewhere.upsert([memory('Jon bakes bread')]);
+    expect(await scoreOf()).toBe(first);
+    clock += 5_000;
+    const afterExpiry = await scoreOf();
+    expect(afterExpiry).toBeGreaterThan(first);
+    await here.upsert([memory('Gina sells clothes')]);
+    expect(await scoreOf()).toBeGreaterThan(afterExpiry);
   });
 });
