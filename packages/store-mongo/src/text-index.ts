@@ -134,12 +134,21 @@ export class MongoTextIndex implements TextIndex {
       tenant_id: tenantId,
       ...(filter.user_id !== undefined ? { user_id: filter.user_id } : {}),
     };
-    const [postings, stats] = await Promise.all([
-      this.models.postings
-        .find({ ...scope, term: { $in: queryTerms } }, { memory_id: 1, term: 1, tf: 1, length: 1 })
-        .lean<{ memory_id: string; term: string; tf: number; length: number }[]>(),
+    // One equality find per term, together, rather than one `term: {$in}`: MongoDB serves
+    // either from the (tenant, term, user) index, but FerretDB pushes only equalities down and
+    // filters `$in` itself, over every posting of the scope (at 10,000 memories: 242 against
+    // 399 ms at the median on its PostgreSQL backend).
+    const [perTerm, stats] = await Promise.all([
+      Promise.all(
+        queryTerms.map((term) =>
+          this.models.postings
+            .find({ ...scope, term }, { memory_id: 1, term: 1, tf: 1, length: 1 })
+            .lean<{ memory_id: string; term: string; tf: number; length: number }[]>(),
+        ),
+      ),
       this.scopeStats(tenantId, filter.user_id),
     ]);
+    const postings = perTerm.flat();
     const { n } = stats;
     if (postings.length === 0 || n === 0) return [];
     const avgLength = stats.total / n || 1;
