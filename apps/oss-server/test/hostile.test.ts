@@ -14,6 +14,8 @@ const deepJson = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 describe('hostile and careless input', () => {
   let oss: OssServer;
   let api: ReturnType<typeof request>;
+  /** What the server logged at warn and above, one JSON line each. */
+  const logged: string[] = [];
   // A plugin whose search hook outlasts the time budget set below.
   const slowSearch: EngramPlugin = {
     name: 'slow-search',
@@ -25,7 +27,7 @@ describe('hostile and careless input', () => {
   };
   beforeAll(async () => {
     oss = await createOssServer(testEnv({ ENGRAM_REQUESTS__TIME_BUDGET_MS: '700' }), {
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'warn' }, { write: (line: string) => logged.push(line) }),
       extraPlugins: [slowSearch],
     });
     await oss.engram.start();
@@ -171,6 +173,11 @@ describe('hostile and careless input', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'time_budget_exceeded', limit_ms: 700 });
     expect(res.headers['retry-after']).toBe('5');
+    // The search goes on after the budget answered; when it ends it must not try to answer too.
+    await new Promise((r) => setTimeout(r, 1200));
+    const messages = logged.map((line) => JSON.parse(line).msg);
+    expect(messages).toContain('request overran its time budget');
+    expect(messages).not.toContain('unhandled error');
   });
 
   it('applies no rate limit, quota or metering: the open-source server composes none of them', async () => {

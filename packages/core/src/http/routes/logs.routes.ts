@@ -32,6 +32,7 @@ async function respond<T>(
   let cursor: string | null = (req.query.cursor as string) ?? null;
   do {
     const page = await fetch(cursor);
+    if (res.writableEnded) return undefined; // the time budget answered before the first page
     for (const row of page.data) res.write(`${JSON.stringify(row)}\n`);
     cursor = page.next_cursor;
   } while (cursor);

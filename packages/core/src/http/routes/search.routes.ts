@@ -23,7 +23,9 @@ export function searchRoutes(
       const timer = new PhaseTimer();
       const response = await engram.services.search.search(principal, req.body, timer);
       onSearch(performance.now() - started, response.results.length, principal);
-      res.set('Server-Timing', timer.header());
+      // When the time budget has answered already, the search still ends (and is logged), but
+      // its answer and headers go nowhere.
+      if (!res.headersSent) res.set('Server-Timing', timer.header());
       return response;
     },
   });
