@@ -68,6 +68,30 @@ describe('per-user BM25', () => {
     db.close();
   });
 
+  it('finds the best k across the tenant as a filtered search does, with the same scores', async () => {
+    const { db, textIndex } = freshIndex();
+    await textIndex.upsert([...memoriesOf('alice'), ...memoriesOf('bob'), ...memoriesOf('carol')]);
+    // A filter every memory passes takes the path that scores every match before the cut.
+    const everyone = { created_after: '2000-01-01T00:00:00.000Z' };
+    for (const query of QUERIES) {
+      const best = await textIndex.search('t1', query, 5, {});
+      const all = await textIndex.search('t1', query, 100, everyone);
+      expect(best.length).toBe(Math.min(5, all.length));
+      best.forEach((r, i) => {
+        expect(r.score).toBeCloseTo(all[i]!.score, 9);
+      });
+      // Equal scores may be cut in another order; the memories above the cut are the same.
+      const cut = best[best.length - 1]!.score;
+      const above = (rs: typeof best) =>
+        rs
+          .filter((r) => r.score > cut + 1e-9)
+          .map((r) => r.id)
+          .sort();
+      expect(above(best)).toEqual(above(all));
+    }
+    db.close();
+  });
+
   it("ranks a user's memories by that user's statistics, whatever other users write", async () => {
     const { db, textIndex } = freshIndex();
     await textIndex.upsert([

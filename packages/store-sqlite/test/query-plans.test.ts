@@ -132,6 +132,10 @@ describe('query plans', () => {
           stores.textIndex.search('t1', 'Paris kitchen', 10, filter),
         ]),
     ]),
+    ...([{}, { namespace: 'work' }] as MemoryFilter[]).map((filter): [string, () => Promise<unknown>] => [
+      `a full-text search across the tenant with ${JSON.stringify(filter)}`,
+      () => stores.textIndex.search('t1', 'Paris kitchen', 10, filter),
+    ]),
   ];
 
   it.each(cases)('%s reads by index, never a scan of the tenant', async (_, work) => {
