@@ -70,10 +70,18 @@ describe('per-user BM25', () => {
 
   it('finds the best k across the tenant as a filtered search does, with the same scores', async () => {
     const { db, textIndex } = freshIndex();
-    await textIndex.upsert([...memoriesOf('alice'), ...memoriesOf('bob'), ...memoriesOf('carol')]);
+    const own = [...memoriesOf('alice'), ...memoriesOf('bob'), ...memoriesOf('carol')];
+    await textIndex.upsert(own);
     // A filter every memory passes takes the path that scores every match before the cut.
     const everyone = { created_after: '2000-01-01T00:00:00.000Z' };
-    for (const query of QUERIES) {
+    const ids = new Set(own.map((m) => m.id));
+    // Alone in the file the tenant's scope is not matched; beside another tenant it is.
+    for (const query of QUERIES) await compare(query);
+    await textIndex.upsert(memoriesOf('dave').map((m) => ({ ...m, tenant_id: 't2' })));
+    for (const query of QUERIES) await compare(query);
+    db.close();
+
+    async function compare(query: string) {
       const best = await textIndex.search('t1', query, 5, {});
       const all = await textIndex.search('t1', query, 100, everyone);
       expect(best.length).toBe(Math.min(5, all.length));
@@ -88,8 +96,8 @@ describe('per-user BM25', () => {
           .map((r) => r.id)
           .sort();
       expect(above(best)).toEqual(above(all));
+      expect(best.every((r) => ids.has(r.id))).toBe(true);
     }
-    db.close();
   });
 
   it("ranks a user's memories by that user's statistics, whatever other users write", async () => {
