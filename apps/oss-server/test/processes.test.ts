@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { startTestRedis } from '@engram/queue-bullmq/testing';
 import { API_KEY, spawnServer, waitFor } from './helpers';
 
 /** The server processes the supervisor runs (its children). */
@@ -102,5 +103,37 @@ describe('ENGRAM_PROCESSES: several server processes on one port and one data fi
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
     for (const pid of running) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  }, 60_000);
+});
+
+describe('stopping a server whose Redis has gone', () => {
+  it('exits on SIGTERM instead of waiting for Redis for ever', async () => {
+    const redis = await startTestRedis();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const proc = spawnServer(port, { REDIS_URL: redis.url }, 'ignore');
+    try {
+      await waitFor(async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/ready`)).ok;
+        } catch {
+          return false;
+        }
+      }, 30_000);
+      // A batch goes through the queue on Redis.
+      await call(`http://127.0.0.1:${port}/v1/memory/batch`, 'POST', {
+        memories: [{ content: 'Priya moved to Lisbon', user_id: 'u1' }],
+      });
+      await redis.kill();
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+      const started = performance.now();
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // The queue drops its connections after its grace period (5 s), well before the
+      // process's own deadline (25 s) would have to end it.
+      expect(performance.now() - started).toBeLessThan(15_000);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      await redis.stop();
+    }
   }, 60_000);
 });

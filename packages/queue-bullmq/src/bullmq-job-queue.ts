@@ -30,7 +30,14 @@ export interface BullMqOptions {
   /** Queue name; one per deployment (default `engram`). */
   name?: string;
   concurrency?: number;
+  /** How long `stop` waits for running jobs and Redis before dropping the connections (default 5 s). */
+  stopGraceMs?: number;
 }
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 
 /** BullMQ job ids may not contain ':' (it separates Redis key parts). */
 const safeId = (id: string) => id.replace(/:/g, '_');
@@ -48,7 +55,10 @@ export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue<Envelope>;
   private worker: Worker<Envelope> | null = null;
 
+  private readonly stopGraceMs: number;
+
   constructor(private readonly options: BullMqOptions) {
+    this.stopGraceMs = options.stopGraceMs ?? 5_000;
     this.connection = { url: options.url, maxRetriesPerRequest: null } as ConnectionOptions;
     this.queue = new Queue<Envelope>(options.name ?? 'engram', { connection: this.connection });
   }
@@ -148,9 +158,20 @@ export class BullMqJobQueue implements JobQueue {
 
   async stop(): Promise<void> {
     for (const abort of this.aborts) abort.abort(); // long handlers save progress and stop
-    await this.worker?.close(); // waits for running jobs
+    const worker = this.worker;
     this.worker = null;
-    await this.queue.close();
+    // A graceful close waits for running jobs and for Redis to acknowledge; with Redis gone it
+    // waited for ever (commands queue until a reconnect), and the server never stopped on
+    // SIGTERM. Past the grace period the connections are dropped and not waited for (a
+    // disconnect waits for a close Redis never confirms either): a job cut short is retried
+    // from Redis, as after a crash.
+    const graceful = (async () => {
+      await worker?.close();
+      await this.queue.close();
+    })();
+    graceful.catch(() => undefined);
+    const closed = await Promise.race([graceful.then(() => true), delay(this.stopGraceMs).then(() => false)]);
+    if (!closed) for (const side of [worker, this.queue]) side?.disconnect().catch(() => undefined);
   }
 
   async idle(): Promise<void> {

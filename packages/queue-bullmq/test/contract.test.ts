@@ -25,3 +25,19 @@ describeEngineContract('sqlite + use-lite + bullmq', {
     bullMqPlugin({ url: redis.url, name: `engram-engine-${process.pid}` }),
   ],
 });
+
+describe('stopping with Redis gone', () => {
+  it('drops the connections after the grace period instead of waiting for Redis for ever', async () => {
+    const own = await startTestRedis();
+    const queue = new BullMqJobQueue({ url: own.url, name: `engram-stop-${process.pid}`, stopGraceMs: 500 });
+    queue.register('noop', async () => undefined);
+    await queue.start();
+    await queue.enqueue('noop', {}, { tenantId: 't1' });
+    await queue.idle();
+    await own.kill();
+    const started = performance.now();
+    await queue.stop();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await own.stop();
+  }, 30_000);
+});

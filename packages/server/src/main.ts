@@ -13,6 +13,14 @@ import {
 import type { BaseSettings } from './settings';
 
 /**
+ * How long a stop may take before the process exits anyway. A clean stop takes well under a
+ * second; a backend that went away can hold a close for ever (a Redis client waits for a
+ * reconnect that never comes), and a process that ignores SIGTERM is one an operator must
+ * kill -9. Below the usual 30 s a supervisor grants before it does so itself.
+ */
+const STOP_DEADLINE_MS = 25_000;
+
+/**
  * A server process: `--print-config` prints the effective settings (secrets redacted) and exits;
  * a role name (`worker`) runs that role of the composed plugins instead of the HTTP API;
  * otherwise it starts, prints one-time notices (generated keys), and on SIGTERM/SIGINT stops
@@ -47,16 +55,10 @@ export async function runServer(
       `${options.name} is listening`,
     );
     for (const notice of engram.notices) process.stdout.write(`\n  ${notice}\n\n`);
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    stopOnSignals(logger, STOP_DEADLINE_MS, async (signal) => {
       logger.info({ signal }, 'shutting down: finishing jobs and flushing logs');
       await engram.close();
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    });
   } catch (err) {
     // One line naming what is wrong: a bad setting, a port in use, a store that cannot be reached.
     if (err instanceof EngramError) logger.fatal({ code: err.code }, err.message);
@@ -93,8 +95,8 @@ async function superviseProcesses(count: number, logger: Logger, name: string): 
     logger.error({ pid: worker.process.pid, code, signal }, 'a server process died; starting another');
     setTimeout(() => cluster.fork(), 1000).unref();
   });
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  // Each process has its own deadline; this one outlasts theirs.
+  stopOnSignals(logger, STOP_DEADLINE_MS + 5_000, async (signal) => {
     stopping = true;
     logger.info({ signal }, 'shutting down every server process');
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
@@ -108,10 +110,7 @@ async function superviseProcesses(count: number, logger: Logger, name: string): 
           }),
       ),
     );
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 /** Runs one role of the composed plugins until SIGTERM/SIGINT (or until it fails: exit 1). */
@@ -133,19 +132,35 @@ async function runRole(server: EngramServer, role: string, logger: Logger, name:
     { role, data_dir: server.settings.dataDir, providers: server.settings.providers },
     `${name}: ${role} running`,
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(logger, STOP_DEADLINE_MS, async (signal) => {
     logger.info({ signal, role }, 'shutting down');
     await handle.stop();
     await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
   handle.done.catch((err: unknown) => {
     logger.fatal({ err, role }, `${role} stopped`);
     process.exit(1);
   });
+}
+
+/** On the first SIGTERM or SIGINT: `stop`, then exit 0 (1 if it failed or overran the deadline). */
+function stopOnSignals(logger: Logger, deadlineMs: number, stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => {
+      logger.error({ signal, deadline_ms: deadlineMs }, 'shutdown overran its deadline: exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
+    stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err, signal }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
