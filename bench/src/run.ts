@@ -220,23 +220,31 @@ async function main() {
       console.log(`backends: ${set.name}, ${backendSize} memories`);
       const backends = await set.start();
       const dir = mkdtempSync(path.join(tmpdir(), 'engram-bench-'));
-      const server = await startServer(dir, 18_502, backends.env);
-      const users = 20;
-      const ingest = await batchIngest(server.url, corpus(turns, backendSize, users));
-      const single = await addThroughput(server.url, turns, 200);
-      const search1 = await searchLatency(server.url, questions, users, 1, opts.seconds);
-      const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
-      const profile = await searchProfile(server.url, questions, users, 150);
-      await server.stop();
-      await backends.stop();
-      rmSync(dir, { recursive: true, force: true });
-      rows[set.name] = {
-        label: set.label,
-        batch_ingest: ingest,
-        single_add: single,
-        search_user_filter: [search1, search16],
-        search_profile: profile,
-      };
+      // Stopped whatever happens: a failed run once left its server and backends running,
+      // holding the port the next run needed.
+      const server = await startServer(dir, 18_502, backends.env).catch(async (err: unknown) => {
+        await backends.stop();
+        throw err;
+      });
+      try {
+        const users = 20;
+        const ingest = await batchIngest(server.url, corpus(turns, backendSize, users));
+        const single = await addThroughput(server.url, turns, 200);
+        const search1 = await searchLatency(server.url, questions, users, 1, opts.seconds);
+        const search16 = await searchLatency(server.url, questions, users, 16, opts.seconds);
+        const profile = await searchProfile(server.url, questions, users, 150);
+        rows[set.name] = {
+          label: set.label,
+          batch_ingest: ingest,
+          single_add: single,
+          search_user_filter: [search1, search16],
+          search_profile: profile,
+        };
+      } finally {
+        await server.stop();
+        await backends.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
       console.log(JSON.stringify(rows[set.name], null, 2));
     }
     result.backends = { memories: backendSize, measured: new Date().toISOString().slice(0, 16), ...rows };
