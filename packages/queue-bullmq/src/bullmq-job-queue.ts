@@ -30,7 +30,7 @@ export interface BullMqOptions {
   /** Queue name; one per deployment (default `engram`). */
   name?: string;
   concurrency?: number;
-  /** How long `stop` waits for running jobs and Redis before dropping the connections (default 5 s). */
+  /** How long `stop` waits for a close Redis cannot confirm before dropping the connections (default 5 s). */
   stopGraceMs?: number;
 }
 
@@ -160,18 +160,28 @@ export class BullMqJobQueue implements JobQueue {
     for (const abort of this.aborts) abort.abort(); // long handlers save progress and stop
     const worker = this.worker;
     this.worker = null;
-    // A graceful close waits for running jobs and for Redis to acknowledge; with Redis gone it
-    // waited for ever (commands queue until a reconnect), and the server never stopped on
-    // SIGTERM. Past the grace period the connections are dropped and not waited for (a
-    // disconnect waits for a close Redis never confirms either): a job cut short is retried
-    // from Redis, as after a crash.
-    const graceful = (async () => {
-      await worker?.close();
+    if (await this.redisAnswers()) {
+      await worker?.close(); // waits for running jobs
       await this.queue.close();
-    })();
-    graceful.catch(() => undefined);
-    const closed = await Promise.race([graceful.then(() => true), delay(this.stopGraceMs).then(() => false)]);
+      return;
+    }
+    // With Redis gone a graceful close waited for ever (its fetch loop retries, and commands
+    // queue until a reconnect), and the server never stopped on SIGTERM. So: close without
+    // waiting for jobs (one cut short is retried from Redis, as after a crash), and if even
+    // that does not finish in the grace period, drop the connections without waiting.
+    const closing = Promise.all([worker?.close(true), this.queue.close()]);
+    closing.catch(() => undefined);
+    const closed = await Promise.race([closing.then(() => true), delay(this.stopGraceMs).then(() => false)]);
     if (!closed) for (const side of [worker, this.queue]) side?.disconnect().catch(() => undefined);
+  }
+
+  /** Whether Redis answers (a count of the queue) within a second. */
+  private async redisAnswers(): Promise<boolean> {
+    const answered = this.queue.count().then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([answered, delay(1_000).then(() => false)]);
   }
 
   async idle(): Promise<void> {
