@@ -197,7 +197,7 @@ export function renderMarkdown(r: Json): string {
   if (r.backends) {
     const b = r.backends;
     lines.push(
-      `**Embedded default vs production backends** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; default embedder, vectors in the embedded index; every server on loopback on the same 2 cores):`,
+      `**Embedded default vs production backends** (${b.memories.toLocaleString('en')} memories of 20 users, measured ${b.measured}; default embedder, vectors in the embedded index; every server on loopback on the same ${b.machine ? `${b.machine.cpus} cores (${b.machine.cpu}, Node ${b.machine.node})` : '2 cores'}):`,
       '',
       '| backends | batch ingest /s | single add /s (p50, p95 ms) | search 1 client p50 / p95 ms | search p95 / embedded | search 16 clients p50 / p95 ms (req/s) |',
       '| --- | --- | --- | --- | --- | --- |',

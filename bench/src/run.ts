@@ -60,14 +60,15 @@ const dbBytes = (dir: string) =>
 async function main() {
   const opts = args();
   const { turns, questions } = loadLocomo(opts.data);
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const result: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model,
-      memory_gib: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine,
     dataset: { file: path.basename(opts.data), memories: turns.length, questions: questions.length },
   };
 
@@ -247,7 +248,12 @@ async function main() {
       }
       console.log(JSON.stringify(rows[set.name], null, 2));
     }
-    result.backends = { memories: backendSize, measured: new Date().toISOString().slice(0, 16), ...rows };
+    result.backends = {
+      memories: backendSize,
+      measured: new Date().toISOString().slice(0, 16),
+      machine,
+      ...rows,
+    };
     if (opts.sets) {
       console.log('--sets ran some backend sets only: results not written');
       return;
@@ -260,6 +266,12 @@ async function main() {
     ? JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8'))
     : {};
   const merged = { ...previous, ...result };
+  // One part run alone (--only) keeps the date and machine of the run the other tables came
+  // from; a part that can run on another day names its own (the backends table).
+  if (opts.only && previous.machine) {
+    merged.date = previous.date;
+    merged.machine = previous.machine;
+  }
   // A run of some sizes (--quick) replaces those rows and keeps the others, each with its date.
   if (result.speed && previous.speed) {
     const sizes = new Set((result.speed as { memories: number }[]).map((s) => s.memories));
