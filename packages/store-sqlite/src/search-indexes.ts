@@ -306,14 +306,16 @@ export class SqliteTextIndex implements TextIndex {
       string,
     ];
     const where = filterSql(filter, 'k');
-    if (filter.user_id === undefined && !narrowsBeyondUser(filter)) {
-      // The whole tenant, no other filter: FTS5 keeps only the best k as it scores, and only
-      // those are looked up (at 100,000 memories 19 / 45 ms against 28 / 64 at p50 / p95, the
-      // same results for 200 of 200 LoCoMo questions; scoring every match is most of what is
-      // left). Equal scores at the cut are taken in the order memories were first indexed.
-      // When the file holds this tenant only (a self-hosted server), its scope token is left
-      // out of the match: it is in every row, and FTS5 read and scored it for each (20 / 46 ->
-      // 14 / 39 ms, the same scores, as its column weighs 0). The join still checks the tenant.
+    if (filter.user_id === undefined) {
+      // Across the tenant. With no filter beyond it, FTS5 keeps only the best k as it scores
+      // and only those are looked up (at 100,000 memories 19 / 45 ms against 28 / 64 at p50 /
+      // p95, the same results for 200 of 200 LoCoMo questions; scoring every match is most of
+      // what is left); equal scores at that cut are taken in the order memories were first
+      // indexed. With other filters every match is checked against them. When the file holds
+      // this tenant only (a self-hosted server), its scope token is left out of the match: it
+      // is in every row, and FTS5 read and scored it for each (20 / 46 -> 14 / 39 ms, the same
+      // scores, as its column weighs 0); the join checks the tenant either way.
+      const cut = narrowsBeyondUser(filter) ? '' : 'ORDER BY 2, rowid LIMIT ?';
       const scoped = this.otherTenants(tenantId)
         ? `scope : "${tenantToken}" AND content : (${match})`
         : `content : (${match})`;
@@ -321,22 +323,7 @@ export class SqliteTextIndex implements TextIndex {
         .prepare<unknown[], { id: string; rank: number }>(
           `WITH hits AS MATERIALIZED (
              SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
-             ORDER BY 2, rowid LIMIT ?
-           )
-           SELECT k.memory_id AS id, h.rank AS rank
-           FROM hits h
-           CROSS JOIN index_keys k ON k.rowid = h.rowid
-           WHERE k.tenant_id = ?
-           ORDER BY h.rank, k.memory_id`,
-        )
-        .all(scoped, k, tenantId)
-        .map((r) => ({ id: r.id, score: -r.rank }));
-    }
-    if (filter.user_id === undefined) {
-      return this.db
-        .prepare<unknown[], { id: string; rank: number }>(
-          `WITH hits AS MATERIALIZED (
-             SELECT rowid, bm25(memories_text, 1.0, 0.0) AS rank FROM memories_text WHERE memories_text MATCH ?
+             ${cut}
            )
            SELECT k.memory_id AS id, h.rank AS rank
            FROM hits h
@@ -344,7 +331,7 @@ export class SqliteTextIndex implements TextIndex {
            WHERE k.tenant_id = ? AND ${where.sql}
            ORDER BY h.rank, k.memory_id LIMIT ?`,
         )
-        .all(`scope : "${tenantToken}" AND content : (${match})`, tenantId, ...where.params, k)
+        .all(scoped, ...(cut ? [k] : []), tenantId, ...where.params, k)
         .map((r) => ({ id: r.id, score: -r.rank }));
     }
     // Every match of the user is read (the document frequencies are counted over all of them);
