@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const { none, candidate } = result.evaluation;
   console.log(
     `trained on ${result.examples.train} searches, measured on ${result.examples.held_out} held out ` +
-      `(head ${result.model.head}):\n` +
+      `(head ${result.model.head}); the model written is then fitted on all ${result.examples.train + result.examples.held_out}:\n` +
       `  as search answers today: recall@1 ${none.recall_at_1}, recall@10 ${none.recall_at_10}, nDCG@10 ${none.ndcg_at_10}\n` +
       `  with this model:         recall@1 ${candidate.recall_at_1}, recall@10 ${candidate.recall_at_10}, nDCG@10 ${candidate.ndcg_at_10}\n` +
       `wrote ${out}: start the server with ENGRAM_RERANKER_MODEL=${out}` +

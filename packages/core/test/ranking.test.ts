@@ -5,6 +5,7 @@ import {
   evaluateRanking,
   fitBoostedTrees,
   fitRankingModel,
+  isHeldOut,
   isRankingModel,
   type LabelledSearch,
   LTR_FEATURES,
@@ -14,6 +15,7 @@ import {
   type RankingModel,
   reorder,
   rerankScores,
+  trainAndEvaluate,
 } from '../src';
 import { coverageModel, earlierFormatModel, makeMemory, rankingCandidate } from '../src/testing';
 
@@ -80,6 +82,9 @@ describe('ranking features', () => {
     expect(m1![at('before_stems_covered')]).toBe(-1); // first of its session among the candidates
     expect(m4![at('after_stems_covered')]).toBe(-1);
     expect([m3![at('before_stems_covered')], m3![at('after_stems_covered')]]).toEqual([-1, -1]);
+    // m1 asks; m2, the reply after it, does not, and neither does m3 (nothing before it in s2).
+    expect(rows.map((r) => r[at('is_question')])).toEqual([0, 1, 0, 0]);
+    expect(rows.map((r) => r[at('before_is_question')])).toEqual([0, -1, -1, 1]);
   });
 
   it('measures BM25 and cosine against the best candidate of the same search', () => {
@@ -133,6 +138,20 @@ describe('the boosted-trees model', () => {
     // Beyond the head nothing moves.
     expect(reorder({ ...model, head: 3 }, heldOut[0]!.features).slice(3)).toEqual([3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('measures a fit that never saw the held-out fifth, and returns one fitted on every search', () => {
+    const j = LTR_FEATURES.indexOf('query_terms_covered');
+    const searches = synthetic(j, 100);
+    const result = trainAndEvaluate({ searches, usefulness: {}, read: 100 }, null);
+    const train = searches.filter((s) => !isHeldOut(s.id));
+    const heldOut = searches.filter((s) => isHeldOut(s.id));
+    expect(heldOut.length).toBeGreaterThan(0);
+    expect(result.examples).toEqual({ train: train.length, held_out: heldOut.length });
+    expect(result.model.trees).toEqual(fitRankingModel(searches).trees);
+    expect(result.model.trees).not.toEqual(fitRankingModel(train).trees);
+    const checked = { ...fitRankingModel(train), head: result.model.head, usefulness: {} };
+    expect(result.evaluation.candidate).toEqual(evaluateRanking(checked, heldOut));
+  });
 });
 
 describe('boosted trees', () => {
@@ -159,6 +178,7 @@ describe('boosted trees', () => {
     const linear = earlierFormatModel();
     expect(isRankingModel(linear)).toBe(false);
     expect(isRankingModel({ ...model, features: LTR_FEATURES.slice(1) })).toBe(false);
+    expect(isRankingModel({ ...model, features: [...LTR_FEATURES, 'a_feature_from_later'] })).toBe(false);
     const outOfRange = {
       feature: LTR_FEATURES.length,
       threshold: 0,
@@ -167,6 +187,23 @@ describe('boosted trees', () => {
     };
     expect(isRankingModel({ ...model, trees: { ...model.trees, trees: [outOfRange] } })).toBe(false);
     expect(() => checkRankingModel(linear)).toThrow(/boosted trees/);
+  });
+
+  it('keeps serving a model fitted before features were added at the end, unchanged', () => {
+    const model = coverageModel(10);
+    const earlier = LTR_FEATURES.slice(0, -2);
+    const older = { ...model, features: earlier };
+    expect(isRankingModel(older)).toBe(true);
+    // Its trees may split on its own features only.
+    const beyond = { feature: earlier.length, threshold: 0, left: { value: 0 }, right: { value: 1 } };
+    expect(isRankingModel({ ...older, trees: { ...model.trees, trees: [beyond] } })).toBe(false);
+    const candidates = [
+      rankingCandidate('m1', 'nothing in common', 0.09),
+      rankingCandidate('m2', 'the cat likes fish', 0.05),
+    ];
+    expect(rerankScores(checkRankingModel(older), 'cat fish', candidates)).toEqual(
+      rerankScores(model, 'cat fish', candidates),
+    );
   });
 });
 

@@ -30,6 +30,10 @@ export const LTR_FEATURES = [
   'before_text_relative',
   'after_stems_covered',
   'after_text_relative',
+  // Dialogue: a question asked, and the candidate just before it in its session asking one (an
+  // answer is often a short reply that shares no word with the question it answers).
+  'is_question',
+  'before_is_question',
 ] as const;
 
 export interface Candidate {
@@ -90,6 +94,8 @@ const SESSION_WINDOW = 20;
 const STEMS_COVERED = LTR_FEATURES.indexOf('query_stems_covered');
 const TEXT_RELATIVE = LTR_FEATURES.indexOf('text_relative');
 
+const asksQuestion = (c: Candidate) => (c.memory.content.includes('?') ? 1 : 0);
+
 /**
  * Features of each candidate of one search (in its answered order). `usefulness` is past
  * feedback per memory id; a training example's own search is left out of it by the caller,
@@ -104,7 +110,16 @@ export function candidateFeatures(
   const around = (i: number | undefined) =>
     i === undefined ? [-1, -1] : [own[i]![STEMS_COVERED]!, own[i]![TEXT_RELATIVE]!];
   const { before, after } = sessionNeighbours(candidates);
-  return own.map((row, i) => [...row, ...around(before[i]), ...around(after[i])]);
+  return own.map((row, i) => {
+    const previous = before[i];
+    return [
+      ...row,
+      ...around(previous),
+      ...around(after[i]),
+      asksQuestion(candidates[i]!),
+      previous === undefined ? -1 : asksQuestion(candidates[previous]!),
+    ];
+  });
 }
 
 /**

@@ -199,19 +199,28 @@ export function isRankingModel(model: unknown): model is RankingModel {
   }
 }
 
-/** A model as read from a file or a request: the features it was fitted on must be these. */
+/**
+ * Whether a model's features are this version's first ones: features are only ever added at
+ * the end, so a model fitted before an addition (a project's stored versions, a file) keeps
+ * serving; its trees split on its own features only and ignore the rest.
+ */
+const fittedOnEarlierFeatures = (features: unknown): features is string[] =>
+  Array.isArray(features) &&
+  features.length > 0 &&
+  features.length <= LTR_FEATURES.length &&
+  features.every((f, i) => f === LTR_FEATURES[i]);
+
+/** A model as read from a file or a request: fitted on these features, or on the first of them. */
 export function checkRankingModel(model: unknown): RankingModel {
   const m = model as RankingModel;
-  const d = LTR_FEATURES.length;
   const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
   if (
     !m ||
-    !Array.isArray(m.features) ||
-    m.features.join() !== LTR_FEATURES.join() ||
+    !fittedOnEarlierFeatures(m.features) ||
     !finite(m.trees?.base) ||
     !finite(m.trees?.rate) ||
     !Array.isArray(m.trees?.trees) ||
-    !m.trees.trees.every((t) => isTree(t, d)) ||
+    !m.trees.trees.every((t) => isTree(t, m.features.length)) ||
     !finite(m.platt?.a) ||
     !finite(m.platt?.b) ||
     !Number.isInteger(m.head) ||

@@ -95,19 +95,26 @@ export interface TrainingResult {
 /** Fewer labelled searches than this and a fit says more about noise than about the logs. */
 export const MIN_TRAINING_SEARCHES = 20;
 
-/** Fits on four fifths of the labelled searches and measures on the fifth held out. */
+/**
+ * Fits on four fifths of the labelled searches and measures that fit on the fifth held out;
+ * the model returned is then fitted the same way on all of them, held-out fifth included. The
+ * evaluation is of the pipeline on searches it never saw (what a promotion compares); the model
+ * served learns from every label there is (on LoCoMo across conversations, recall@10 0.786
+ * against 0.778-0.785 for fits on four fifths with three different splits).
+ */
 export function trainAndEvaluate(data: TrainingData, current: RankingModel | null): TrainingResult {
   const train = data.searches.filter((s) => !isHeldOut(s.id));
   const heldOut = data.searches.filter((s) => isHeldOut(s.id));
-  const fitted = fitRankingModel(train);
-  // The held-out fifth stays out of every choice: it only measures.
-  const model: RankingModel = { ...fitted, head: chooseHead(train), usefulness: data.usefulness };
+  const head = chooseHead(train);
+  // The held-out fifth stays out of every choice and of the fit it measures.
+  const checked: RankingModel = { ...fitRankingModel(train), head, usefulness: data.usefulness };
+  const model: RankingModel = { ...fitRankingModel(data.searches), head, usefulness: data.usefulness };
   return {
     model,
     evaluation: {
       none: evaluateRanking(null, heldOut),
       current: current ? evaluateRanking(current, heldOut) : null,
-      candidate: evaluateRanking(model, heldOut),
+      candidate: evaluateRanking(checked, heldOut),
     },
     examples: { train: train.length, held_out: heldOut.length },
   };
