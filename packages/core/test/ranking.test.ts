@@ -85,6 +85,10 @@ describe('ranking features', () => {
     // m1 asks; m2, the reply after it, does not, and neither does m3 (nothing before it in s2).
     expect(rows.map((r) => r[at('is_question')])).toEqual([0, 1, 0, 0]);
     expect(rows.map((r) => r[at('before_is_question')])).toEqual([0, -1, -1, 1]);
+    const asks = (content: string) =>
+      candidateFeatures('anything', [candidate('m1', content, 0.1)])[0]![at('is_question')];
+    expect([asks('Did it rain?'), asks('"Why?" she said'), asks('How so?!')]).toEqual([1, 1, 1]);
+    expect(asks('the form is at https://example.com/?q=1')).toBe(0);
   });
 
   it('measures BM25 and cosine against the best candidate of the same search', () => {

@@ -94,7 +94,9 @@ const SESSION_WINDOW = 20;
 const STEMS_COVERED = LTR_FEATURES.indexOf('query_stems_covered');
 const TEXT_RELATIVE = LTR_FEATURES.indexOf('text_relative');
 
-const asksQuestion = (c: Candidate) => (c.memory.content.includes('?') ? 1 : 0);
+/** A question mark ending a sentence or a quote (not one inside a link: "https://x.io/?q=1"). */
+const QUESTION = /\?(?=\s|$|[)"'\]!?.,])/;
+const asksQuestion = (c: Candidate) => (QUESTION.test(c.memory.content) ? 1 : 0);
 
 /**
  * Features of each candidate of one search (in its answered order). `usefulness` is past
