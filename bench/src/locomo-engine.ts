@@ -34,7 +34,13 @@ export async function locomoEngine(
   if (fresh) {
     for (let i = 0; i < turns.length; i += 64) {
       const chunk = turns.slice(i, i + 64).map((t) => ({
-        input: { content: t.content, user_id: t.user_id, session_id: t.session_id, metadata: t.metadata },
+        input: {
+          content: t.content,
+          user_id: t.user_id,
+          session_id: t.session_id,
+          metadata: t.metadata,
+          event_time: t.event_time,
+        },
       }));
       await engram.services.memories.addMany(BENCH_TENANT.tenant_id, chunk);
     }

@@ -6,6 +6,8 @@ export interface Turn {
   user_id: string;
   session_id: string;
   metadata: { dia_id: string; session_date: string; speaker: string };
+  /** When the turn was said, from its session's date: what an app importing a chat sends. */
+  event_time?: string;
 }
 
 export interface Question {
@@ -19,6 +21,19 @@ interface Sample {
   sample_id: string;
   conversation: Record<string, unknown>;
   qa: { question: string; evidence: string[]; category: number }[];
+}
+
+const MONTHS = 'january february march april may june july august september october november december'.split(
+  ' ',
+);
+
+/** A session's "1:56 pm on 8 May, 2023" as an ISO time (UTC), or undefined if it is not one. */
+export function sessionTime(date: string): string | undefined {
+  const m = /(\d{1,2}):(\d{2})\s*(am|pm)\s+on\s+(\d{1,2})\s+(\w+),\s*(\d{4})/i.exec(date);
+  const month = m ? MONTHS.indexOf(m[5]!.toLowerCase()) : -1;
+  if (!m || month < 0) return undefined;
+  const hour = (Number(m[1]) % 12) + (m[3]!.toLowerCase() === 'pm' ? 12 : 0);
+  return new Date(Date.UTC(Number(m[6]), month, Number(m[4]), hour, Number(m[2]))).toISOString();
 }
 
 /** LoCoMo as memories (one per dialog turn, in order) and questions of categories 1-4. */
@@ -46,6 +61,7 @@ export function loadLocomo(file: string): { turns: Turn[]; questions: Question[]
           user_id: sample.sample_id,
           session_id: `${sample.sample_id}-${key}`,
           metadata: { dia_id: t.dia_id, session_date: date, speaker: t.speaker },
+          event_time: sessionTime(date),
         });
       }
     }

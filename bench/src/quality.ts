@@ -22,6 +22,7 @@ export async function engramQuality(
       user_id: t.user_id,
       session_id: t.session_id,
       metadata: t.metadata,
+      event_time: t.event_time,
     })),
   );
   const ingestSeconds = (performance.now() - started) / 1000;

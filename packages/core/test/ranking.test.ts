@@ -17,6 +17,7 @@ import {
   rerankScores,
   trainAndEvaluate,
 } from '../src';
+import { namedPeriod } from '../src/domain/named-time';
 import { coverageModel, earlierFormatModel, makeMemory, rankingCandidate } from '../src/testing';
 
 const candidate = rankingCandidate;
@@ -89,6 +90,43 @@ describe('ranking features', () => {
       candidateFeatures('anything', [candidate('m1', content, 0.1)])[0]![at('is_question')];
     expect([asks('Did it rain?'), asks('"Why?" she said'), asks('How so?!')]).toEqual([1, 1, 1]);
     expect(asks('the form is at https://example.com/?q=1')).toBe(0);
+  });
+
+  it('knows the day, month or year a question names, and which memories happened then', () => {
+    const day = (iso: string) => Date.parse(iso);
+    expect(namedPeriod('What did Nate make on 9 November, 2022?')).toEqual([
+      day('2022-11-09T00:00:00Z'),
+      day('2022-11-10T00:00:00Z'),
+    ]);
+    expect(namedPeriod('What painting did Mel show on October 13th, 2023?')?.[0]).toBe(
+      day('2023-10-13T00:00:00Z'),
+    );
+    expect(namedPeriod('What setback did Melanie face in October 2023?')).toEqual([
+      day('2023-10-01T00:00:00Z'),
+      day('2023-11-01T00:00:00Z'),
+    ]);
+    expect(namedPeriod('How many times has Melanie gone to the beach in 2023?')).toEqual([
+      day('2023-01-01T00:00:00Z'),
+      day('2024-01-01T00:00:00Z'),
+    ]);
+    expect(namedPeriod('What did Ana buy last week?')).toBeNull();
+    expect(namedPeriod('Who has 2023 tickets?')).toBeNull(); // a number, not a time named
+
+    const at = (name: (typeof LTR_FEATURES)[number]) => LTR_FEATURES.indexOf(name);
+    const happened = (id: string, event_time: string | null) => {
+      const c = candidate(id, 'Nate: made coconut ice cream', 0.05);
+      return { ...c, memory: { ...c.memory, event_time } };
+    };
+    const rows = candidateFeatures('What did Nate make on 9 November, 2022?', [
+      happened('m1', '2022-11-09T13:56:00.000Z'),
+      happened('m2', '2022-11-12T09:00:00.000Z'),
+      happened('m3', null),
+    ]);
+    expect(rows.map((r) => r[at('event_in_named_time')])).toEqual([1, 0, -1]);
+    expect(rows[0]![at('event_days_from_named_time')]).toBe(0);
+    expect(rows[1]![at('event_days_from_named_time')]).toBeCloseTo(Math.log1p(2 + 9 / 24));
+    const undated = candidateFeatures('What did Nate make?', [happened('m1', '2022-11-09T13:56:00.000Z')]);
+    expect(undated[0]![at('event_in_named_time')]).toBe(-1);
   });
 
   it('measures BM25 and cosine against the best candidate of the same search', () => {
@@ -195,7 +233,7 @@ describe('boosted trees', () => {
 
   it('keeps serving a model fitted before features were added at the end, unchanged', () => {
     const model = coverageModel(10);
-    const earlier = LTR_FEATURES.slice(0, -2);
+    const earlier = LTR_FEATURES.slice(0, -4);
     const older = { ...model, features: earlier };
     expect(isRankingModel(older)).toBe(true);
     // Its trees may split on its own features only.

@@ -1,4 +1,5 @@
 import { terms } from '../memory/terms';
+import { daysFrom, namedPeriod, type Period, within } from './named-time';
 import { DEFAULT_RELEVANCE_MODEL, relevanceFeatures, scoreRelevance } from './relevance';
 import type { Memory, SignalScores } from './types';
 
@@ -34,10 +35,17 @@ export const LTR_FEATURES = [
   // answer is often a short reply that shares no word with the question it answers).
   'is_question',
   'before_is_question',
+  // The question names a day, month or year ("on 9 November, 2022") and the memory's event_time
+  // falls in it (1) or not (0); -1 when either is missing. Then how many days off it is (log).
+  'event_in_named_time',
+  'event_days_from_named_time',
 ] as const;
 
 export interface Candidate {
-  memory: Pick<Memory, 'id' | 'content' | 'session_id' | 'created_at'> & { metadata?: Memory['metadata'] };
+  memory: Pick<Memory, 'id' | 'content' | 'session_id' | 'created_at'> & {
+    metadata?: Memory['metadata'];
+    event_time?: Memory['event_time'];
+  };
   score: number;
   signals: SignalScores;
 }
@@ -96,6 +104,13 @@ const TEXT_RELATIVE = LTR_FEATURES.indexOf('text_relative');
 
 /** A question mark ending a sentence or a quote (not one inside a link: "https://x.io/?q=1"). */
 const QUESTION = /\?(?=\s|$|[)"'\]!?.,])/;
+/** Whether a memory's event time falls in the period a question names, and how far off it is. */
+function inNamedTime(c: Candidate, period: Period | null): [number, number] {
+  const at = c.memory.event_time ? Date.parse(c.memory.event_time) : Number.NaN;
+  if (!period || Number.isNaN(at)) return [-1, -1];
+  return [within(at, period) ? 1 : 0, Math.log1p(daysFrom(at, period))];
+}
+
 const asksQuestion = (c: Candidate) => (QUESTION.test(c.memory.content) ? 1 : 0);
 
 /**
@@ -112,6 +127,7 @@ export function candidateFeatures(
   const around = (i: number | undefined) =>
     i === undefined ? [-1, -1] : [own[i]![STEMS_COVERED]!, own[i]![TEXT_RELATIVE]!];
   const { before, after } = sessionNeighbours(candidates);
+  const period = namedPeriod(query);
   return own.map((row, i) => {
     const previous = before[i];
     return [
@@ -120,6 +136,7 @@ export function candidateFeatures(
       ...around(after[i]),
       asksQuestion(candidates[i]!),
       previous === undefined ? -1 : asksQuestion(candidates[previous]!),
+      ...inNamedTime(candidates[i]!, period),
     ];
   });
 }
