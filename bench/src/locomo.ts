@@ -23,17 +23,14 @@ interface Sample {
   qa: { question: string; evidence: string[]; category: number }[];
 }
 
-const MONTHS = 'january february march april may june july august september october november december'.split(
-  ' ',
-);
-
-/** A session's "1:56 pm on 8 May, 2023" as an ISO time (UTC), or undefined if it is not one. */
+/**
+ * A session's "1:56 pm on 8 May, 2023" as an ISO time (UTC), or undefined if it is not one;
+ * V8's date parser reads "8 May, 2023 1:56 pm UTC".
+ */
 export function sessionTime(date: string): string | undefined {
-  const m = /(\d{1,2}):(\d{2})\s*(am|pm)\s+on\s+(\d{1,2})\s+(\w+),\s*(\d{4})/i.exec(date);
-  const month = m ? MONTHS.indexOf(m[5]!.toLowerCase()) : -1;
-  if (!m || month < 0) return undefined;
-  const hour = (Number(m[1]) % 12) + (m[3]!.toLowerCase() === 'pm' ? 12 : 0);
-  return new Date(Date.UTC(Number(m[6]), month, Number(m[4]), hour, Number(m[2]))).toISOString();
+  const [time, day] = date.split(' on ');
+  const at = day ? Date.parse(`${day} ${time} UTC`) : Number.NaN;
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
 
 /** LoCoMo as memories (one per dialog turn, in order) and questions of categories 1-4. */
