@@ -10,7 +10,7 @@ writeFileSync(
   taskFile,
   `exports.create = (options = {}) => ({
     echo: (x) => ({ x, prefix: options.prefix, thread: require('node:worker_threads').threadId }),
-    spin: (ms) => { const end = Date.now() + ms; while (Date.now() < end); return ms; },
+    spin: (ms) => { const end = Date.now() + ms; while (Date.now() < end); return end; },
     fail: () => { const e = new Error('nope'); e.code = 'E_NOPE'; throw e; },
     crash: () => process.exit(3),
   });`,
@@ -38,6 +38,18 @@ describe('WorkerPool', () => {
     expect(ticks).toBeGreaterThan(5);
   });
 
+  it('runs the calls sent ahead while the calling thread is busy', async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1, depth: 8 });
+    await pool.call('echo', 0); // the worker is up
+    const calls = Array.from({ length: 8 }, () => pool.call<number>('spin', 10));
+    const busyUntil = Date.now() + 300; // this thread cannot hand the worker anything meanwhile
+    while (Date.now() < busyUntil);
+    const ends = await Promise.all(calls);
+    expect(ends.filter((end) => end <= busyUntil).length).toBeGreaterThanOrEqual(6);
+    // In order, one at a time.
+    expect([...ends].sort((a, b) => a - b)).toEqual(ends);
+  });
+
   it('passes errors back with their code', async () => {
     pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1 });
     await expect(pool.call('fail')).rejects.toMatchObject({ message: 'nope', code: 'E_NOPE' });
@@ -50,6 +62,10 @@ describe('WorkerPool', () => {
     expect(error).toBeInstanceOf(EngramError);
     expect((error as EngramError).code).toBe('time_budget_exceeded');
     expect(await pool.call('echo', 6)).toMatchObject({ x: 6 });
+    // A call sent to the worker behind one that overruns runs on its replacement, on its own clock.
+    const [cut, behind] = await Promise.allSettled([pool.call('spin', 60_000), pool.call('spin', 150)]);
+    expect(cut).toMatchObject({ status: 'rejected', reason: { code: 'time_budget_exceeded' } });
+    expect(behind.status).toBe('fulfilled');
   });
 
   it('replaces a worker that dies; the call it held fails, queued calls still run', async () => {

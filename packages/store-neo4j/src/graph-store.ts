@@ -4,6 +4,7 @@ import {
   type EntityKind,
   type GraphNeighborhood,
   type GraphStore,
+  type MentionWrite,
   type NewRelation,
   newId,
   nowIso,
@@ -56,27 +57,39 @@ export class Neo4jGraphStore implements GraphStore {
     for (const statement of SCHEMA) await this.run(statement);
   }
 
-  async upsertEntities(
-    tenantId: string,
-    userId: string | null,
-    entities: { name: string; kind: EntityKind }[],
-  ): Promise<Entity[]> {
-    if (entities.length === 0) return [];
-    const rows = entities.map((e, i) => ({
-      i,
-      id: newId('ent'),
-      name: e.name.trim(),
-      norm: normalize(e.name),
-      kind: e.kind,
-    }));
-    const records = await this.run(
-      `UNWIND $rows AS row
-       MERGE (e:Node:Entity {tenant_id: $tenant, user_key: $userKey, norm: row.norm})
-         ON CREATE SET e.id = row.id, e.user_id = $userId, e.name = row.name, e.kind = row.kind, e.created_at = $now
-       RETURN row.i AS i, e { .* } AS e ORDER BY i`,
-      { rows, tenant: tenantId, userKey: userId ?? '', userId, now: nowIso() },
+  async writeMentions(tenantId: string, memories: MentionWrite[]): Promise<void> {
+    if (memories.length === 0) return;
+    // One statement (so one transaction) for all: each memory's old mentions go, its entities
+    // are merged, and one edge is made per distinct entity (two names may normalize alike).
+    await this.run(
+      `UNWIND $memories AS item
+       MERGE (m:Node {tenant_id: $tenant, id: item.memory}) ON CREATE SET m:Memory
+       WITH m, item
+       OPTIONAL MATCH (m)-[old:EDGE {type: '${MENTIONS}'}]->()
+       DELETE old
+       WITH DISTINCT m, item
+       UNWIND item.entities AS row
+       MERGE (e:Node:Entity {tenant_id: $tenant, user_key: item.userKey, norm: row.norm})
+         ON CREATE SET e.id = row.id, e.user_id = item.userId, e.name = row.name, e.kind = row.kind, e.created_at = $now
+       WITH m, e, min(row.edge) AS edge
+       CREATE (m)-[:EDGE {id: edge, tenant_id: $tenant, type: '${MENTIONS}', metadata: '{}', created_at: $now}]->(e)`,
+      {
+        tenant: tenantId,
+        now: nowIso(),
+        memories: memories.map((m) => ({
+          memory: m.memory_id,
+          userKey: m.user_id ?? '',
+          userId: m.user_id,
+          entities: m.entities.map((e) => ({
+            id: newId('ent'),
+            edge: newId('rel'),
+            name: e.name.trim(),
+            norm: normalize(e.name),
+            kind: e.kind,
+          })),
+        })),
+      },
     );
-    return records.map((r) => toEntity(r.get('e')));
   }
 
   async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
@@ -87,25 +100,6 @@ export class Neo4jGraphStore implements GraphStore {
       { tenant: tenantId, norms: names.map(normalize), userKey: userId },
     );
     return records.map((r) => toEntity(r.get('e')));
-  }
-
-  async setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void> {
-    await this.run(
-      `MERGE (m:Node:Memory {tenant_id: $tenant, id: $memory})
-       WITH m
-       OPTIONAL MATCH (m)-[old:EDGE {type: '${MENTIONS}'}]->()
-       DELETE old
-       WITH DISTINCT m
-       UNWIND $edges AS edge
-       MATCH (e:Entity {tenant_id: $tenant, id: edge.entity})
-       CREATE (m)-[:EDGE {id: edge.id, tenant_id: $tenant, type: '${MENTIONS}', metadata: '{}', created_at: $now}]->(e)`,
-      {
-        tenant: tenantId,
-        memory: memoryId,
-        edges: [...new Set(entityIds)].map((entity) => ({ entity, id: newId('rel') })),
-        now: nowIso(),
-      },
-    );
   }
 
   async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {

@@ -3,6 +3,7 @@ import {
   type EntityKind,
   type GraphNeighborhood,
   type GraphStore,
+  type MentionWrite,
   type NewRelation,
   newId,
   nowIso,
@@ -30,24 +31,33 @@ const json = (values: string[]) => JSON.stringify(values);
 export class SqliteGraphStore implements GraphStore {
   constructor(private readonly db: Db) {}
 
-  async upsertEntities(
-    tenantId: string,
-    userId: string | null,
-    entities: { name: string; kind: EntityKind }[],
-  ): Promise<Entity[]> {
-    const insert = this.db.prepare(
+  async writeMentions(tenantId: string, memories: MentionWrite[]): Promise<void> {
+    const insertEntity = this.db.prepare(
       `INSERT OR IGNORE INTO entities (id, tenant_id, user_key, user_id, name, norm, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const select = this.db.prepare<[string, string, string], EntityRow>(
-      'SELECT * FROM entities WHERE tenant_id = ? AND user_key = ? AND norm = ?',
+    const entityId = this.db.prepare<[string, string, string], { id: string }>(
+      'SELECT id FROM entities WHERE tenant_id = ? AND user_key = ? AND norm = ?',
     );
-    return this.db.transaction(() =>
-      entities.map((e) => {
-        const norm = normalize(e.name);
-        insert.run(newId('ent'), tenantId, userId ?? '', userId, e.name.trim(), norm, e.kind, nowIso());
-        return toEntity(select.get(tenantId, userId ?? '', norm)!);
-      }),
-    )();
+    const dropMentions = this.db.prepare(
+      `DELETE FROM edges WHERE tenant_id = ? AND source_id = ? AND type = '${MENTIONS}'`,
+    );
+    const insertMention = this.db.prepare(
+      `INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, '${MENTIONS}', '{}', ?)`,
+    );
+    this.db.transaction(() => {
+      const now = nowIso();
+      for (const m of memories) {
+        const userKey = m.user_id ?? '';
+        const ids = new Set<string>();
+        for (const e of m.entities) {
+          const norm = normalize(e.name);
+          insertEntity.run(newId('ent'), tenantId, userKey, m.user_id, e.name.trim(), norm, e.kind, now);
+          ids.add(entityId.get(tenantId, userKey, norm)!.id);
+        }
+        dropMentions.run(tenantId, m.memory_id);
+        for (const id of ids) insertMention.run(newId('rel'), tenantId, m.memory_id, id, now);
+      }
+    })();
   }
 
   async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
@@ -66,19 +76,6 @@ export class SqliteGraphStore implements GraphStore {
             )
             .all(tenantId, userId, norms);
     return rows.map(toEntity);
-  }
-
-  async setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void> {
-    const insert = this.db.prepare(
-      `INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, '${MENTIONS}', '{}', ?)`,
-    );
-    this.db.transaction(() => {
-      this.db
-        .prepare(`DELETE FROM edges WHERE tenant_id = ? AND source_id = ? AND type = '${MENTIONS}'`)
-        .run(tenantId, memoryId);
-      for (const entityId of new Set(entityIds))
-        insert.run(newId('rel'), tenantId, memoryId, entityId, nowIso());
-    })();
   }
 
   async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {

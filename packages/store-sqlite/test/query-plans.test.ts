@@ -70,17 +70,17 @@ describe('query plans', () => {
     await stores.vectorIndex.upsert(
       memories.map((memory, i) => ({ memory, vector: new Float32Array(8).fill(0.1 * (i + 1)) })),
     );
-    for (const m of memories) {
-      const entities = await stores.graphStore.upsertEntities('t1', m.user_id, [
-        { name: 'Paris', kind: 'place' },
-        { name: m.user_id === 'bob' ? 'Bob' : 'Alice', kind: 'person' },
-      ]);
-      await stores.graphStore.setMentions(
-        't1',
-        m.id,
-        entities.map((e) => e.id),
-      );
-    }
+    await stores.graphStore.writeMentions(
+      't1',
+      memories.map((m) => ({
+        memory_id: m.id,
+        user_id: m.user_id,
+        entities: [
+          { name: 'Paris', kind: 'place' },
+          { name: m.user_id === 'bob' ? 'Bob' : 'Alice', kind: 'person' },
+        ],
+      })),
+    );
   });
   afterAll(() => stores.db.close());
 

@@ -20,17 +20,21 @@ export function compiledModule(file: string): string {
   return `${file.slice(0, at + 1)}dist${file.slice(at + 4, -3)}.js`;
 }
 
-// The worker's whole program: build the provider once, then answer method calls in order.
+// The worker's whole program: build the provider once, then run the calls it is sent one at a
+// time, in the order they came (a call sent while another runs waits for it, even an async one).
 const BOOTSTRAP = `
 const { parentPort, workerData } = require('node:worker_threads');
 const built = Promise.resolve().then(() => require(workerData.module)[workerData.factory](workerData.options));
-parentPort.on('message', async ({ id, method, args }) => {
-  try {
-    const target = await built;
-    parentPort.postMessage({ id, result: await target[method](...args) });
-  } catch (err) {
-    parentPort.postMessage({ id, error: { message: String(err && err.message || err), code: err && err.code } });
-  }
+let previous = Promise.resolve();
+parentPort.on('message', ({ id, method, args }) => {
+  previous = previous.then(async () => {
+    try {
+      const target = await built;
+      parentPort.postMessage({ id, result: await target[method](...args) });
+    } catch (err) {
+      parentPort.postMessage({ id, error: { message: String(err && err.message || err), code: err && err.code } });
+    }
+  });
 });
 `;
 
@@ -45,7 +49,8 @@ interface Call {
 
 interface Slot {
   worker: Worker;
-  busy: Call | null;
+  /** Calls sent to this worker and not answered, in the order it runs them: the first is running. */
+  sent: Call[];
 }
 
 export interface WorkerPoolOptions {
@@ -53,6 +58,12 @@ export interface WorkerPoolOptions {
   threads?: number;
   /** A call running longer is cut: its worker is replaced and the call fails with `time_budget_exceeded`. */
   callTimeoutMs?: number;
+  /**
+   * Calls sent ahead to each worker (default 32). A worker that has its next calls already runs
+   * them back to back; with one at a time it would sit idle whenever the calling thread is busy
+   * and cannot hand it the next. Calls still run in arrival order either way.
+   */
+  depth?: number;
 }
 
 /** Worker threads for one pool: what `threads: 0` resolves to on this machine. */
@@ -62,11 +73,13 @@ export function defaultThreads(): number {
 
 /**
  * Runs CPU-heavy calls (entity extraction, large embeddings) on worker threads so the HTTP
- * thread stays responsive: one call per worker at a time, queued in arrival order. A worker
- * that dies or overruns its time budget is replaced; the calls it held fail, the rest go on.
+ * thread stays responsive: each worker runs one call at a time, in arrival order, with the next
+ * few already sent to it. A worker that dies or overruns its time budget is replaced; the call
+ * it was running fails, the calls sent after it are sent again, the rest go on.
  */
 export class WorkerPool {
   readonly threads: number;
+  private readonly depth: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Call[] = [];
   private nextId = 1;
@@ -77,6 +90,7 @@ export class WorkerPool {
     private readonly options: WorkerPoolOptions = {},
   ) {
     this.threads = options.threads || defaultThreads();
+    this.depth = Math.max(1, options.depth ?? 32);
     for (let i = 0; i < this.threads; i++) this.slots.push(this.spawn());
   }
 
@@ -96,82 +110,83 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const call of this.queue.splice(0))
+    const pending = [...this.queue.splice(0), ...this.slots.flatMap((slot) => slot.sent.splice(0))];
+    for (const call of pending) {
+      clearTimeout(call.timer);
       call.reject(new EngramError('dependency_unavailable', 'the worker pool closed'));
+    }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   private spawn(): Slot {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.spec });
-    const slot: Slot = { worker, busy: null };
+    const slot: Slot = { worker, sent: [] };
     worker.unref();
     worker.on(
       'message',
       (msg: { id: number; result?: unknown; error?: { message: string; code?: string } }) => {
-        const call = slot.busy;
+        const call = slot.sent[0];
         if (!call || call.id !== msg.id) return;
-        this.finish(slot);
+        slot.sent.shift();
+        clearTimeout(call.timer);
+        this.timeHead(slot);
         if (msg.error) {
           const err = new Error(msg.error.message) as Error & { code?: string };
           err.code = msg.error.code;
           call.reject(err);
         } else call.resolve(msg.result);
+        this.dispatch();
       },
     );
-    const replace = (reason: Error) => {
-      const call = slot.busy;
-      slot.busy = null;
-      if (call) {
-        clearTimeout(call.timer);
-        call.reject(reason);
-      }
-      if (this.closed) return;
-      const index = this.slots.indexOf(slot);
-      if (index >= 0) this.slots[index] = this.spawn();
-      this.dispatch();
-    };
-    worker.on('error', (err) => replace(err));
-    worker.on('exit', (code) => {
-      if (!this.closed && this.slots.includes(slot)) replace(new Error(`worker exited with code ${code}`));
-    });
+    worker.on('error', (err) => this.replace(slot, err));
+    worker.on('exit', (code) => this.replace(slot, new Error(`worker exited with code ${code}`)));
     return slot;
   }
 
-  private finish(slot: Slot): void {
-    clearTimeout(slot.busy?.timer);
-    slot.busy = null;
+  /**
+   * Ends a worker and starts another in its place: the call it was running fails with `reason`;
+   * the calls sent after it never started, so they go back to the front of the queue.
+   */
+  private replace(slot: Slot, reason: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (this.closed || index < 0) return;
+    this.slots[index] = this.spawn();
+    void slot.worker.terminate();
+    const [running, ...unstarted] = slot.sent.splice(0);
+    for (const call of unstarted) clearTimeout(call.timer);
+    this.queue.unshift(...unstarted);
+    if (running) {
+      clearTimeout(running.timer);
+      running.reject(reason);
+    }
     this.dispatch();
   }
 
+  /** Starts the running call's clock: the first call a worker holds is the one it runs. */
+  private timeHead(slot: Slot): void {
+    const budget = this.options.callTimeoutMs;
+    const call = slot.sent[0];
+    if (!budget || !call || call.timer) return;
+    call.timer = setTimeout(() => {
+      // The only way to stop synchronous work in a thread is to end the thread.
+      this.replace(
+        slot,
+        new EngramError('time_budget_exceeded', `${call.method} ran longer than its budget of ${budget} ms`, {
+          limit_ms: budget,
+        }),
+      );
+    }, budget);
+    call.timer.unref();
+  }
+
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const call = this.queue.shift();
-      if (!call) return;
-      slot.busy = call;
-      const budget = this.options.callTimeoutMs;
-      if (budget) {
-        call.timer = setTimeout(() => {
-          // The only way to stop synchronous work in a thread is to end the thread.
-          const index = this.slots.indexOf(slot);
-          slot.busy = null;
-          call.reject(
-            new EngramError(
-              'time_budget_exceeded',
-              `${call.method} ran longer than its budget of ${budget} ms`,
-              {
-                limit_ms: budget,
-              },
-            ),
-          );
-          if (index >= 0) {
-            this.slots[index] = this.spawn();
-            void slot.worker.terminate();
-          }
-          this.dispatch();
-        }, budget);
-        call.timer.unref();
-      }
+    while (this.queue.length > 0) {
+      // The worker with the fewest calls in hand takes the next one.
+      const slot = this.slots.reduce((a, b) => (b.sent.length < a.sent.length ? b : a));
+      if (slot.sent.length >= this.depth) return;
+      const call = this.queue.shift()!;
+      slot.sent.push(call);
+      this.timeHead(slot);
       slot.worker.postMessage({ id: call.id, method: call.method, args: call.args });
     }
   }

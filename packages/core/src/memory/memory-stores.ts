@@ -34,6 +34,7 @@ import type {
   JobStore,
   LogStore,
   MemoryStore,
+  MentionWrite,
   NewRelation,
   PageRequest,
   QueryLogFilter,
@@ -263,27 +264,38 @@ export class InMemoryGraphStore implements GraphStore {
   private entityKey = (e: { tenant_id: string; user_id: string | null; name: string }) =>
     `${e.tenant_id}\u001f${e.user_id ?? ''}\u001f${normalize(e.name)}`;
 
-  async upsertEntities(
+  async writeMentions(tenantId: string, memories: MentionWrite[]): Promise<void> {
+    for (const m of memories) {
+      const ids = m.entities.map((e) => this.upsertEntity(tenantId, m.user_id, e).id);
+      this.edges = this.edges.filter(
+        (e) => !(e.tenant_id === tenantId && e.source_id === m.memory_id && e.type === MENTIONS),
+      );
+      for (const entityId of new Set(ids))
+        this.edges.push(
+          relationRecord(tenantId, { source_id: m.memory_id, target_id: entityId, type: MENTIONS }),
+        );
+    }
+  }
+
+  private upsertEntity(
     tenantId: string,
     userId: string | null,
-    entities: { name: string; kind: EntityKind }[],
-  ): Promise<Entity[]> {
-    return entities.map((e) => {
-      const key = this.entityKey({ tenant_id: tenantId, user_id: userId, name: e.name });
-      let found = this.entities.find((x) => this.entityKey(x) === key);
-      if (!found) {
-        found = {
-          id: newId('ent'),
-          tenant_id: tenantId,
-          user_id: userId,
-          name: e.name.trim(),
-          kind: e.kind,
-          created_at: nowIso(),
-        };
-        this.entities.push(found);
-      }
-      return copy(found);
-    });
+    e: { name: string; kind: EntityKind },
+  ): Entity {
+    const key = this.entityKey({ tenant_id: tenantId, user_id: userId, name: e.name });
+    let found = this.entities.find((x) => this.entityKey(x) === key);
+    if (!found) {
+      found = {
+        id: newId('ent'),
+        tenant_id: tenantId,
+        user_id: userId,
+        name: e.name.trim(),
+        kind: e.kind,
+        created_at: nowIso(),
+      };
+      this.entities.push(found);
+    }
+    return found;
   }
 
   async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
@@ -296,15 +308,6 @@ export class InMemoryGraphStore implements GraphStore {
           wanted.has(normalize(e.name)),
       )
       .map(copy);
-  }
-
-  async setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void> {
-    this.edges = this.edges.filter(
-      (e) => !(e.tenant_id === tenantId && e.source_id === memoryId && e.type === MENTIONS),
-    );
-    for (const entityId of new Set(entityIds)) {
-      this.edges.push(relationRecord(tenantId, { source_id: memoryId, target_id: entityId, type: MENTIONS }));
-    }
   }
 
   async addRelation(tenantId: string, relation: NewRelation): Promise<Relation> {

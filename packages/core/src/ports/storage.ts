@@ -129,17 +129,24 @@ export interface GraphNeighborhood {
   relations: Relation[];
 }
 
+/** One memory's entities, as extraction found them, for `GraphStore.writeMentions`. */
+export interface MentionWrite {
+  memory_id: string;
+  /** Whose entities they are: entities are per user (null: shared by the tenant). */
+  user_id: string | null;
+  entities: { name: string; kind: EntityKind }[];
+}
+
 export interface GraphStore {
-  /** Finds or creates entities by (user, kind, case-insensitive name). */
-  upsertEntities(
-    tenantId: string,
-    userId: string | null,
-    entities: { name: string; kind: EntityKind }[],
-  ): Promise<Entity[]>;
+  /**
+   * For each memory, finds or creates its entities by (user, case-insensitive name) and
+   * replaces its MENTIONS edges with edges to them; writing the same again changes nothing.
+   * One call for a whole batch of memories: one commit on the embedded store, one round trip
+   * on a networked one. All or nothing: a failure writes none of them.
+   */
+  writeMentions(tenantId: string, memories: MentionWrite[]): Promise<void>;
   /** Entities of this user (null: any user) whose name matches one of `names`, case-insensitively. */
   findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]>;
-  /** Replaces the MENTIONS edges of a memory with edges to `entityIds`. */
-  setMentions(tenantId: string, memoryId: string, entityIds: string[]): Promise<void>;
   addRelation(tenantId: string, relation: NewRelation): Promise<Relation>;
   /** Deletes a user's entities and their edges (right to be forgotten: names are personal data). */
   forgetUser(tenantId: string, userId: string): Promise<void>;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Memory } from '../domain/types';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Embedder, EntityExtractor, ExtractedEntity } from '../ports/ai';
-import type { GraphStore, MemoryStore, TextIndex, VectorIndex } from '../ports/storage';
+import type { GraphStore, MemoryStore, MentionWrite, TextIndex, VectorIndex } from '../ports/storage';
 
 export const INDEX_SYNC_JOB = 'index.sync';
 
@@ -60,8 +60,9 @@ export class Indexer {
   }
 
   /**
-   * Indexes several new memories with one text and one vector write for all of them (a batch
-   * chunk): each write is a commit on the embedded store and a round trip on a networked one.
+   * Indexes several new memories of one tenant with one text, one graph and one vector write for
+   * all of them (a batch chunk): each write is a commit on the embedded store and a round trip on
+   * a networked one.
    * A failed write is repaired per memory; one memory's failed graph write, only its own.
    */
   async indexMany(items: IndexItem[]): Promise<void> {
@@ -77,15 +78,7 @@ export class Indexer {
       await failed(err, memories);
       return;
     }
-    const graphed: IndexItem[] = [];
-    for (const item of items) {
-      try {
-        await this.writeMentions(item.memory, item.entities);
-        graphed.push(item);
-      } catch (err) {
-        await failed(err, [item.memory]);
-      }
-    }
+    const graphed = await this.writeMentionsOf(items, failed);
     try {
       await this.ports.vectorIndex.upsert(graphed.map(({ memory, vector }) => ({ memory, vector })));
     } catch (err) {
@@ -156,18 +149,48 @@ export class Indexer {
     await this.ports.vectorIndex.upsert([{ memory, vector }]);
   }
 
-  /** The memory's entities as graph nodes, and its mentions of them. */
-  private async writeMentions(
-    memory: Memory,
-    extracted = this.ports.entityExtractor.extract(memory.content),
-  ): Promise<void> {
-    const entities = await extracted;
-    const stored = await this.ports.graphStore.upsertEntities(memory.tenant_id, memory.user_id, entities);
-    await this.ports.graphStore.setMentions(
-      memory.tenant_id,
-      memory.id,
-      stored.map((e) => e.id),
+  /**
+   * The memories' entities as graph nodes and their mentions of them, in one graph write once
+   * every extraction is in; the items written. If that write fails, each memory is written
+   * alone, so a memory whose extraction or write fails is repaired on its own.
+   */
+  private async writeMentionsOf(
+    items: IndexItem[],
+    failed: (err: unknown, memories: Memory[]) => Promise<unknown>,
+  ): Promise<IndexItem[]> {
+    const extracted = await Promise.allSettled(
+      items.map((item) => item.entities ?? this.ports.entityExtractor.extract(item.memory.content)),
     );
+    const ready: { item: IndexItem; write: MentionWrite }[] = [];
+    for (const [i, outcome] of extracted.entries()) {
+      const item = items[i]!;
+      if (outcome.status === 'rejected') await failed(outcome.reason, [item.memory]);
+      else ready.push({ item, write: mentionWrite(item.memory, outcome.value) });
+    }
+    const tenantId = items[0]!.memory.tenant_id; // one call's memories are one tenant's
+    try {
+      await this.ports.graphStore.writeMentions(
+        tenantId,
+        ready.map((r) => r.write),
+      );
+      return ready.map((r) => r.item);
+    } catch {
+      const written: IndexItem[] = [];
+      for (const { item, write } of ready) {
+        try {
+          await this.ports.graphStore.writeMentions(tenantId, [write]);
+          written.push(item);
+        } catch (err) {
+          await failed(err, [item.memory]);
+        }
+      }
+      return written;
+    }
+  }
+
+  private async writeMentions(memory: Memory): Promise<void> {
+    const entities = await this.ports.entityExtractor.extract(memory.content);
+    await this.ports.graphStore.writeMentions(memory.tenant_id, [mentionWrite(memory, entities)]);
   }
 
   private queueSync(tenantId: string, id: string): Promise<string> {
@@ -179,3 +202,9 @@ export class Indexer {
     );
   }
 }
+
+const mentionWrite = (memory: Memory, entities: ExtractedEntity[]): MentionWrite => ({
+  memory_id: memory.id,
+  user_id: memory.user_id,
+  entities,
+});

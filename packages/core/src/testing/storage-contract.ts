@@ -273,22 +273,33 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       'graphStore',
       'entities are per user and case-insensitive; mentions and relations traverse',
       async (graph) => {
-        const [caroline, sweden] = await graph.upsertEntities('t1', 'alice', [
-          { name: 'Caroline', kind: 'person' },
-          { name: 'Sweden', kind: 'place' },
+        const person = (name: string) => ({ name, kind: 'person' as const });
+        await graph.writeMentions('t1', [
+          {
+            memory_id: 'mem_1',
+            user_id: 'alice',
+            entities: [person('Caroline'), { name: 'Sweden', kind: 'place' }],
+          },
+          // One entity per user and name, whatever its case and spacing; mentioned once.
+          { memory_id: 'mem_2', user_id: 'alice', entities: [person('caroline'), person(' CAROLINE ')] },
+          { memory_id: 'mem_9', user_id: 'bob', entities: [person('Caroline')] },
         ]);
-        const [again] = await graph.upsertEntities('t1', 'alice', [{ name: 'caroline', kind: 'person' }]);
-        expect(again!.id).toBe(caroline!.id);
-        const [bobs] = await graph.upsertEntities('t1', 'bob', [{ name: 'Caroline', kind: 'person' }]);
+        await graph.writeMentions('t1', [
+          { memory_id: 'mem_2', user_id: 'alice', entities: [person('Caroline')] },
+        ]); // replacing is idempotent
+        const [caroline, ...more] = await graph.findEntities('t1', 'alice', ['CAROLINE']);
+        expect(more).toEqual([]);
+        expect(caroline!.name).toBe('Caroline');
+        const [sweden] = await graph.findEntities('t1', 'alice', ['sweden']);
+        const [bobs] = await graph.findEntities('t1', 'bob', ['Caroline']);
         expect(bobs!.id).not.toBe(caroline!.id);
-        expect((await graph.findEntities('t1', 'alice', ['CAROLINE'])).map((e) => e.id)).toEqual([
-          caroline!.id,
-        ]);
         expect(await graph.findEntities('t2', null, ['Caroline'])).toEqual([]);
+        expect(await graph.memoriesMentioningEach('t1', [[bobs!.id]], 10)).toEqual([
+          [{ id: 'mem_9', score: 1 }],
+        ]);
+        await graph.writeMentions('t1', [{ memory_id: 'mem_9', user_id: 'bob', entities: [] }]);
+        expect(await graph.memoriesMentioningEach('t1', [[bobs!.id]], 10)).toEqual([[]]);
 
-        await graph.setMentions('t1', 'mem_1', [caroline!.id, sweden!.id]);
-        await graph.setMentions('t1', 'mem_2', [caroline!.id]);
-        await graph.setMentions('t1', 'mem_2', [caroline!.id]); // replacing is idempotent
         // Caroline is in both memories (1/2 each), Sweden only in mem_1 (1): rare entities weigh more.
         // Each set ranked on its own, as if asked alone; one call answers all of them.
         expect(
