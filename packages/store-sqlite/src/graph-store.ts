@@ -46,14 +46,23 @@ export class SqliteGraphStore implements GraphStore {
     );
     this.db.transaction(() => {
       const now = nowIso();
-      for (const m of memories) {
-        const userKey = m.user_id ?? '';
-        const ids = new Set<string>();
-        for (const e of m.entities) {
-          const norm = normalize(e.name);
-          insertEntity.run(newId('ent'), tenantId, userKey, m.user_id, e.name.trim(), norm, e.kind, now);
-          ids.add(entityId.get(tenantId, userKey, norm)!.id);
+      // Most entities exist already (a speaker's name, in every turn): look first, insert when
+      // missing (OR IGNORE: another process may have just added it), and look once per call.
+      const found = new Map<string, string>();
+      const idOf = (userId: string | null, e: { name: string; kind: EntityKind }) => {
+        const userKey = userId ?? '';
+        const norm = normalize(e.name);
+        const key = `${userKey}\u001f${norm}`;
+        let id = found.get(key) ?? entityId.get(tenantId, userKey, norm)?.id;
+        if (!id) {
+          insertEntity.run(newId('ent'), tenantId, userKey, userId, e.name.trim(), norm, e.kind, now);
+          id = entityId.get(tenantId, userKey, norm)!.id;
         }
+        found.set(key, id);
+        return id;
+      };
+      for (const m of memories) {
+        const ids = new Set(m.entities.map((e) => idOf(m.user_id, e)));
         dropMentions.run(tenantId, m.memory_id);
         for (const id of ids) insertMention.run(newId('rel'), tenantId, m.memory_id, id, now);
       }

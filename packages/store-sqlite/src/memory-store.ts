@@ -48,18 +48,30 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async insert(memory: Memory): Promise<void> {
-    const row = this.row(memory);
-    try {
-      this.db.transaction(() => {
-        this.insertRow.run(row);
-        this.insertVersion.run({ ...row, change: 'created', reason: null });
-      })();
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new EngramError('conflict', `memory ${memory.id} already exists`);
-      }
-      throw err;
-    }
+    const [result] = await this.insertEach([memory]);
+    if (result!.status === 'rejected') throw result!.reason;
+  }
+
+  /** One transaction for all; each memory in a savepoint of its own, so one refused keeps the rest. */
+  async insertEach(memories: Memory[]): Promise<PromiseSettledResult<void>[]> {
+    const insertOne = this.db.transaction((row: ReturnType<SqliteMemoryStore['row']>) => {
+      this.insertRow.run(row);
+      this.insertVersion.run({ ...row, change: 'created', reason: null });
+    });
+    return this.db.transaction(() =>
+      memories.map((memory): PromiseSettledResult<void> => {
+        try {
+          insertOne(this.row(memory));
+          return { status: 'fulfilled', value: undefined };
+        } catch (err) {
+          const conflict = (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+          return {
+            status: 'rejected',
+            reason: conflict ? new EngramError('conflict', `memory ${memory.id} already exists`) : err,
+          };
+        }
+      }),
+    )();
   }
 
   private row(memory: Memory) {

@@ -31,6 +31,12 @@ export interface PageRequest {
 export interface MemoryStore {
   /** Inserts a memory and its version-1 history entry. Throws `conflict` if the id exists. */
   insert(memory: Memory): Promise<void>;
+  /**
+   * Optional: inserts memories as `insert` does, each kept or refused on its own (for each,
+   * fulfilled or rejected with what `insert` would have thrown), in one write (one commit on the
+   * embedded store instead of one per memory). Without it, `insert` is called for each.
+   */
+  insertEach?(memories: Memory[]): Promise<PromiseSettledResult<void>[]>;
   get(tenantId: string, id: string): Promise<Memory | null>;
   /** Returns the memories that exist among `ids`, in any order. */
   getMany(tenantId: string, ids: string[]): Promise<Memory[]>;

@@ -123,16 +123,22 @@ export class MemoryService {
     const vectors = await this.indexer.embed(contents);
     const entities = this.indexer.extractAhead(contents);
     // Rows first, then their index entries together, then each one's links and events: one
-    // text and one vector write for the whole call. A resumed batch's item already stored is
+    // row, text, graph and vector write for the whole call. A resumed batch's item already stored is
     // indexed and announced again (the crash may have come between); both are idempotent.
+    const created = work.flatMap((w, n) =>
+      w.ok === 'pending' ? [{ n, memory: this.newMemory(tenantId, w.input, w.id) }] : [],
+    );
+    const inserted = await this.insertEach(created.map((c) => c.memory));
+    const rows = new Map(created.map((c, i) => [c.n, { memory: c.memory, result: inserted[i]! }]));
     const stored: { w: (typeof work)[number]; memory: Memory; n: number }[] = [];
     for (const [n, w] of work.entries()) {
-      try {
-        const memory = w.ok === 'pending' ? await this.insert(tenantId, w.input, w.id) : w.memory;
-        stored.push({ w, memory, n });
-      } catch (error) {
-        outcomes[w.index] = { ok: false, error: asEngramError(error) };
+      if (w.ok === 'recover') {
+        stored.push({ w, memory: w.memory, n });
+        continue;
       }
+      const { memory, result } = rows.get(n)!;
+      if (result.status === 'fulfilled') stored.push({ w, memory, n });
+      else outcomes[w.index] = { ok: false, error: asEngramError(result.reason) };
     }
     await this.indexer.indexMany(
       stored.map(({ memory, n }) => ({ memory, vector: vectors[n]!, entities: entities[n]! })),
@@ -347,8 +353,8 @@ export class MemoryService {
     }
   }
 
-  /** Writes a new memory's row (its index entries and links come after, see addMany). */
-  private async insert(tenantId: string, input: MemoryInput, id?: string): Promise<Memory> {
+  /** A new memory as its row will be written (its index entries and links come after, see addMany). */
+  private newMemory(tenantId: string, input: MemoryInput, id?: string): Memory {
     const now = nowIso();
     const memory: Memory = {
       id: id ?? newId(MEMORY_ID_PREFIX),
@@ -368,8 +374,13 @@ export class MemoryService {
       valid_to: null,
       event_time: input.event_time ?? null,
     };
-    await this.ports.memoryStore.insert(memory);
     return memory;
+  }
+
+  private insertEach(memories: Memory[]): Promise<PromiseSettledResult<void>[]> {
+    const store = this.ports.memoryStore;
+    if (store.insertEach) return store.insertEach(memories);
+    return Promise.allSettled(memories.map((m) => store.insert(m)));
   }
 
   /** A new memory's effects on others: the memories it supersedes end, its relations are added. */

@@ -65,6 +65,20 @@ export function describeStorageContract(name: string, harness: StorageHarness): 
       await expect(store.insert(a)).rejects.toMatchObject({ code: 'conflict' });
     });
 
+    given('memoryStore', 'insertEach keeps or refuses each memory on its own', async (store) => {
+      const a = makeMemory({ content: 'first' });
+      await store.insert(a);
+      const fresh = [makeMemory({ content: 'second' }), makeMemory({ content: 'third' })];
+      if (!store.insertEach) return; // optional: core then calls insert for each
+      const results = await store.insertEach([fresh[0]!, { ...a, content: 'a copy' }, fresh[1]!]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(results[1]).toMatchObject({ reason: { code: 'conflict' } });
+      expect((await store.get('t1', a.id))?.content).toBe('first');
+      for (const m of fresh) expect(await store.get('t1', m.id)).toEqual(m);
+      expect(await store.history('t1', fresh[1]!.id)).toHaveLength(1);
+      expect(await store.insertEach([])).toEqual([]);
+    });
+
     given(
       'memoryStore',
       'recentlyWritten lists the last writes of every tenant, newest first',
