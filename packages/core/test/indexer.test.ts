@@ -71,4 +71,31 @@ describe('Indexer.indexMany', () => {
     const [mentioning] = await ports.graphStore.memoriesMentioningEach('t1', [melanie.map((e) => e.id)], 10);
     expect(mentioning!.map((m) => m.id)).toEqual([ok2]);
   });
+
+  it('writes the graph of a batch in one call, and when that fails, each memory alone', async () => {
+    const { ports, queued, indexer } = setup();
+    const memories = [
+      makeMemory({ content: 'Caroline went hiking' }),
+      makeMemory({ content: 'Melanie paints' }),
+      makeMemory({ content: 'Caroline met Melanie' }),
+    ];
+    const refused = memories[1]!.id;
+    const calls: string[][] = [];
+    const write = ports.graphStore.writeMentions.bind(ports.graphStore);
+    ports.graphStore.writeMentions = async (tenantId, writes) => {
+      calls.push(writes.map((w) => w.memory_id));
+      if (writes.some((w) => w.memory_id === refused)) throw new Error('graph store refused');
+      return write(tenantId, writes);
+    };
+    for (const memory of memories) await ports.memoryStore.insert(memory);
+    await indexer.indexMany(memories.map((memory) => ({ memory, vector: axisVector(4, 0) })));
+
+    const ids = memories.map((m) => m.id);
+    expect(calls).toEqual([ids, [ids[0]], [ids[1]], [ids[2]]]);
+    expect(queued).toEqual([refused]);
+    expect(await indexer.isIndexed('t1', refused)).toBe(false);
+    const caroline = await ports.graphStore.findEntities('t1', 'alice', ['Caroline']);
+    const [mentioning] = await ports.graphStore.memoriesMentioningEach('t1', [caroline.map((e) => e.id)], 10);
+    expect(mentioning!.map((m) => m.id).sort()).toEqual([ids[0], ids[2]].sort());
+  });
 });
