@@ -42,6 +42,7 @@ describe('WorkerPool', () => {
     pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1, depth: 8 });
     await pool.call('echo', 0); // the worker is up
     const calls = Array.from({ length: 8 }, () => pool.call<number>('spin', 10));
+    expect(pool.waiting).toBe(7); // one runs, seven were sent ahead
     const busyUntil = Date.now() + 300; // this thread cannot hand the worker anything meanwhile
     while (Date.now() < busyUntil);
     const ends = await Promise.all(calls);

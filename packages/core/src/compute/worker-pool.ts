@@ -103,9 +103,9 @@ export class WorkerPool {
     });
   }
 
-  /** Calls waiting for a free worker (a gauge for /metrics). */
+  /** Calls not yet running: queued here, or sent ahead to a worker busy with another. */
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length + this.slots.reduce((n, slot) => n + Math.max(0, slot.sent.length - 1), 0);
   }
 
   async close(): Promise<void> {
