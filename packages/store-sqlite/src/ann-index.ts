@@ -35,7 +35,11 @@ const CHANGES_KEPT = 100_000;
 /**
  * Approximate nearest neighbours (HNSW, usearch) for the one search an exact partitioned kNN
  * is slow at: tenant-wide, with no filter, over many vectors (a scan of every vector the
- * tenant has). Per-user and filtered searches stay exact. Each tenant's index lives in memory,
+ * tenant has). Per-user and filtered searches stay exact. Only a tenant that has searched
+ * without a filter gets one (remembered in the file's `meta`): keeping it costs every write
+ * (an HNSW insert on the writing thread, ~40 % of batch ingest's time there at 100,000
+ * vectors) and ~1.1 KB of memory per vector, which a tenant searched only per user would pay
+ * for nothing. Each tenant's index lives in memory,
  * is built in the background in small steps once the tenant is large enough (when the file is
  * opened, or as writes or searches find it grown; exact search answers until it is ready), and
  * follows every vector written or removed in the file, by this process or by another serving
@@ -48,6 +52,8 @@ const CHANGES_KEPT = 100_000;
  */
 export class AnnIndexes {
   private readonly tenants = new Map<string, TenantIndex>();
+  /** Tenants known to have searched without a filter (see `wants`). */
+  private readonly searchedWide = new Set<string>();
   private readonly checkedAt = new Map<string, number>();
   private closed = false;
   /** The last change in `vector_changes` this process's indexes have applied. */
@@ -131,7 +137,7 @@ export class AnnIndexes {
         'SELECT tenant_id FROM index_keys GROUP BY tenant_id HAVING count(*) >= ?',
       )
       .all(this.minVectors());
-    for (const { tenant_id } of tenants) this.maybeBuild(tenant_id);
+    for (const { tenant_id } of tenants) if (this.wants(tenant_id)) this.maybeBuild(tenant_id);
   }
 
   /** Row keys of the nearest vectors with their cosine distance, or null: search exactly. */
@@ -139,6 +145,7 @@ export class AnnIndexes {
     this.catchUp();
     const tenant = this.tenants.get(tenantId);
     if (!tenant) {
+      this.searchedWithoutFilter(tenantId);
       this.maybeBuild(tenantId);
       return null;
     }
@@ -150,9 +157,24 @@ export class AnnIndexes {
   /** After a write is committed: apply it (and anything new from other processes). */
   written(tenantIds: Iterable<string>): void {
     this.catchUp();
-    // A tenant that grows past the threshold gets its index while it grows, not at the
-    // first search after (counted at most once a minute).
-    for (const tenantId of tenantIds) if (!this.tenants.has(tenantId)) this.maybeBuild(tenantId);
+    // A tenant that searches without a filter and grows past the threshold gets its index
+    // while it grows, not at the first search after (counted at most once a minute).
+    for (const tenantId of tenantIds)
+      if (!this.tenants.has(tenantId) && this.wants(tenantId)) this.maybeBuild(tenantId);
+  }
+
+  /** Whether the tenant has searched without a filter, here or in another process on the file. */
+  private wants(tenantId: string): boolean {
+    if (this.searchedWide.has(tenantId)) return true;
+    const found = this.db.prepare('SELECT 1 FROM meta WHERE key = ?').get(wideSearchKey(tenantId));
+    if (found) this.searchedWide.add(tenantId);
+    return Boolean(found);
+  }
+
+  private searchedWithoutFilter(tenantId: string): void {
+    if (this.searchedWide.has(tenantId)) return;
+    this.searchedWide.add(tenantId);
+    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')").run(wideSearchKey(tenantId));
   }
 
   /** Whether the tenant's searches without a filter are approximate yet. */
@@ -272,6 +294,8 @@ export class AnnIndexes {
     setImmediate(() => this.buildStep(tenantId, tenant));
   }
 }
+
+const wideSearchKey = (tenantId: string) => `ann.searched.${tenantId}`;
 
 function lastChange(db: Db): number {
   const row = db.prepare('SELECT max(seq) AS seq FROM vector_changes').get() as { seq: number | null };

@@ -90,19 +90,25 @@ describe('approximate index for tenant-wide search without a filter', () => {
 });
 
 describe('approximate index after a restart', () => {
-  it('starts building for large tenants when the file is opened, before any search', async () => {
+  it('starts building for large tenants that search without a filter when the file is opened, before any search', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'engram-ann-')), 'engram.db');
     const model = { id: 'test-model', dimension: DIM };
     const first = openSqliteStores(file, { ann: { minVectors: 100 } });
     await first.vectorIndex.init(model);
     const memories = Array.from({ length: 150 }, (_, i) => makeMemory({ user_id: `u${i % 3}` }));
+    const perUserOnly = Array.from({ length: 150 }, () => makeMemory({ tenant_id: 'per-user' }));
     await first.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await first.vectorIndex.upsert(perUserOnly.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await first.vectorIndex.search('t1', vectorOf(0), 5, {}); // stopped before its index is ready
+    await first.vectorIndex.search('per-user', vectorOf(0), 5, { user_id: 'alice' });
     first.vectorIndex.close();
     first.db.close();
 
     const second = openSqliteStores(file, { ann: { minVectors: 100 } });
     await second.vectorIndex.init(model);
     expect(second.vectorIndex.approximateStatus('t1')).toBe('building');
+    // Never searched without a filter: no index to keep up at every write.
+    expect(second.vectorIndex.approximateStatus('per-user')).toBe('exact');
     await untilReady(second, 't1');
     // The file's vectors are in the index it built: a vector's own memory is among its five
     // nearest (an approximate search is asked for five, not one).
@@ -120,6 +126,7 @@ describe('approximate index after a restart', () => {
     const first = openSqliteStores(file, { ann: { minVectors: 100 } });
     await first.vectorIndex.init(model);
     await first.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await first.vectorIndex.search('t1', vectorOf(0), 5, {});
     await untilReady(first, 't1');
     // What two saves that died mid-write left: one an hour ago, one (another process's, say)
     // still being written.
@@ -167,7 +174,9 @@ describe('approximate index after a restart', () => {
     );
     const reopened = openSqliteStores(file, { ann: { minVectors: 100 } });
     await reopened.vectorIndex.init(model);
-    expect(reopened.vectorIndex.approximateStatus('t1')).toBe('building');
+    expect(reopened.vectorIndex.approximateStatus('t1')).toBe('exact'); // not searched in this file
+    await reopened.vectorIndex.search('t1', vectorOf(0), 5, {});
+    expect(reopened.vectorIndex.approximateStatus('t1')).toBe('building'); // built, not loaded
     for (const s of [fresh, reopened]) {
       s.vectorIndex.close();
       s.db.close();
@@ -176,27 +185,31 @@ describe('approximate index after a restart', () => {
 });
 
 describe('approximate index for a growing tenant', () => {
-  it('starts building when writes take the tenant past the threshold', async () => {
-    const stores = openSqliteStores(':memory:', { ann: { minVectors: 50 } });
-    await stores.vectorIndex.init({ id: 'test-model', dimension: DIM });
-    const memories = Array.from({ length: 60 }, () => makeMemory({ tenant_id: 'grows' }));
-    await stores.vectorIndex.upsert(
-      memories.slice(0, 10).map((memory, i) => ({ memory, vector: vectorOf(i) })),
-    );
+  it('starts building when writes take a tenant that searches without a filter past the threshold', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'engram-ann-')), 'engram.db');
+    const model = { id: 'test-model', dimension: DIM };
+    const grows = Array.from({ length: 60 }, () => makeMemory({ tenant_id: 'grows' }));
+    const perUser = Array.from({ length: 60 }, () => makeMemory({ tenant_id: 'per-user' }));
+    const stores = openSqliteStores(file, { ann: { minVectors: 50 } });
+    await stores.vectorIndex.init(model);
+    await stores.vectorIndex.upsert(grows.slice(0, 10).map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await stores.vectorIndex.search('grows', vectorOf(0), 5, {});
     expect(stores.vectorIndex.approximateStatus('grows')).toBe('exact');
-    // Counted again only after a minute: a fresh store stands in for the minute passing.
-    const later = openSqliteStores(':memory:', { ann: { minVectors: 50 } });
-    await later.vectorIndex.init({ id: 'test-model', dimension: DIM });
+    // Counted again only after a minute: another connection stands in for the minute passing.
+    const later = openSqliteStores(file, { ann: { minVectors: 50 } });
+    await later.vectorIndex.init(model);
     await later.vectorIndex.upsert(
-      memories.slice(0, 55).map((memory, i) => ({ memory, vector: vectorOf(i) })),
+      grows.slice(10, 55).map((memory, i) => ({ memory, vector: vectorOf(10 + i) })),
     );
-    await later.vectorIndex.upsert([{ memory: memories[55]!, vector: vectorOf(55) }]);
+    await later.vectorIndex.upsert(perUser.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await later.vectorIndex.upsert([{ memory: grows[55]!, vector: vectorOf(55) }]);
     expect(later.vectorIndex.approximateStatus('grows')).not.toBe('exact');
+    expect(later.vectorIndex.approximateStatus('per-user')).toBe('exact'); // never searched without a filter
     await untilReady(later, 'grows');
     // The vector written last is in the index: among its own five nearest (an approximate
     // search is asked for five, not one).
     const found = await later.vectorIndex.search('grows', vectorOf(55), 5, {});
-    expect(found.map((hit) => hit.id)).toContain(memories[55]!.id);
+    expect(found.map((hit) => hit.id)).toContain(grows[55]!.id);
     for (const s of [stores, later]) {
       s.vectorIndex.close();
       s.db.close();
@@ -215,6 +228,7 @@ describe('approximate indexes of two processes sharing one file', () => {
     writer = openSqliteStores(file, { ann: { minVectors: 200, buildChunk: 64 } });
     await writer.vectorIndex.init({ id: 'test-model', dimension: DIM });
     await writer.vectorIndex.upsert(memories.map((memory, i) => ({ memory, vector: vectorOf(i) })));
+    await writer.vectorIndex.search('t1', vectorOf(0), 5, {}); // the tenant searches without a filter
     reader = openSqliteStores(file, { ann: { minVectors: 200, buildChunk: 64 } });
     await reader.vectorIndex.init({ id: 'test-model', dimension: DIM });
     await untilReady(reader, 't1');
