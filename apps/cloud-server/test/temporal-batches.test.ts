@@ -42,12 +42,13 @@ describe('batches on Temporal', () => {
     what: string,
     probe: () => Promise<T | null>,
     timeoutMs = 120_000,
+    intervalMs = 250,
   ): Promise<T> => {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       const value = await probe();
       if (value !== null) return value;
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
     throw new Error(`timed out waiting for ${what}`);
   };
@@ -164,12 +165,20 @@ describe('batches on Temporal', () => {
     ]);
 
     let worker = startWorker();
+    let added = 0;
     for (const crash of [1, 2]) {
-      // Mid-run: some items added, most still pending, progress visible while it runs.
-      const progress = await waitFor(`progress before crash ${crash}`, async () => {
-        const { body } = await call(`/v1/batch/${id}`);
-        return body.succeeded >= crash * 300 ? body : null;
-      });
+      // Mid-run: some items added since the last crash, most still pending, progress visible
+      // while it runs. Soon after each start: a worker adds hundreds of items a second.
+      const progress = await waitFor(
+        `progress before crash ${crash}`,
+        async () => {
+          const { body } = await call(`/v1/batch/${id}`);
+          return body.succeeded >= added + 50 ? body : null;
+        },
+        120_000,
+        50,
+      );
+      added = progress.succeeded;
       expect(progress.status).toBe('running');
       expect(progress.pending).toBeGreaterThan(0);
       await kill9(worker);

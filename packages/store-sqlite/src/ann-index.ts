@@ -174,7 +174,11 @@ export class AnnIndexes {
   private searchedWithoutFilter(tenantId: string): void {
     if (this.searchedWide.has(tenantId)) return;
     this.searchedWide.add(tenantId);
-    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')").run(wideSearchKey(tenantId));
+    try {
+      this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')").run(wideSearchKey(tenantId));
+    } catch {
+      // Never fails the search: unremembered, the next process only builds at its own first one.
+    }
   }
 
   /** Whether the tenant's searches without a filter are approximate yet. */
