@@ -44,29 +44,33 @@ export class SqliteGraphStore implements GraphStore {
     const insertMention = this.db.prepare(
       `INSERT INTO edges (id, tenant_id, source_id, target_id, type, metadata, created_at) VALUES (?, ?, ?, ?, '${MENTIONS}', '{}', ?)`,
     );
-    this.db.transaction(() => {
-      const now = nowIso();
-      // Most entities exist already (a speaker's name, in every turn): look first, insert when
-      // missing (OR IGNORE: another process may have just added it), and look once per call.
-      const found = new Map<string, string>();
-      const idOf = (userId: string | null, e: { name: string; kind: EntityKind }) => {
-        const userKey = userId ?? '';
-        const norm = normalize(e.name);
-        const key = `${userKey}\u001f${norm}`;
-        let id = found.get(key) ?? entityId.get(tenantId, userKey, norm)?.id;
-        if (!id) {
-          insertEntity.run(newId('ent'), tenantId, userKey, userId, e.name.trim(), norm, e.kind, now);
-          id = entityId.get(tenantId, userKey, norm)!.id;
+    this.db
+      .transaction(() => {
+        const now = nowIso();
+        // Most entities exist already (a speaker's name, in every turn): look first, insert when
+        // missing (OR IGNORE: another process may have just added it), and look once per call.
+        const found = new Map<string, string>();
+        const idOf = (userId: string | null, e: { name: string; kind: EntityKind }) => {
+          const userKey = userId ?? '';
+          const norm = normalize(e.name);
+          const key = `${userKey}\u001f${norm}`;
+          let id = found.get(key) ?? entityId.get(tenantId, userKey, norm)?.id;
+          if (!id) {
+            insertEntity.run(newId('ent'), tenantId, userKey, userId, e.name.trim(), norm, e.kind, now);
+            id = entityId.get(tenantId, userKey, norm)!.id;
+          }
+          found.set(key, id);
+          return id;
+        };
+        for (const m of memories) {
+          const ids = new Set(m.entities.map((e) => idOf(m.user_id, e)));
+          dropMentions.run(tenantId, m.memory_id);
+          for (const id of ids) insertMention.run(newId('rel'), tenantId, m.memory_id, id, now);
         }
-        found.set(key, id);
-        return id;
-      };
-      for (const m of memories) {
-        const ids = new Set(m.entities.map((e) => idOf(m.user_id, e)));
-        dropMentions.run(tenantId, m.memory_id);
-        for (const id of ids) insertMention.run(newId('rel'), tenantId, m.memory_id, id, now);
-      }
-    })();
+        // IMMEDIATE: it reads before it writes, and a read transaction that another process's
+        // write overtakes cannot become a write one (SQLITE_BUSY, no waiting): take the lock first.
+      })
+      .immediate();
   }
 
   async findEntities(tenantId: string, userId: string | null, names: string[]): Promise<Entity[]> {
