@@ -13,7 +13,8 @@ writeFileSync(
     spin: (ms) => { const end = Date.now() + ms; while (Date.now() < end); return end; },
     fail: () => { const e = new Error('nope'); e.code = 'E_NOPE'; throw e; },
     crash: () => process.exit(3),
-  });`,
+  });
+  exports.createSlowly = (options) => { const end = Date.now() + 600; while (Date.now() < end); return exports.create(options); };`,
 );
 
 describe('WorkerPool', () => {
@@ -58,15 +59,21 @@ describe('WorkerPool', () => {
   });
 
   it('cuts a call that overruns its budget and replaces the worker', async () => {
-    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1, callTimeoutMs: 200 });
+    pool = new WorkerPool({ module: taskFile, factory: 'create' }, { threads: 1, callTimeoutMs: 500 });
     const error = await pool.call('spin', 60_000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngramError);
     expect((error as EngramError).code).toBe('time_budget_exceeded');
     expect(await pool.call('echo', 6)).toMatchObject({ x: 6 });
-    // A call sent to the worker behind one that overruns runs on its replacement, on its own clock.
-    const [cut, behind] = await Promise.allSettled([pool.call('spin', 60_000), pool.call('spin', 150)]);
+    // A call sent to the worker behind one that overruns runs on its replacement, on its own
+    // clock, which starts once the replacement is up (its start-up is not the call's time).
+    const [cut, behind] = await Promise.allSettled([pool.call('spin', 60_000), pool.call('spin', 300)]);
     expect(cut).toMatchObject({ status: 'rejected', reason: { code: 'time_budget_exceeded' } });
     expect(behind.status).toBe('fulfilled');
+  });
+
+  it("does not count a worker's start-up against its first call's budget", async () => {
+    pool = new WorkerPool({ module: taskFile, factory: 'createSlowly' }, { threads: 1, callTimeoutMs: 300 });
+    expect(await pool.call('echo', 8)).toMatchObject({ x: 8 });
   });
 
   it('replaces a worker that dies; the call it held fails, queued calls still run', async () => {

@@ -20,11 +20,13 @@ export function compiledModule(file: string): string {
   return `${file.slice(0, at + 1)}dist${file.slice(at + 4, -3)}.js`;
 }
 
-// The worker's whole program: build the provider once, then run the calls it is sent one at a
-// time, in the order they came (a call sent while another runs waits for it, even an async one).
+// The worker's whole program: build the provider once and say so, then run the calls it is sent
+// one at a time, in the order they came (a call sent while another runs waits for it, even an
+// async one). A provider that fails to build fails each call with its error.
 const BOOTSTRAP = `
 const { parentPort, workerData } = require('node:worker_threads');
 const built = Promise.resolve().then(() => require(workerData.module)[workerData.factory](workerData.options));
+built.then(() => parentPort.postMessage({ ready: true }), () => parentPort.postMessage({ ready: true }));
 let previous = Promise.resolve();
 parentPort.on('message', ({ id, method, args }) => {
   previous = previous.then(async () => {
@@ -51,6 +53,8 @@ interface Slot {
   worker: Worker;
   /** Calls sent to this worker and not answered, in the order it runs them: the first is running. */
   sent: Call[];
+  /** The worker has built its provider; until then no call runs, so none is timed. */
+  ready: boolean;
 }
 
 export interface WorkerPoolOptions {
@@ -120,11 +124,16 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.spec });
-    const slot: Slot = { worker, sent: [] };
+    const slot: Slot = { worker, sent: [], ready: false };
     worker.unref();
     worker.on(
       'message',
-      (msg: { id: number; result?: unknown; error?: { message: string; code?: string } }) => {
+      (msg: { id: number; ready?: true; result?: unknown; error?: { message: string; code?: string } }) => {
+        if (msg.ready) {
+          slot.ready = true;
+          this.timeHead(slot);
+          return;
+        }
         const call = slot.sent[0];
         if (!call || call.id !== msg.id) return;
         slot.sent.shift();
@@ -162,11 +171,14 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  /** Starts the running call's clock: the first call a worker holds is the one it runs. */
+  /**
+   * Starts the running call's clock: the first call a worker holds is the one it runs, once the
+   * worker is ready (a replacement's start-up, loading its module, is not the call's time).
+   */
   private timeHead(slot: Slot): void {
     const budget = this.options.callTimeoutMs;
     const call = slot.sent[0];
-    if (!budget || !call || call.timer) return;
+    if (!budget || !call || call.timer || !slot.ready) return;
     call.timer = setTimeout(() => {
       // The only way to stop synchronous work in a thread is to end the thread.
       this.replace(
