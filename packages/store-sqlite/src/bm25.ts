@@ -26,6 +26,7 @@ const STATS_TTL_MS = 60_000;
 /** Rows read to estimate a tenant's mean memory length. */
 const LENGTH_SAMPLE = 2_000;
 
+const NON_ASCII = /[^\p{ASCII}]/u;
 const stems = new Map<string, string>();
 /**
  * A word as FTS5's `porter` tokenizer stores it: the original Porter stemmer (checked against
@@ -41,7 +42,6 @@ export function stem(word: string): string {
   return stemmed;
 }
 
-const NON_ASCII = /[^\p{ASCII}]/u;
 const NO_LETTERS = new Set<number>();
 
 /**
@@ -50,6 +50,8 @@ const NO_LETTERS = new Set<number>();
  * not a letter or digit.
  */
 export function tokenizerWords(text: string): string[] {
+  // ASCII (most memories) needs neither normalising nor Unicode classes: the same words, faster.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   return (
     text
       .normalize('NFKD')

@@ -228,4 +228,15 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX query_logs_by_user ON query_logs (tenant_id, user_id, seq);
   CREATE INDEX entities_by_user ON entities (tenant_id, user_key, id);
   `,
+  `
+  -- A user's search reads only that user's postings (user-terms.ts): each memory's stemmed words
+  -- behind a key of its user. Memories indexed before this are added in the background, newest
+  -- first (UserTermsBackfill); until then a user's search reads memories_text as before.
+  CREATE VIRTUAL TABLE memories_terms USING fts5(
+    terms, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 0'
+  );
+  INSERT INTO meta (key, value)
+    SELECT 'text.user_terms_backfill_below', (SELECT max(rowid) FROM memories_text)
+    WHERE EXISTS (SELECT 1 FROM memories_text);
+  `,
 ];
