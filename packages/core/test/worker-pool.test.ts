@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compiledModule, EngramError, WorkerEntityExtractor, WorkerPool } from '../src';
@@ -16,6 +16,8 @@ writeFileSync(
   });
   exports.createSlowly = (options) => { const end = Date.now() + 600; while (Date.now() < end); return exports.create(options); };`,
 );
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('WorkerPool', () => {
   let pool: WorkerPool;

@@ -277,9 +277,10 @@ export class SqliteTextIndex implements TextIndex {
         const key = keyOf(this.db, memory);
         const scope = scopeTokens(memory.tenant_id, memory.user_id);
         const userToken = scope.split(' ')[1]!;
-        del.run(key);
+        // A memory not in memories_text has no terms either (both are written in one transaction).
+        const isNew = del.run(key).changes === 0;
         ins.run(key, memory.content, scope);
-        writeUserTerms(this.db, key, memory.content, userToken);
+        writeUserTerms(this.db, key, memory.content, userToken, isNew);
         this.statistics.changed(userToken);
       }
     })();

@@ -44,9 +44,15 @@ export function userTermsQuery(words: string[], userToken: string): string {
   return [...new Set(words.map((w) => `"${key}${stem(w)}"`))].join(' OR ');
 }
 
-/** Writes a memory's terms, replacing any it had. */
-export function writeUserTerms(db: Db, rowid: number, content: string, userToken: string): void {
-  db.prepare('DELETE FROM memories_terms WHERE rowid = ?').run(rowid);
+/** Writes a memory's terms, replacing those it had (a memory new to the index has none). */
+export function writeUserTerms(
+  db: Db,
+  rowid: number,
+  content: string,
+  userToken: string,
+  isNew = false,
+): void {
+  if (!isNew) db.prepare('DELETE FROM memories_terms WHERE rowid = ?').run(rowid);
   db.prepare('INSERT INTO memories_terms (rowid, terms) VALUES (?, ?)').run(
     rowid,
     userTermsOf(content, userToken),
