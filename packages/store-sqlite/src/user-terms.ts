@@ -97,7 +97,10 @@ export class UserTermsBackfill {
             'SELECT rowid, content, scope FROM memories_text WHERE rowid <= ? ORDER BY rowid DESC LIMIT ?',
           )
           .all(below, BACKFILL_STEP);
-        for (const row of rows) writeUserTerms(this.db, row.rowid, row.content, row.scope.split(' ')[1]!);
+        // Written in ascending row order: FTS5 flushes its pending terms to a new segment whenever
+      // a row id is lower than the last one written (descending took ~0.7 ms a row, not ~0.06).
+      for (const row of [...rows].reverse())
+        writeUserTerms(this.db, row.rowid, row.content, row.scope.split(' ')[1]!);
         if (rows.length < BACKFILL_STEP) {
           this.db.prepare('DELETE FROM meta WHERE key = ?').run(BACKFILL_KEY);
           return true;
