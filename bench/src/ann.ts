@@ -48,7 +48,7 @@ export async function annBench(turns: Turn[], questions: Question[], size: numbe
     exact.push(await writer.vectorIndex.search(TENANT, q, 10, {}));
     exactMs.push(performance.now() - t);
   }
-  closeStores(writer);
+  await closeStores(writer);
 
   const started = performance.now();
   const approximate = await open(1);
@@ -67,7 +67,7 @@ export async function annBench(turns: Turn[], questions: Question[], size: numbe
     strict += hits.filter((h) => truth.has(h.id)).length;
     withinTies += hits.filter((h) => truth.has(h.id) || h.score >= tenth - 1e-3).length;
   }
-  closeStores(approximate);
+  await closeStores(approximate);
   rmSync(dir, { recursive: true, force: true });
 
   const stats = (ms: number[]) => {
@@ -85,7 +85,7 @@ export async function annBench(turns: Turn[], questions: Question[], size: numbe
   };
 }
 
-function closeStores(stores: SqliteStores): void {
-  stores.vectorIndex.close();
+async function closeStores(stores: SqliteStores): Promise<void> {
+  await stores.vectorIndex.close();
   stores.db.close();
 }

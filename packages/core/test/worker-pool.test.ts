@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,17 @@ describe('WorkerPool', () => {
     const [crashed, after] = await Promise.allSettled([pool.call('crash'), pool.call('echo', 7)]);
     expect(crashed.status).toBe('rejected');
     expect(after).toMatchObject({ status: 'fulfilled', value: { x: 7 } });
+  });
+
+  it('keeps its process alive while a call is out, and not once it is idle (even if never closed)', () => {
+    // A process that awaits one call and never closes its pool must print the answer, then exit.
+    const program = `
+      const { WorkerPool } = require(${JSON.stringify(compiledModule(require.resolve('../src')))});
+      const pool = new WorkerPool({ module: ${JSON.stringify(taskFile)}, factory: 'create' }, { threads: 1 });
+      pool.call('spin', 300).then(() => console.log('answered'));`;
+    const run = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.stdout.trim()).toBe('answered');
+    expect(run.status).toBe(0); // not killed by the timeout: it exited by itself
   });
 
   it('maps a source path under jest to its build output', () => {

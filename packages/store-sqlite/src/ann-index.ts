@@ -19,6 +19,23 @@ export interface AnnOptions {
   directory?: string;
 }
 
+export type AnnStatus = 'exact' | 'building' | 'ready';
+export type AnnHit = { rowid: number; distance: number };
+
+/**
+ * What the vector index asks of its approximate indexes, wherever they run: in its own thread
+ * (`AnnIndexes`, for an in-memory file) or on a thread of their own (`AnnThread`).
+ */
+export interface ApproximateIndexes {
+  buildLargeTenants(): void | Promise<void>;
+  /** Row keys of the nearest vectors, or null: search exactly. */
+  search(tenantId: string, vector: Float32Array, k: number): AnnHit[] | null | Promise<AnnHit[] | null>;
+  /** After a write is committed. */
+  written(tenantIds: Iterable<string>): void | Promise<void>;
+  status(tenantId: string): AnnStatus;
+  close(): void | Promise<void>;
+}
+
 interface TenantIndex {
   index: Index;
   /** Vectors with a rowid up to this are in the index; above it, the build has yet to add them. */
@@ -50,7 +67,7 @@ const CHANGES_KEPT = 100_000;
  * with a wide search (1024) found 0.99 of the exact top 10 in ~2 ms and built in ~20 s, where
  * 32/256/256 found 0.96 and took twice as long to build, and 16/128/96 found 0.79.
  */
-export class AnnIndexes {
+export class AnnIndexes implements ApproximateIndexes {
   private readonly tenants = new Map<string, TenantIndex>();
   /** Tenants known to have searched without a filter (see `wants`). */
   private readonly searchedWide = new Set<string>();
@@ -141,7 +158,7 @@ export class AnnIndexes {
   }
 
   /** Row keys of the nearest vectors with their cosine distance, or null: search exactly. */
-  search(tenantId: string, vector: Float32Array, k: number): { rowid: number; distance: number }[] | null {
+  search(tenantId: string, vector: Float32Array, k: number): AnnHit[] | null {
     this.catchUp();
     const tenant = this.tenants.get(tenantId);
     if (!tenant) {
@@ -182,9 +199,14 @@ export class AnnIndexes {
   }
 
   /** Whether the tenant's searches without a filter are approximate yet. */
-  status(tenantId: string): 'exact' | 'building' | 'ready' {
+  status(tenantId: string): AnnStatus {
     const tenant = this.tenants.get(tenantId);
     return !tenant ? 'exact' : tenant.ready ? 'ready' : 'building';
+  }
+
+  /** The status of every tenant with an index (the others are exact). */
+  statuses(): Record<string, AnnStatus> {
+    return Object.fromEntries([...this.tenants.keys()].map((tenantId) => [tenantId, this.status(tenantId)]));
   }
 
   /** Saves each finished index (when a directory is set), then stops building. */

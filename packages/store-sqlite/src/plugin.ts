@@ -99,7 +99,7 @@ export function sqliteStorePlugin(options: SqlitePluginOptions): EngramPlugin {
     async shutdown() {
       await checkpointer?.close();
       checkpointer = null;
-      stores?.vectorIndex.close();
+      await stores?.vectorIndex.close();
       stores?.db.close();
       stores = null;
     },

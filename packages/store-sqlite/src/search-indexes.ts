@@ -7,7 +7,14 @@ import {
   type TextIndex,
   type VectorIndex,
 } from '@engram/core';
-import { AnnIndexes, type AnnOptions } from './ann-index';
+import {
+  type AnnHit,
+  AnnIndexes,
+  type AnnOptions,
+  type AnnStatus,
+  type ApproximateIndexes,
+} from './ann-index';
+import { AnnThread } from './ann-thread';
 import { type Bm25Parameters, bm25Scores, FTS5_BM25, ScopeStatistics, tokenizerWords } from './bm25';
 import type { Db } from './database';
 import { filterSql, narrowsBeyondUser } from './sql-helpers';
@@ -69,7 +76,7 @@ const asBlob = (vector: Float32Array) => Buffer.from(vector.buffer, vector.byteO
  */
 export class SqliteVectorIndex implements VectorIndex {
   private dimension = 0;
-  private ann: AnnIndexes | null = null;
+  private ann: ApproximateIndexes | null = null;
 
   constructor(
     private readonly db: Db,
@@ -112,18 +119,23 @@ export class SqliteVectorIndex implements VectorIndex {
       put.run('vector.dimension', String(model.dimension));
     })();
     this.dimension = model.dimension;
-    this.ann?.close(); // a second init replaces the first index set rather than running two
-    this.ann = new AnnIndexes(this.db, model.dimension, this.annOptions);
-    this.ann.buildLargeTenants();
+    await this.ann?.close(); // a second init replaces the first index set rather than running two
+    // On a thread of their own with their own connection; an in-memory file has no other.
+    this.ann =
+      this.db.memory || this.db.name === ':memory:'
+        ? new AnnIndexes(this.db, model.dimension, this.annOptions)
+        : new AnnThread(this.db.name, model.dimension, this.annOptions);
+    await this.ann.buildLargeTenants();
   }
 
   /** Whether this tenant's unfiltered searches use the approximate index yet. */
-  approximateStatus(tenantId: string): 'exact' | 'building' | 'ready' {
+  approximateStatus(tenantId: string): AnnStatus {
     return this.ann?.status(tenantId) ?? 'exact';
   }
 
-  close(): void {
-    this.ann?.close();
+  /** Saves the finished approximate indexes (when a directory is set) and stops their thread. */
+  async close(): Promise<void> {
+    await this.ann?.close();
   }
 
   async upsert(items: { memory: IndexedMemory; vector: Float32Array }[]): Promise<void> {
@@ -146,7 +158,7 @@ export class SqliteVectorIndex implements VectorIndex {
       }
     })();
     // After the commit: the approximate index never holds a vector the file does not.
-    this.ann?.written(new Set(items.map((i) => i.memory.tenant_id)));
+    await this.ann?.written(new Set(items.map((i) => i.memory.tenant_id)));
   }
 
   async delete(tenantId: string, ids: string[]): Promise<void> {
@@ -156,7 +168,7 @@ export class SqliteVectorIndex implements VectorIndex {
       for (const key of keys) del.run(BigInt(key));
       AnnIndexes.logChanges(this.db, tenantId, keys);
     })();
-    this.ann?.written([tenantId]);
+    await this.ann?.written([tenantId]);
   }
 
   async has(tenantId: string, id: string): Promise<boolean> {
@@ -172,7 +184,7 @@ export class SqliteVectorIndex implements VectorIndex {
       ? this.filteredScan(tenantId, vector, k, filter)
       : filter.user_id !== undefined
         ? this.partitionKnn(vector, k, 'user_key', userKey(tenantId, filter.user_id))
-        : this.tenantWide(tenantId, vector, k);
+        : await this.tenantWide(tenantId, vector, k);
     return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
   }
 
@@ -208,13 +220,13 @@ export class SqliteVectorIndex implements VectorIndex {
   }
 
   /** No filter at all: the tenant's approximate index once it has one, else the exact scan. */
-  private tenantWide(tenantId: string, vector: Float32Array, k: number): Row[] {
-    const approximate = this.ann?.search(tenantId, vector, k);
+  private async tenantWide(tenantId: string, vector: Float32Array, k: number): Promise<Row[]> {
+    const approximate = await this.ann?.search(tenantId, vector, k);
     return approximate ? this.idsOf(approximate) : this.partitionKnn(vector, k, 'tenant_id', tenantId);
   }
 
   /** Memory ids for the approximate index's row keys, nearest first. */
-  private idsOf(hits: { rowid: number; distance: number }[]): Row[] {
+  private idsOf(hits: AnnHit[]): Row[] {
     const ids = new Map(
       this.db
         .prepare<[string], { rowid: number; memory_id: string }>(

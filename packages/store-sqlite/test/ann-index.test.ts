@@ -18,8 +18,8 @@ function vectorOf(seed: number): Float32Array {
 }
 
 const untilReady = async (stores: SqliteStores, tenant: string) => {
-  for (let i = 0; i < 500 && stores.vectorIndex.approximateStatus(tenant) !== 'ready'; i++)
-    await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 2_000 && stores.vectorIndex.approximateStatus(tenant) !== 'ready'; i++)
+    await new Promise((r) => setTimeout(r, 5));
   expect(stores.vectorIndex.approximateStatus(tenant)).toBe('ready');
 };
 
@@ -43,8 +43,8 @@ describe('approximate index for tenant-wide search without a filter', () => {
     // A small tenant stays exact.
     await stores.vectorIndex.upsert([{ memory: makeMemory({ tenant_id: 't2' }), vector: vectorOf(1) }]);
   });
-  afterAll(() => {
-    stores.vectorIndex.close();
+  afterAll(async () => {
+    await stores.vectorIndex.close();
     stores.db.close();
   });
 
@@ -101,7 +101,7 @@ describe('approximate index after a restart', () => {
     await first.vectorIndex.upsert(perUserOnly.map((memory, i) => ({ memory, vector: vectorOf(i) })));
     await first.vectorIndex.search('t1', vectorOf(0), 5, {}); // stopped before its index is ready
     await first.vectorIndex.search('per-user', vectorOf(0), 5, { user_id: 'alice' });
-    first.vectorIndex.close();
+    await first.vectorIndex.close();
     first.db.close();
 
     const second = openSqliteStores(file, { ann: { minVectors: 100 } });
@@ -114,7 +114,7 @@ describe('approximate index after a restart', () => {
     // nearest (an approximate search is asked for five, not one).
     const found = await second.vectorIndex.search('t1', vectorOf(42), 5, {});
     expect(found.map((hit) => hit.id)).toContain(memories[42]!.id);
-    second.vectorIndex.close();
+    await second.vectorIndex.close();
     second.db.close();
   });
 
@@ -137,7 +137,7 @@ describe('approximate index after a restart', () => {
     writeFileSync(inProgress, 'partial');
     const anHourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(abandoned, anHourAgo, anHourAgo);
-    first.vectorIndex.close();
+    await first.vectorIndex.close();
     first.db.close();
     expect(readdirSync(`${file}-ann`).filter((f) => f.endsWith('.usearch'))).toHaveLength(1);
     expect(existsSync(abandoned)).toBe(false);
@@ -149,7 +149,7 @@ describe('approximate index after a restart', () => {
     const added = makeMemory({ content: 'added while closed' });
     await offline.vectorIndex.upsert([{ memory: added, vector: vectorOf(9_999) }]);
     await offline.vectorIndex.delete('t1', [memories[7]!.id]);
-    offline.vectorIndex.close();
+    await offline.vectorIndex.close();
     offline.db.close();
 
     const second = openSqliteStores(file, { ann: { minVectors: 100 } });
@@ -161,7 +161,7 @@ describe('approximate index after a restart', () => {
     const near7 = await second.vectorIndex.search('t1', vectorOf(7), 10, {});
     expect(near7.map((h) => h.id)).not.toContain(memories[7]!.id);
     expect(near7).toHaveLength(10);
-    second.vectorIndex.close();
+    await second.vectorIndex.close();
     second.db.close();
 
     // A new data file at the same path never loads the old file's index.
@@ -178,7 +178,7 @@ describe('approximate index after a restart', () => {
     await reopened.vectorIndex.search('t1', vectorOf(0), 5, {});
     expect(reopened.vectorIndex.approximateStatus('t1')).toBe('building'); // built, not loaded
     for (const s of [fresh, reopened]) {
-      s.vectorIndex.close();
+      await s.vectorIndex.close();
       s.db.close();
     }
   });
@@ -211,7 +211,7 @@ describe('approximate index for a growing tenant', () => {
     const found = await later.vectorIndex.search('grows', vectorOf(55), 5, {});
     expect(found.map((hit) => hit.id)).toContain(grows[55]!.id);
     for (const s of [stores, later]) {
-      s.vectorIndex.close();
+      await s.vectorIndex.close();
       s.db.close();
     }
   });
@@ -233,9 +233,9 @@ describe('approximate indexes of two processes sharing one file', () => {
     await reader.vectorIndex.init({ id: 'test-model', dimension: DIM });
     await untilReady(reader, 't1');
   });
-  afterAll(() => {
+  afterAll(async () => {
     for (const stores of [writer, reader]) {
-      stores.vectorIndex.close();
+      await stores.vectorIndex.close();
       stores.db.close();
     }
   });

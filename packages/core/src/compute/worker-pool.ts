@@ -125,7 +125,6 @@ export class WorkerPool {
   private spawn(): Slot {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: this.spec });
     const slot: Slot = { worker, sent: [], ready: false };
-    worker.unref();
     worker.on(
       'message',
       (msg: { id: number; ready?: true; result?: unknown; error?: { message: string; code?: string } }) => {
@@ -137,6 +136,7 @@ export class WorkerPool {
         const call = slot.sent[0];
         if (!call || call.id !== msg.id) return;
         slot.sent.shift();
+        if (slot.sent.length === 0) worker.unref();
         clearTimeout(call.timer);
         this.timeHead(slot);
         if (msg.error) {
@@ -149,6 +149,9 @@ export class WorkerPool {
     );
     worker.on('error', (err) => this.replace(slot, err));
     worker.on('exit', (code) => this.replace(slot, new Error(`worker exited with code ${code}`)));
+    // Idle workers never keep the process alive (a pool nobody closed would): a worker is
+    // ref'd only while it holds calls. Set after the listeners, as adding one refs it again.
+    worker.unref();
     return slot;
   }
 
@@ -198,6 +201,7 @@ export class WorkerPool {
       if (slot.sent.length >= this.depth) return;
       const call = this.queue.shift()!;
       slot.sent.push(call);
+      slot.worker.ref(); // a caller awaits it: the process must not exit meanwhile
       this.timeHead(slot);
       slot.worker.postMessage({ id: call.id, method: call.method, args: call.args });
     }
