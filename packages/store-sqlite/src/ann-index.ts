@@ -54,9 +54,9 @@ const CHANGES_KEPT = 100_000;
  * is slow at: tenant-wide, with no filter, over many vectors (a scan of every vector the
  * tenant has). Per-user and filtered searches stay exact. Only a tenant that has searched
  * without a filter gets one (remembered in the file's `meta`): keeping it costs every write
- * (an HNSW insert on the writing thread, ~40 % of batch ingest's time there at 100,000
- * vectors) and ~1.1 KB of memory per vector, which a tenant searched only per user would pay
- * for nothing. Each tenant's index lives in memory,
+ * (an HNSW insert, ~40 % of the request thread's batch ingest time at 100,000 vectors when it
+ * ran there; now on the indexes' own thread, see AnnThread) and ~1.1 KB of memory per vector,
+ * which a tenant searched only per user would pay for nothing. Each tenant's index lives in memory,
  * is built in the background in small steps once the tenant is large enough (when the file is
  * opened, or as writes or searches find it grown; exact search answers until it is ready), and
  * follows every vector written or removed in the file, by this process or by another serving
