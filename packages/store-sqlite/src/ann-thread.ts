@@ -28,7 +28,7 @@ export class AnnThread implements ApproximateIndexes {
   }
 
   async buildLargeTenants(): Promise<void> {
-    await this.ask<Statuses>('buildLargeTenants').then((s) => this.update(s));
+    this.update(await this.ask<Statuses>('buildLargeTenants'));
   }
 
   async search(tenantId: string, vector: Float32Array, k: number): Promise<AnnHit[] | null> {

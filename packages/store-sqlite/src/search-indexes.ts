@@ -359,31 +359,23 @@ export class SqliteTextIndex implements TextIndex {
     // Every match of the user is read (the document frequencies are counted over all of them);
     // filters beyond the user decide only which are returned. The user's own terms find them
     // (user-terms.ts; this whole search at 1,000,000 memories 2.2 / 5.5 ms, p50 / p95, against
-    // 5.3 / 12.7 through the scope token); a row another user's key shares by chance is not the
-    // user's.
-    const hits = this.userTerms.ready
-      ? this.db
-          .prepare<unknown[], { id: string; content: string; kept: number }>(
-            `WITH hits AS MATERIALIZED (
-               SELECT rowid FROM memories_terms WHERE memories_terms MATCH ?
-             )
-             SELECT k.memory_id AS id, t.content AS content, (k.tenant_id = ? AND ${where.sql}) AS kept
-             FROM hits h
-             CROSS JOIN index_keys k ON k.rowid = h.rowid
-             CROSS JOIN memories_text t ON t.rowid = h.rowid
-             WHERE t.scope = ?`,
-          )
-          .all(userTermsQuery(words, userToken), tenantId, ...where.params, `${tenantToken} ${userToken}`)
-      : this.db
-          .prepare<unknown[], { id: string; content: string; kept: number }>(
-            `WITH hits AS MATERIALIZED (
-               SELECT rowid, content FROM memories_text WHERE memories_text MATCH ?
-             )
-             SELECT k.memory_id AS id, h.content AS content, (k.tenant_id = ? AND ${where.sql}) AS kept
-             FROM hits h
-             CROSS JOIN index_keys k ON k.rowid = h.rowid`,
-          )
-          .all(`scope : "${userToken}" AND content : (${match})`, tenantId, ...where.params);
+    // 5.3 / 12.7 through the scope token, which finds them until an older file's backfill is
+    // done); a row another user's key shares by chance is not the user's.
+    const [source, userMatch] = this.userTerms.ready
+      ? ['memories_terms', userTermsQuery(words, userToken)]
+      : ['memories_text', `scope : "${userToken}" AND content : (${match})`];
+    const hits = this.db
+      .prepare<unknown[], { id: string; content: string; kept: number }>(
+        `WITH hits AS MATERIALIZED (
+           SELECT rowid FROM ${source} WHERE ${source} MATCH ?
+         )
+         SELECT k.memory_id AS id, t.content AS content, (k.tenant_id = ? AND ${where.sql}) AS kept
+         FROM hits h
+         CROSS JOIN index_keys k ON k.rowid = h.rowid
+         CROSS JOIN memories_text t ON t.rowid = h.rowid
+         WHERE t.scope = ?`,
+      )
+      .all(userMatch, tenantId, ...where.params, `${tenantToken} ${userToken}`);
     const scores = bm25Scores(
       hits.map((h) => h.content),
       words,
